@@ -1,0 +1,54 @@
+"""Users and their roles, the append-only audit log, and the data version."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from data_model.common import utc_now
+
+
+class Role(StrEnum):
+    """What a person may see and change."""
+
+    ADMIN = "administrator"
+    ME_OFFICER = "m&e officer"
+    MANAGER = "programme manager"
+    VIEWER = "viewer"
+    DONOR = "donor"
+
+
+class User(SQLModel, table=True):
+    """A person allowed into the dashboard, with a role and an optional partner/region scope."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    display_name: str = Field(default="", max_length=200)
+    role: str = Field(max_length=20)
+    partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    region_code: str | None = Field(default=None, foreign_key="region.iso_code", max_length=5)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change: who, when, what before and after, and why. Rows are only ever added."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, index=True)
+    actor: str = Field(max_length=254, index=True)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=40, index=True)
+    entity_id: str = Field(default="", max_length=40)
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str = Field(default="", max_length=2000)
+
+
+class DataVersion(SQLModel, table=True):
+    """A counter every write bumps, so every server process can tell its caches are stale."""
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,1 @@
+"""Grant monitor: application settings, translation and command line."""

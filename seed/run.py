@@ -1,0 +1,33 @@
+"""Seed a database: the public facts always, the demo set on request."""
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, SQLModel, select
+
+from data_model import Partner, Source
+from data_model.db import session_scope
+from seed.demo import seed_demo
+from seed.loader import id_map
+from seed.reference import seed_reference
+from services.database import bump_data_version
+
+
+def row_counts(session: Session) -> dict[str, int]:
+    """The number of rows in every table, by table name."""
+    return {
+        table.name: session.exec(select(func.count()).select_from(table)).one()
+        for table in SQLModel.metadata.sorted_tables
+    }
+
+
+def seed_database(engine: Engine, *, demo: bool) -> int:
+    """Insert what is missing, in one transaction; return how many rows were added."""
+    with session_scope(engine) as session:
+        before = sum(row_counts(session).values())
+        award_id = seed_reference(session)
+        if demo:
+            partners = id_map(session, Partner, "code")
+            seed_demo(session, award_id, partners, id_map(session, Source, "key")["demo"])
+        added = sum(row_counts(session).values()) - before
+        if added:
+            bump_data_version(session)
+    return added

@@ -1,0 +1,1 @@
+"""Read models, commands, privacy and access rules; plain functions, no user interface."""
