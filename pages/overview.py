@@ -7,17 +7,15 @@ import streamlit as st
 
 from grantmon.formatting import long_date, money, percent
 from grantmon.i18n import t
-from services.award import award_partners, award_summary, context_figures, has_demo_data
+from services.award import award_partners, award_summary, context_figures
 from ui import banners
+from ui.page import start_page
 from ui.runtime import load
-from ui.session import current_actor
 
-actor = current_actor()
+page = start_page(t("Overview"))
+actor = page.actor
 award = load(award_summary, actor)
-if load(has_demo_data, actor):
-    banners.demo_banner()
-
-st.title(award.title)
+st.subheader(award.title)
 st.caption(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
 
 

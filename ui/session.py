@@ -2,8 +2,15 @@
 
 import streamlit as st
 
+from grantmon.i18n import t
 from grantmon.settings import LOOPBACK_HOSTS
 from services.access import LOCAL_ACTOR, Actor
+from services.users import active_users, actor_from_row
+from ui.runtime import load
+
+ACTOR_KEY = "grantmon_actor"
+VIEW_AS_KEY = "view_as"
+LOCAL = "local"
 
 
 def auth_configured() -> bool:
@@ -24,6 +31,23 @@ def local_mode_is_exposed() -> bool:
     return not auth_configured() and serving_address() not in LOOPBACK_HOSTS
 
 
+def choose_local_actor() -> Actor:
+    """Local mode only: let the user view the dashboard as any role, from the users table."""
+    users = load(active_users, LOCAL_ACTOR)
+    labels = {LOCAL: t("Local administrator")}
+    for email, name, role in zip(users["email"], users["display_name"], users["role"], strict=True):
+        labels[str(email)] = f"{name or email} ({role})"
+    choice = st.sidebar.selectbox(
+        t("View as (local mode)"), list(labels), key=VIEW_AS_KEY, format_func=labels.__getitem__
+    )
+    matching = users[users["email"] == choice]
+    actor = LOCAL_ACTOR if matching.empty else actor_from_row(matching.iloc[0])
+    st.session_state[ACTOR_KEY] = actor
+    return actor
+
+
 def current_actor() -> Actor:
-    """The person using this session (local mode: the local administrator)."""
-    return LOCAL_ACTOR
+    """The person using this session, as chosen by the entry script."""
+    actor = st.session_state.get(ACTOR_KEY, LOCAL_ACTOR)
+    assert isinstance(actor, Actor)
+    return actor

@@ -1,0 +1,101 @@
+"""The look every chart shares: colour-blind-safe palette, titles, units, source line."""
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK = PALETTE
+GREY = "#8C8C8C"
+
+# Status is never shown by colour alone: each has a symbol and a word too.
+STATUS_STYLE = {
+    "on track": (GREEN, "●"),
+    "above": (BLUE, "▲"),
+    "below": (VERMILION, "▼"),
+    "no data": (GREY, "○"),
+    "late": (VERMILION, "⚠"),
+    "completed": (GREEN, "✔"),
+    "in progress": (BLUE, "◐"),
+    "not started": (GREY, "○"),
+    "cancelled": (GREY, "✖"),
+    "over plan": (VERMILION, "▲"),
+    "under plan": (ORANGE, "▼"),
+    "suppressed": (GREY, "■"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status as symbol and words, e.g. '⚠ late'."""
+    symbol = STATUS_STYLE.get(status, (GREY, "•"))[1]
+    return f"{symbol} {status}"
+
+
+def status_colour(status: str) -> str:
+    """The palette colour that goes with a status."""
+    return STATUS_STYLE.get(status, (GREY, "•"))[0]
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    """What every chart states besides its data: active filters and where the data come from."""
+
+    filters_text: str = ""
+    source_text: str = ""
+
+
+def finish(
+    fig: go.Figure,
+    *,
+    title: str,
+    context: ChartContext,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """Apply the house layout: title with filters, axis titles with units, source line below."""
+    subtitle = f"<br><sup>{context.filters_text}</sup>" if context.filters_text else ""
+    fig.update_layout(
+        template="plotly_white",
+        colorway=PALETTE,
+        title={"text": f"{title}{subtitle}", "x": 0, "xanchor": "left"},
+        font={"family": "Source Sans Pro, Arial, sans-serif", "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 80, "b": 80},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+    )
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    if context.source_text:
+        fig.add_annotation(
+            text=context.source_text,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-0.22,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+            font={"size": 10, "color": "#555"},
+        )
+    return fig
+
+
+def empty_figure(*, title: str, context: ChartContext, message: str) -> go.Figure:
+    """A chart that says plainly there is nothing to draw for these filters."""
+    fig = go.Figure()
+    fig.add_annotation(
+        text=message,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font={"size": 16, "color": "#555"},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return finish(fig, title=title, context=context, height=300)

@@ -1,0 +1,5 @@
+"""Placeholder while the screen is built."""
+
+from ui.page import start_page
+
+start_page("reintegration")

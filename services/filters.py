@@ -1,0 +1,115 @@
+"""The filters every screen shares, validated from plain URL parameters."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from pydantic import BaseModel
+from sqlalchemy import select, union
+from sqlmodel import Session, col
+
+from data_model import Activity, Expenditure, IndicatorResult, Partner, Region
+from data_model.common import ALL, QUARTER_PATTERN
+from grantmon.i18n import t
+from services.access import Actor
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Period range, region, partner and component ('all' means no filter); hashable."""
+
+    start: str
+    end: str
+    region: str = ALL
+    partner: str = ALL
+    component: str = ALL
+
+    def to_params(self) -> dict[str, str]:
+        """Plain URL parameters; filters left at 'all' are omitted."""
+        params = {"from": self.start, "to": self.end}
+        for name in ("region", "partner", "component"):
+            if getattr(self, name) != ALL:
+                params[name] = getattr(self, name)
+        return params
+
+
+class FilterOptions(BaseModel):
+    """The values each filter may take, from the database."""
+
+    quarters: list[str]
+    regions: dict[str, str]  # ISO code -> French name
+    partners: list[str]
+    components: list[str]
+
+    def defaults(self) -> Filters:
+        """Every quarter with data, everywhere."""
+        return Filters(start=self.quarters[0], end=self.quarters[-1])
+
+
+def filter_options(*, session: Session, actor: Actor) -> FilterOptions:
+    """Quarters with any figure, and the known regions, partners and components."""
+    # union() removes duplicates itself.
+    quarters = union(select(col(IndicatorResult.quarter)), select(col(Expenditure.quarter)))
+    found = sorted(row[0] for row in session.execute(quarters))
+    regions = session.execute(
+        select(col(Region.iso_code), col(Region.name_fr)).order_by(col(Region.iso_code))
+    )
+    partners = session.execute(select(col(Partner.code)).order_by(col(Partner.id))).scalars()
+    components = session.execute(
+        select(col(Activity.component)).distinct().order_by(col(Activity.component))
+    ).scalars()
+    return FilterOptions(
+        quarters=found or ["2024Q1"],
+        regions={code: name for code, name in regions},
+        partners=list(partners),
+        components=list(components),
+    )
+
+
+def _checked(
+    value: str | None, allowed: list[str] | dict[str, str], label: str, problems: list[str]
+) -> str:
+    if value is None or value == ALL:
+        return ALL
+    if value in allowed:
+        return value
+    problems.append(t("Unknown {label} in the link was ignored.", label=label))
+    return ALL
+
+
+def _checked_period(
+    params: Mapping[str, str], options: FilterOptions, problems: list[str]
+) -> tuple[str, str]:
+    start, end = options.quarters[0], options.quarters[-1]
+    wanted_start, wanted_end = params.get("from", start), params.get("to", end)
+    valid = all(
+        QUARTER_PATTERN.match(q) and q in options.quarters for q in (wanted_start, wanted_end)
+    )
+    if not valid or wanted_start > wanted_end:
+        problems.append(t("The period in the link was not valid; showing every quarter."))
+        return start, end
+    return wanted_start, wanted_end
+
+
+def parse_filters(params: Mapping[str, str], options: FilterOptions) -> tuple[Filters, list[str]]:
+    """Filters from URL parameters; each bad value falls back to its default, with a notice."""
+    problems: list[str] = []
+    start, end = _checked_period(params, options, problems)
+    filters = replace(
+        options.defaults(),
+        start=start,
+        end=end,
+        region=_checked(params.get("region"), options.regions, t("region"), problems),
+        partner=_checked(params.get("partner"), options.partners, t("partner"), problems),
+        component=_checked(params.get("component"), options.components, t("component"), problems),
+    )
+    return filters, problems
+
+
+def describe(filters: Filters, options: FilterOptions) -> str:
+    """The active filters in words, for chart subtitles and exports."""
+    period = filters.start if filters.start == filters.end else f"{filters.start}–{filters.end}"
+    parts = [period]
+    parts.append(options.regions.get(filters.region, t("all regions")))
+    parts.append(t("all partners") if filters.partner == ALL else filters.partner)
+    parts.append(t("all components") if filters.component == ALL else filters.component)
+    return " · ".join(parts)
