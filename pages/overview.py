@@ -12,7 +12,7 @@ from ui import banners
 from ui.page import start_page
 from ui.runtime import load
 
-page = start_page(t("Overview"))
+page = start_page(__file__, t("Overview"))
 actor = page.actor
 award = load(award_summary, actor)
 st.subheader(award.title)

@@ -2,4 +2,4 @@
 
 from ui.page import start_page
 
-start_page("results")
+start_page(__file__, "results")

@@ -4,8 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -50,13 +50,12 @@ class PageContext:
     filters: Filters
 
 
-def start_page(title: str, intro: str = "") -> PageContext:
-    """Guard, demo banner, title; return who is looking and through which filters."""
+def start_page(script: str, title: str, intro: str = "") -> PageContext:
+    """Guard, demo banner, title; `script` is the page's __file__ (its stem is its URL path)."""
     # Streamlit serves files under pages/ by URL before the navigation exists (first request
     # after a start); such a run skipped the dashboard's checks, so send it through them.
     if not _ENTERED.get():
-        wanted = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
-        params = {**st.query_params.to_dict(), RETURN_TO: wanted}
+        params = {**st.query_params.to_dict(), RETURN_TO: Path(script).stem}
         st.switch_page("dashboard.py", query_params=params)
     actor = current_actor()
     if load(has_demo_data, actor):
