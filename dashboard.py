@@ -1,12 +1,15 @@
 """Entry point: checks the database and serving mode, then shows the role's navigation."""
 
+from typing import Any
+
 import streamlit as st
 
 from data_model.db import DatabaseConfigError, has_schema
 from grantmon.i18n import t
+from services.access import Actor
 from ui import banners, runtime, session
 from ui.filters import sidebar_filters
-from ui.page import entered_through_dashboard, resume_deep_link
+from ui.page import entered_through_dashboard
 
 st.set_page_config(page_title=t("Grant monitor"), page_icon=":material/monitoring:", layout="wide")
 
@@ -38,50 +41,39 @@ def stop_if_exposed() -> None:
         st.stop()
 
 
-PAGES = [
-    st.Page(
-        "pages/overview.py",
-        title=t("Overview"),
-        icon=":material/dashboard:",
-        default=True,
-        url_path="overview",
-    ),
-    st.Page(
-        "pages/milestones.py",
-        title=t("Activities and milestones"),
-        icon=":material/event_available:",
-        url_path="milestones",
-    ),
-    st.Page(
-        "pages/regions.py",
-        title=t("Regions and centres"),
-        icon=":material/map:",
-        url_path="regions",
-    ),
-    st.Page(
-        "pages/reintegration.py",
-        title=t("Reintegration outcomes"),
-        icon=":material/diversity_3:",
-        url_path="reintegration",
-    ),
-    st.Page(
-        "pages/results.py",
-        title=t("Results framework"),
-        icon=":material/table_chart:",
-        url_path="results",
-    ),
-    st.Page("pages/budget.py", title=t("Budget"), icon=":material/payments:", url_path="budget"),
-]
+def screen(name: str, title: str, icon: str, *, default: bool = False) -> Any:
+    """A page from pages/NAME.py, served at /NAME."""
+    return st.Page(
+        f"pages/{name}.py", title=title, icon=f":material/{icon}:", default=default, url_path=name
+    )
+
+
+def pages_for(actor: Actor) -> dict[str, list[Any]]:
+    """The navigation this person's role allows."""
+    sections = {
+        t("Monitor"): [
+            screen("overview", t("Overview"), "dashboard", default=True),
+            screen("milestones", t("Activities and milestones"), "event_available"),
+            screen("regions", t("Regions and centres"), "map"),
+            screen("reintegration", t("Reintegration outcomes"), "diversity_3"),
+            screen("results", t("Results framework"), "table_chart"),
+            screen("budget", t("Budget"), "payments"),
+        ]
+    }
+    if actor.enters_data:
+        sections[t("Data entry")] = [screen("update_milestones", t("Update milestones"), "edit")]
+    return sections
+
 
 stop_if_exposed()
 stop_unless_database_ready()
-navigation = st.navigation(PAGES)
-resume_deep_link(PAGES)
-if not session.auth_configured():
+if session.auth_configured():
+    actor = session.current_actor()
+else:
     banners.local_mode_banner()
     actor = session.choose_local_actor()
-else:
-    actor = session.current_actor()
+sections = pages_for(actor)
+navigation = st.navigation(sections)
 sidebar_filters(actor)
 with entered_through_dashboard():
     navigation.run()

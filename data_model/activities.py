@@ -60,3 +60,11 @@ class Milestone(MilestoneBase, table=True):
     updated_by: str = Field(default="seed", max_length=200)
     updated_at: datetime = Field(default_factory=utc_now)
     is_demo: bool = False
+
+
+class MilestoneUpdate(MilestoneBase):
+    """What a programme manager submits; `version` is the one their form was opened on."""
+
+    status: MilestoneStatus = MilestoneStatus.NOT_STARTED
+    version: int
+    reason: str = Field(default="", max_length=2000)

@@ -9,12 +9,13 @@ from services.filters import FilterOptions, Filters, describe, filter_options, p
 from ui.runtime import load
 
 FILTERS_KEY = "grantmon_filters"
-WIDGET_KEYS = ("f_period", "f_region", "f_partner", "f_component")
+WIDGET_KEYS = ("f_from", "f_to", "f_region", "f_partner", "f_component")
 
 
 def _initialise_from_url(options: FilterOptions) -> None:
     filters, problems = parse_filters(st.query_params.to_dict(), options)
-    st.session_state.f_period = (filters.start, filters.end)
+    st.session_state.f_from = filters.start
+    st.session_state.f_to = filters.end
     st.session_state.f_region = filters.region
     st.session_state.f_partner = filters.partner
     st.session_state.f_component = filters.component
@@ -23,8 +24,7 @@ def _initialise_from_url(options: FilterOptions) -> None:
 
 
 def _period_still_valid(options: FilterOptions) -> bool:
-    period = st.session_state.get("f_period") or ()
-    return len(period) == 2 and all(q in options.quarters for q in period)
+    return all(st.session_state.get(key) in options.quarters for key in ("f_from", "f_to"))
 
 
 def sidebar_filters(actor: Actor) -> Filters:
@@ -35,7 +35,9 @@ def sidebar_filters(actor: Actor) -> Filters:
     everything = t("All")
     with st.sidebar:
         st.subheader(t("Filters"))
-        st.select_slider(t("Period"), options=options.quarters, key="f_period")
+        first, last = st.columns(2)
+        first.selectbox(t("From quarter"), options.quarters, key="f_from")
+        last.selectbox(t("To quarter"), options.quarters, key="f_to")
         st.selectbox(
             t("Region"),
             [ALL, *options.regions],
@@ -54,7 +56,7 @@ def sidebar_filters(actor: Actor) -> Filters:
             key="f_component",
             format_func=lambda name: everything if name == ALL else name,
         )
-    start, end = st.session_state.f_period
+    start, end = sorted((st.session_state.f_from, st.session_state.f_to))
     filters = Filters(
         start=start,
         end=end,

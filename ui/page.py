@@ -1,11 +1,11 @@
 """What every page does first: enter through the dashboard, then title, actor and filters."""
 
+import runpy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
@@ -18,18 +18,7 @@ from ui.runtime import load
 from ui.session import current_actor
 
 _ENTERED: ContextVar[bool] = ContextVar("grantmon_entered", default=False)
-RETURN_TO = "page"
-
-
-def resume_deep_link(pages: list[Any]) -> None:
-    """Open the page a deep link asked for once the dashboard's checks have run."""
-    wanted = st.query_params.get(RETURN_TO)
-    if wanted is None:
-        return
-    del st.query_params[RETURN_TO]
-    for page in pages:
-        if page.url_path == wanted:
-            st.switch_page(page, query_params=st.query_params.to_dict())
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
 
 
 @contextmanager
@@ -52,11 +41,12 @@ class PageContext:
 
 def start_page(script: str, title: str, intro: str = "") -> PageContext:
     """Guard, demo banner, title; `script` is the page's __file__ (its stem is its URL path)."""
-    # Streamlit serves files under pages/ by URL before the navigation exists (first request
-    # after a start); such a run skipped the dashboard's checks, so send it through them.
+    # Streamlit runs a file under pages/ directly when its URL is asked for before the
+    # navigation exists (a new session's first request, every AppTest run). Such a run skipped
+    # the dashboard's checks: run the dashboard here instead, which then draws this page.
     if not _ENTERED.get():
-        params = {**st.query_params.to_dict(), RETURN_TO: Path(script).stem}
-        st.switch_page("dashboard.py", query_params=params)
+        runpy.run_path(str(DASHBOARD), run_name="__main__")
+        st.stop()
     actor = current_actor()
     if load(has_demo_data, actor):
         banners.demo_banner()

@@ -36,3 +36,9 @@ def load(query: Callable[..., T], actor: Actor, **params: Any) -> T:
     name = f"{query.__module__}.{query.__qualname__}"
     params_key = tuple(sorted(params.items()))
     return _cached(name, current_data_version(), actor, params_key, query)  # type: ignore[no-any-return]
+
+
+def write(command: Callable[..., T], actor: Actor, **params: Any) -> T:
+    """Run a service command in its own session (it commits or rolls back by itself)."""
+    with Session(engine()) as session:
+        return command(session=session, actor=actor, **params)

@@ -1,0 +1,130 @@
+"""Update milestones: a programme manager records progress; every save is validated and audited."""
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data_model import MilestoneStatus
+from grantmon.formatting import long_date
+from grantmon.i18n import t
+from services.commands import CommandError, StaleEdit
+from services.milestone_updates import EDITABLE, editable_milestones, update_milestone
+from ui.page import start_page
+from ui.runtime import load, write
+
+REFUSAL_KEY = "milestone_refusal"  # (milestone id, CommandError) of the last refused save
+page = start_page(
+    __file__,
+    t("Update milestones"),
+    t("Record progress on your milestones. Each save is checked and kept in the audit trail."),
+)
+milestones = load(editable_milestones, page.actor)
+
+
+def label(row: pd.Series) -> str:
+    """How a milestone is named in the picker."""
+    due = long_date(row["due_date"])
+    return f"{row['code']} · {row['title']} · {t('due')} {due} · {row['status']}"
+
+
+def refusal_for(milestone_id: int) -> CommandError | None:
+    """The refusal of the last save of this milestone, if it was refused."""
+    refused_id, error = st.session_state.get(REFUSAL_KEY, (None, None))
+    return error if refused_id == milestone_id else None
+
+
+def field_error(milestone_id: int, field: str) -> None:
+    """Show the refused save's message for one field, right under it."""
+    error = refusal_for(milestone_id)
+    if error and field in error.field_errors:
+        st.error(error.field_errors[field], icon=":material/error:")
+
+
+def show_refusal(error: CommandError) -> None:
+    """Explain why nothing was saved; for a stale edit, what the other person changed."""
+    st.error(error.message, icon=":material/block:")
+    if isinstance(error, StaleEdit) and error.their_changes:
+        changes = pd.DataFrame(
+            [(name, before, after) for name, (before, after) in error.their_changes.items()],
+            columns=[t("Field"), t("When you opened the form"), t("Now")],
+        )
+        st.dataframe(changes.astype(str), hide_index=True, width="stretch")
+
+
+def milestone_form(row: pd.Series) -> dict[str, Any] | None:
+    """The update form; returns the submitted values, or None until submitted."""
+    statuses = [s.value for s in MilestoneStatus]
+    with st.form(f"milestone-{row['id']}-{row['version']}"):
+        status = st.selectbox(t("Status"), statuses, index=statuses.index(row["status"]))
+        field_error(row["id"], "status")
+        percent = st.slider(t("Percent complete"), 0, 100, int(row["percent_complete"]))
+        field_error(row["id"], "percent_complete")
+        done = st.date_input(
+            t("Actual completion date"), value=row["actual_completion_date"], format="DD/MM/YYYY"
+        )
+        field_error(row["id"], "actual_completion_date")
+        notes = st.text_area(t("Comment"), value=row["notes"], max_chars=2000)
+        evidence = st.text_input(t("Evidence link"), value=row["evidence_url"] or "")
+        field_error(row["id"], "evidence_url")
+        reason = st.text_input(t("Reason for the change (needed when moving a status back)"))
+        field_error(row["id"], "reason")
+        if not st.form_submit_button(t("Save"), type="primary"):
+            return None
+    return dict(
+        status=status,
+        percent_complete=percent,
+        actual_completion_date=done,
+        notes=notes,
+        evidence_url=evidence or None,
+        reason=reason,
+        version=int(row["version"]),
+    )
+
+
+def save(row: pd.Series, values: dict[str, Any]) -> None:
+    """Send the form through the update command and report the outcome."""
+    opened = {name: row[name] for name in EDITABLE}
+    try:
+        write(
+            update_milestone,
+            page.actor,
+            milestone_id=int(row["id"]),
+            values=values,
+            opened=opened,
+            today=date.today(),
+        )
+    except CommandError as error:
+        st.session_state[REFUSAL_KEY] = (row["id"], error)
+        st.rerun()
+    st.session_state.pop(REFUSAL_KEY, None)
+    st.toast(t("Saved {code}.", code=row["code"]), icon=":material/check_circle:")
+    st.rerun()
+
+
+if milestones.empty:
+    st.info(
+        t(
+            "Your role has no milestones to update. Programme managers update the milestones "
+            "of their own partner and region."
+        )
+    )
+    st.stop()
+
+rows_by_label = {label(row): row for _, row in milestones.iterrows()}
+row = rows_by_label[st.selectbox(t("Milestone"), list(rows_by_label))]
+st.caption(
+    t(
+        "Last saved by {who} on {when} (version {version}).",
+        who=row["updated_by"],
+        when=long_date(row["updated_at"].date()),
+        version=row["version"],
+    )
+)
+refusal = refusal_for(row["id"])
+if refusal:
+    show_refusal(refusal)
+submitted = milestone_form(row)
+if submitted is not None:
+    save(row, submitted)
