@@ -4,6 +4,7 @@ from typing import Any
 
 import streamlit as st
 
+from data_model import Role
 from data_model.db import DatabaseConfigError, has_schema
 from grantmon.i18n import t
 from services.access import Actor
@@ -62,6 +63,8 @@ def pages_for(actor: Actor) -> dict[str, list[Any]]:
     }
     if actor.enters_data:
         sections[t("Data entry")] = [screen("update_milestones", t("Update milestones"), "edit")]
+    if actor.role == Role.ADMIN:
+        sections[t("Administration")] = [screen("audit_log", t("Audit log"), "history")]
     return sections
 
 

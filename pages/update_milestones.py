@@ -9,6 +9,7 @@ import streamlit as st
 from data_model import MilestoneStatus
 from grantmon.formatting import long_date
 from grantmon.i18n import t
+from services.audit import record_history
 from services.commands import CommandError, StaleEdit
 from services.milestone_updates import EDITABLE, editable_milestones, update_milestone
 from ui.page import start_page
@@ -128,3 +129,21 @@ if refusal:
 submitted = milestone_form(row)
 if submitted is not None:
     save(row, submitted)
+
+history = load(record_history, page.actor, entity="milestone", entity_id=str(row["id"]))
+with st.expander(t("History of this milestone ({count} changes)", count=len(history))):
+    if history.empty:
+        st.caption(t("No change recorded since the milestone was created."))
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("When (UTC)"): history["at"].dt.strftime("%d %b %Y %H:%M"),
+                    t("Who"): history["actor"],
+                    t("What changed"): history["changes"],
+                    t("Reason"): history["reason"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
