@@ -1,5 +1,6 @@
 """The look every chart shares: colour-blind-safe palette, titles, units, source line."""
 
+import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -8,6 +9,7 @@ import plotly.graph_objects as go
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK = PALETTE
 GREY = "#8C8C8C"
+SOURCE_WIDTH = 110  # characters per line of the source note (wraps on narrow exports)
 
 # Status is never shown by colour alone: each has a symbol and a word too.
 STATUS_STYLE = {
@@ -20,6 +22,7 @@ STATUS_STYLE = {
     "in progress": (BLUE, "◐"),
     "not started": (GREY, "○"),
     "cancelled": (GREY, "✖"),
+    "on plan": (GREEN, "●"),
     "over plan": (VERMILION, "▲"),
     "under plan": (ORANGE, "▼"),
     "suppressed": (GREY, "■"),
@@ -53,17 +56,28 @@ def finish(
     x_title: str | None = None,
     y_title: str | None = None,
     height: int = 420,
+    source_drop: int = 70,
 ) -> go.Figure:
     """Apply the house layout: title with filters, axis titles with units, source line below."""
+    # Title and source sit at pixel positions, clear of legends and axis titles at any height
+    # and on a phone; `source_drop` is how far below the plot the source line starts.
     subtitle = f"<br><sup>{context.filters_text}</sup>" if context.filters_text else ""
     fig.update_layout(
         template="plotly_white",
         colorway=PALETTE,
-        title={"text": f"{title}{subtitle}", "x": 0, "xanchor": "left"},
+        title={
+            "text": f"{title}{subtitle}",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 12},
+        },
         font={"family": "Source Sans Pro, Arial, sans-serif", "size": 13},
         height=height,
-        margin={"l": 10, "r": 10, "t": 80, "b": 80},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
+        margin={"l": 10, "r": 10, "t": 110, "b": source_drop + 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
     )
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
@@ -71,14 +85,16 @@ def finish(
         fig.update_yaxes(title_text=y_title)
     if context.source_text:
         fig.add_annotation(
-            text=context.source_text,
+            text="<br>".join(textwrap.wrap(context.source_text, SOURCE_WIDTH)),
             xref="paper",
             yref="paper",
             x=0,
-            y=-0.22,
+            y=0,
+            yshift=-source_drop,
             xanchor="left",
             yanchor="top",
             showarrow=False,
+            align="left",
             font={"size": 10, "color": "#555"},
         )
     return fig

@@ -1,47 +1,167 @@
-"""Overview: is the grant on track? Headline facts with their provenance."""
+"""Overview: is the grant on track? KPIs, alerts, budget burn beside results, award facts."""
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from charts.indicators import status_display
+from charts.overview import burn_beside_results_chart
+from charts.style import status_label
 from grantmon.formatting import long_date, money, percent
 from grantmon.i18n import t
 from services.award import award_partners, award_summary, context_figures
+from services.budget import off_plan_lines
+from services.indicators import off_track_indicators
+from services.milestones import late_milestones
+from services.overview import Kpis, burn_beside_results, latest_update, overview_kpis
+from services.privacy import privacy_notice
 from ui import banners
+from ui.charts import chart_context, show
 from ui.page import start_page
 from ui.runtime import load
 
 page = start_page(__file__, t("Overview"))
-actor = page.actor
+actor, filters, today = page.actor, page.filters, date.today()
 award = load(award_summary, actor)
 st.subheader(award.title)
 st.caption(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
 
 
-def headline_metrics() -> None:
-    """Amount, period and share of the period elapsed."""
-    today = date.today()
-    amount, period, elapsed = st.columns(3)
-    amount.metric(t("Award amount"), money(award.amount_cents, award.currency))
-    period_label = t("Award period (assumed)") if award.period_is_assumed else t("Award period")
-    period.metric(period_label, f"{long_date(award.start_date)} – {long_date(award.end_date)}")
-    elapsed.metric(
-        t("Period elapsed"),
-        percent(award.elapsed_share(today)),
-        help=t("Share of the award period gone by on {day}.", day=long_date(today)),
+def change(now: int | None, before: int | None) -> str | None:
+    """A KPI's change since the previous quarter; None when there is none or it is hidden."""
+    return None if now is None or before is None or now == before else f"{now - before:+,}"
+
+
+def shown(count: int | None) -> str:
+    """A victim count, or the suppression mark."""
+    return t("■ suppressed") if count is None else f"{count:,}"
+
+
+def money_and_milestones(kpis: Kpis) -> None:
+    """Funds spent against time elapsed, and milestone progress."""
+    spent, elapsed, late = st.columns(3)
+    spent.metric(
+        t("Funds spent"),
+        percent(kpis.spent_share),
+        delta=t(
+            "{amount} in {quarter}", amount=money(kpis.spent_in_quarter_cents), quarter=kpis.quarter
+        ),
+        delta_color="off",
+        help=t(
+            "{spent} of {budget} spent.",
+            spent=money(kpis.spent_cents),
+            budget=money(kpis.budget_cents),
+        ),
     )
-    elapsed.progress(award.elapsed_share(today))
-    banners.provenance(award.source.label())
-    if award.period_is_assumed:
-        st.caption(t("Assumption: {note}", note=award.period_note))
+    elapsed.metric(
+        t("Award period elapsed"),
+        percent(kpis.elapsed_share),
+        help=t("Spending should roughly follow time; the chart below shows both."),
+    )
+    counts = kpis.milestones
+    late.metric(
+        t("Milestones late"),
+        counts["late"],
+        delta=t(
+            "{done} completed in {quarter}", done=kpis.completed_in_quarter, quarter=kpis.quarter
+        ),
+        delta_color="off",
+    )
+    late.caption(
+        " · ".join(
+            f"{status_label(s)} {counts[s]}"
+            for s in ("completed", "on track", "late", "not started")
+        )
+    )
 
 
-def partners_table() -> None:
-    """Who implements what, and how much of the award is theirs where it is public."""
-    st.subheader(t("Partners"))
+def centres_and_victims(kpis: Kpis) -> None:
+    """Centres open with their beds, victims assisted and reintegration plans completed."""
+    centres, assisted, plans = st.columns(3)
+    centres.metric(
+        t("Centres open"),
+        kpis.open_centres,
+        delta=change(kpis.open_centres, kpis.open_centres_before),
+        help=t(
+            "Beds: {beds} known; {unknown} centre(s) with capacity not public.",
+            beds=kpis.known_beds,
+            unknown=kpis.centres_without_capacity,
+        ),
+    )
+    assisted.metric(
+        t("Victims assisted"),
+        shown(kpis.assisted),
+        delta=change(kpis.assisted, kpis.assisted_before),
+    )
+    plans.metric(
+        t("Reintegration plans completed"),
+        shown(kpis.plans_completed),
+        delta=change(kpis.plans_completed, kpis.plans_completed_before),
+    )
+    st.caption(
+        t(
+            "Changes are for {quarter}, the latest quarter with reported figures. ",
+            quarter=kpis.quarter,
+        )
+        + privacy_notice(actor=actor)
+    )
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def alerts() -> None:
+    """Late milestones, indicators worse than target and budget lines off plan."""
+    st.subheader(t("Alerts"))
+    late = load(late_milestones, actor, filters=filters, today=today)
+    behind = load(off_track_indicators, actor, filters=filters)
+    off_plan = load(off_plan_lines, actor, filters=filters)
+    items = [
+        f"{status_label('late')} **{r['code']}** {r['title']}: "
+        + t("{days} days late", days=r["days_late"])
+        for r in records(late.head(5))
+    ]
+    items += [
+        f"{status_display(r['status'])} **{r['code']}** {r['title']}: "
+        + t("{share} of target to date", share=percent(r["percent_achieved"] / 100))
+        for r in records(behind)
+    ]
+    items += [
+        f"{status_label(r['status'])} **{r['partner']} · {r['category']}**: "
+        + t("{share} of its budget spent", share=percent(r["spent_share"]))
+        for r in records(off_plan.head(5))
+    ]
+    if not items:
+        st.success(t("Nothing needs attention for these filters."))
+    for item in items:
+        st.markdown(f"- {item}")
+    if len(late) > 5 or len(off_plan) > 5:
+        st.caption(t("Showing the five most urgent of each kind; see Activities and Budget."))
+
+
+def award_facts() -> None:
+    """Amount, period and partners, each with its provenance, and the public context."""
+    with st.expander(t("The award: facts, partners and sources"), expanded=False):
+        amount, period = st.columns(2)
+        amount.metric(t("Award amount"), money(award.amount_cents, award.currency))
+        label = t("Award period (assumed)") if award.period_is_assumed else t("Award period")
+        period.metric(label, f"{long_date(award.start_date)} – {long_date(award.end_date)}")
+        banners.provenance(award.source.label())
+        if award.period_is_assumed:
+            st.caption(t("Assumption: {note}", note=award.period_note))
+        st.dataframe(partners_table(), hide_index=True, width="stretch")
+        st.markdown(t("**Reported context (not results of this grant)**"))
+        st.dataframe(context_table(), hide_index=True, width="stretch")
+
+
+def partners_table() -> pd.DataFrame:
+    """Who implements what, and their share where it is public."""
     frame = load(award_partners, actor, code=award.code)
-    shown = pd.DataFrame(
+    return pd.DataFrame(
         {
             t("Partner"): frame["partner"],
             t("Role"): frame["role"],
@@ -56,14 +176,12 @@ def partners_table() -> None:
             t("Source"): frame["publisher"] + ": " + frame["source"],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
 
 
-def context_table() -> None:
-    """Publicly reported figures, never to be read as results of this grant."""
-    st.subheader(t("Reported context (not results of this grant)"))
+def context_table() -> pd.DataFrame:
+    """Publicly reported figures, with their caveats."""
     frame = load(context_figures, actor)
-    shown = pd.DataFrame(
+    return pd.DataFrame(
         {
             t("Figure"): frame["label"],
             t("Value"): frame["value"].map("{:,}".format) + " " + frame["unit"],
@@ -72,9 +190,25 @@ def context_table() -> None:
             t("Source"): frame["publisher"] + ": " + frame["source"],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
 
 
-headline_metrics()
-partners_table()
-context_table()
+kpis = load(overview_kpis, actor, filters=filters, today=today)
+money_and_milestones(kpis)
+centres_and_victims(kpis)
+updated = load(latest_update, actor)
+st.caption(
+    t(
+        "Latest data update: {when} by {who}.",
+        who=updated.by or "—",
+        when=f"{updated.at:%d %b %Y %H:%M} UTC" if updated.at else "—",
+    )
+)
+context = chart_context(filters, actor)
+show(
+    burn_beside_results_chart(
+        load(burn_beside_results, actor, filters=filters, today=today), context=context
+    ),
+    key="burn-beside-results",
+)
+alerts()
+award_facts()

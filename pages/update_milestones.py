@@ -15,6 +15,8 @@ from services.milestone_updates import EDITABLE, editable_milestones, update_mil
 from ui.page import start_page
 from ui.runtime import load, write
 
+PICKER_KEY = "milestone_picker"
+SAVED_KEY = "milestone_saved"  # code of the milestone saved on the previous run
 REFUSAL_KEY = "milestone_refusal"  # (milestone id, CommandError) of the last refused save
 page = start_page(
     __file__,
@@ -100,7 +102,7 @@ def save(row: pd.Series, values: dict[str, Any]) -> None:
         st.session_state[REFUSAL_KEY] = (row["id"], error)
         st.rerun()
     st.session_state.pop(REFUSAL_KEY, None)
-    st.toast(t("Saved {code}.", code=row["code"]), icon=":material/check_circle:")
+    st.session_state[SAVED_KEY] = row["code"]
     st.rerun()
 
 
@@ -114,7 +116,11 @@ if milestones.empty:
     st.stop()
 
 rows_by_label = {label(row): row for _, row in milestones.iterrows()}
-row = rows_by_label[st.selectbox(t("Milestone"), list(rows_by_label))]
+just_saved = st.session_state.get(SAVED_KEY)
+if just_saved:
+    # Saving changes the milestone's label: keep the picker on the milestone just saved.
+    st.session_state[PICKER_KEY] = next(k for k in rows_by_label if k.startswith(f"{just_saved} "))
+row = rows_by_label[st.selectbox(t("Milestone"), list(rows_by_label), key=PICKER_KEY)]
 st.caption(
     t(
         "Last saved by {who} on {when} (version {version}).",
@@ -123,6 +129,10 @@ st.caption(
         version=row["version"],
     )
 )
+if SAVED_KEY in st.session_state:
+    st.success(
+        t("Saved {code}.", code=st.session_state.pop(SAVED_KEY)), icon=":material/check_circle:"
+    )
 refusal = refusal_for(row["id"])
 if refusal:
     show_refusal(refusal)

@@ -2,14 +2,16 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 
 from pydantic import BaseModel
-from sqlalchemy import select, union
+from sqlalchemy import func, select, union
 from sqlmodel import Session, col
 
-from data_model import Activity, Expenditure, IndicatorResult, Partner, Region
+from data_model import Activity, Award, Expenditure, IndicatorResult, Partner, Region
 from data_model.common import ALL, QUARTER_PATTERN
 from grantmon.i18n import t
+from grantmon.periods import quarter_of, quarters_between
 from services.access import Actor
 
 
@@ -41,15 +43,25 @@ class FilterOptions(BaseModel):
     components: list[str]
 
     def defaults(self) -> Filters:
-        """Every quarter with data, everywhere."""
+        """Every quarter of the award to date, everywhere."""
         return Filters(start=self.quarters[0], end=self.quarters[-1])
 
 
-def filter_options(*, session: Session, actor: Actor) -> FilterOptions:
-    """Quarters with any figure, and the known regions, partners and components."""
+def _award_quarters(session: Session, today: date) -> list[str]:
+    """The quarters of the award period up to the current one."""
+    period = session.execute(select(func.min(col(Award.start_date)), func.max(col(Award.end_date))))
+    start, end = period.one()
+    if start is None:
+        return []
+    return quarters_between(quarter_of(start), quarter_of(min(end, max(today, start))))
+
+
+def filter_options(*, session: Session, actor: Actor, today: date | None = None) -> FilterOptions:
+    """The award's quarters to date (and any with figures), regions, partners and components."""
     # union() removes duplicates itself.
     quarters = union(select(col(IndicatorResult.quarter)), select(col(Expenditure.quarter)))
-    found = sorted(row[0] for row in session.execute(quarters))
+    with_data = {row[0] for row in session.execute(quarters)}
+    found = sorted(with_data.union(_award_quarters(session, today or date.today())))
     regions = session.execute(
         select(col(Region.iso_code), col(Region.name_fr)).order_by(col(Region.iso_code))
     )

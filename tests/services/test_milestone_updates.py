@@ -15,33 +15,56 @@ TODAY = date(2026, 11, 28)
 
 
 def partner_id(session: Session, code: str) -> int:
-    return session.exec(select(Partner.id).where(Partner.code == code)).one()
+    found = session.exec(select(Partner.id).where(Partner.code == code)).one()
+    assert found is not None
+    return found
 
 
 def open_milestone(engine, partner: str = "IOM", status: str = "in progress") -> dict:
     """What a manager's form holds when opened on a milestone of that partner."""
     with Session(engine) as session:
         milestone = session.exec(
-            select(Milestone).join(Activity).join(Partner)
+            select(Milestone)
+            .join(Activity)
+            .join(Partner)
             .where(Partner.code == partner, Milestone.status == status)
-            .order_by(col(Milestone.id))).first()
+            .order_by(col(Milestone.id))
+        ).first()
         assert milestone is not None
         return milestone.model_dump()
 
 
 def manager(engine, partner: str = "IOM") -> Actor:
     with Session(engine) as session:
-        return Actor(email=f"manager.{partner.lower()}@example.org", role="programme manager",
-                     partner_id=partner_id(session, partner))
+        return Actor(
+            email=f"manager.{partner.lower()}@example.org",
+            role="programme manager",
+            partner_id=partner_id(session, partner),
+        )
 
 
 def save(engine, actor: Actor, opened: dict, **changes):
-    values = {k: opened[k] for k in ("status", "percent_complete", "actual_completion_date",
-                                      "notes", "evidence_url", "version")} | changes
+    values = {
+        k: opened[k]
+        for k in (
+            "status",
+            "percent_complete",
+            "actual_completion_date",
+            "notes",
+            "evidence_url",
+            "version",
+        )
+    } | changes
     shown = {k: opened[k] for k in ("status", "percent_complete", "notes")}
     with Session(engine) as session:
-        return update_milestone(session=session, actor=actor, milestone_id=opened["id"],
-                                values=values, opened=shown, today=TODAY)
+        return update_milestone(
+            session=session,
+            actor=actor,
+            milestone_id=opened["id"],
+            values=values,
+            opened=shown,
+            today=TODAY,
+        )
 
 
 def audit_count(engine) -> int:
@@ -60,8 +83,13 @@ def test_a_manager_updates_their_partners_milestone_with_an_audit_row(demo_engin
     opened = open_milestone(demo_engine)
     with Session(demo_engine) as session:
         version_before = data_version(session)
-    save(demo_engine, manager(demo_engine), opened, percent_complete=90,
-         notes="Atelier tenu à Rabat — ورشة")
+    save(
+        demo_engine,
+        manager(demo_engine),
+        opened,
+        percent_complete=90,
+        notes="Atelier tenu à Rabat — ورشة",
+    )
     saved = stored(demo_engine, opened["id"])
     assert (saved.percent_complete, saved.version) == (90, opened["version"] + 1)
     assert saved.notes == "Atelier tenu à Rabat — ورشة"
@@ -90,20 +118,37 @@ def test_a_manager_cannot_touch_another_partners_milestone(demo_engine):
     assert stored(demo_engine, opened["id"]).version == opened["version"]
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"percent_complete": 150}, "percent_complete"),
-    ({"percent_complete": "half"}, "percent_complete"),
-    ({"status": "finished"}, "status"),
-    ({"status": "completed", "percent_complete": 100}, "actual_completion_date"),
-    ({"status": "completed", "percent_complete": 80, "actual_completion_date": "2026-01-10"},
-     "percent_complete"),
-    ({"status": "completed", "percent_complete": 100, "actual_completion_date": "2027-01-10"},
-     "actual_completion_date"),
-    ({"status": "completed", "percent_complete": 100, "actual_completion_date": "2023-12-31"},
-     "actual_completion_date"),
-    ({"status": "not started", "percent_complete": 0}, "reason"),
-    ({"evidence_url": "javascript:alert(1)"}, "evidence_url"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"percent_complete": 150}, "percent_complete"),
+        ({"percent_complete": "half"}, "percent_complete"),
+        ({"status": "finished"}, "status"),
+        ({"status": "completed", "percent_complete": 100}, "actual_completion_date"),
+        (
+            {"status": "completed", "percent_complete": 80, "actual_completion_date": "2026-01-10"},
+            "percent_complete",
+        ),
+        (
+            {
+                "status": "completed",
+                "percent_complete": 100,
+                "actual_completion_date": "2027-01-10",
+            },
+            "actual_completion_date",
+        ),
+        (
+            {
+                "status": "completed",
+                "percent_complete": 100,
+                "actual_completion_date": "2023-12-31",
+            },
+            "actual_completion_date",
+        ),
+        ({"status": "not started", "percent_complete": 0}, "reason"),
+        ({"evidence_url": "javascript:alert(1)"}, "evidence_url"),
+    ],
+)
 def test_bad_input_names_the_field_and_changes_nothing(demo_engine, changes, field):
     opened = open_milestone(demo_engine)
     with pytest.raises(CommandError) as refused:
@@ -115,8 +160,14 @@ def test_bad_input_names_the_field_and_changes_nothing(demo_engine, changes, fie
 
 def test_moving_back_with_a_reason_is_accepted(demo_engine):
     opened = open_milestone(demo_engine)
-    save(demo_engine, manager(demo_engine), opened, status="not started", percent_complete=0,
-         reason="Partner withdrew; activity re-planned")
+    save(
+        demo_engine,
+        manager(demo_engine),
+        opened,
+        status="not started",
+        percent_complete=0,
+        reason="Partner withdrew; activity re-planned",
+    )
     assert stored(demo_engine, opened["id"]).status == "not started"
 
 

@@ -1,0 +1,378 @@
+"""Results framework: the indicator performance tracking table (IPTT), quarter by quarter.
+
+How figures are read (the page repeats this for readers):
+- Totals are the result rows whose disaggregation columns are all 'all'.
+- Cumulative indicators (counts) compare the sum of actuals from the start of the award to the
+  latest reported quarter of the selected period with the sum of quarterly targets to that same
+  quarter. Non-cumulative ones (percentages, averages) compare that quarter's value with its target.
+- percent_achieved is "performance against target": higher is always better. It is actual/target
+  for indicators meant to increase and target/actual for those meant to decrease.
+- status: 'on track' when percent_achieved is within 85-115%; 'above' = better than target and
+  'below' = worse than target (whatever the direction); 'no data' when there is no target or no
+  figure, with the reason in `note`.
+- Targets are national: the region filter cannot change them. Regional figures exist only for
+  indicators disaggregated by region and are returned beside the national ones.
+"""
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select
+from sqlmodel import Session, col
+
+from data_model import Indicator, IndicatorResult, IndicatorTarget, Outcome, Output, Region
+from data_model.common import ALL
+from data_model.results import ReportStatus
+from services.access import Actor
+from services.filters import Filters
+from services.privacy import protect_series
+from services.sql import frame
+
+PRIVACY_TOTAL = "__total__"  # a label no category can have
+ON_TRACK_BAND = 0.15  # "within 15% of target"
+# Units that count victims (a completed plan is one victim's): their breakdowns pass through
+# the privacy gate, so donors see small cells suppressed.
+VICTIM_UNITS = frozenset({"victims", "plans"})
+DIMENSIONS = {
+    "sex": IndicatorResult.sex,
+    "age_band": IndicatorResult.age_band,
+    "nationality_group": IndicatorResult.nationality_group,
+    "region": IndicatorResult.region_code,
+}
+TRACKING_COLUMNS = [
+    "outcome_code",
+    "outcome_title",
+    "output_code",
+    "output_title",
+    "indicator_id",
+    "code",
+    "standard_code",
+    "title",
+    "unit",
+    "baseline",
+    "baseline_note",
+    "life_target",
+    "cumulative",
+    "direction",
+    "disaggregations",
+    "is_demo",
+    "as_of_quarter",
+    "target_to_date",
+    "actual_to_date",
+    "percent_achieved",
+    "status",
+    "note",
+    "unapproved",
+    "region_actual_to_date",
+    "region_suppressed",
+    "region_unapproved",
+]
+
+
+def _approved_only(actor: Actor) -> bool:
+    # Donors, and any role not cleared for drafts, read approved figures only.
+    return actor.is_donor or not actor.may_see_unapproved
+
+
+def _visible(actor: Actor) -> list[ColumnElement[bool]]:
+    if _approved_only(actor):
+        return [col(IndicatorResult.status) == ReportStatus.APPROVED]
+    return []
+
+
+def _unapproved_count() -> Any:
+    not_approved = case((col(IndicatorResult.status) != ReportStatus.APPROVED, 1), else_=0)
+    return func.sum(not_approved)
+
+
+def _total_rows() -> list[ColumnElement[bool]]:
+    return [col(column) == ALL for column in DIMENSIONS.values()]
+
+
+def assess(actual: float | None, target: float | None, direction: str) -> tuple[float | None, str]:
+    """Percent achieved (higher is better) and status of an actual against a target."""
+    if actual is None or target is None or pd.isna(actual) or pd.isna(target):
+        return None, "no data"
+    decrease = direction == "decrease"
+    if target == 0 or (decrease and actual == 0):
+        # A ratio is undefined here; equal values are on target, else the direction decides.
+        if actual == target:
+            return None, "on track"
+        better = actual < target if decrease else actual > target
+        return None, "above" if better else "below"
+    percent = 100 * target / actual if decrease else 100 * actual / target
+    if abs(percent - 100) <= 100 * ON_TRACK_BAND:
+        return percent, "on track"
+    return percent, "above" if percent > 100 else "below"
+
+
+def _framework(session: Session) -> pd.DataFrame:
+    query: Executable = (
+        select(
+            col(Outcome.code).label("outcome_code"),
+            col(Outcome.title).label("outcome_title"),
+            col(Output.code).label("output_code"),
+            col(Output.title).label("output_title"),
+            col(Indicator.id).label("indicator_id"),
+            col(Indicator.code),
+            col(Indicator.standard_code),
+            col(Indicator.title),
+            col(Indicator.unit),
+            col(Indicator.baseline),
+            col(Indicator.baseline_note),
+            col(Indicator.life_target),
+            col(Indicator.cumulative),
+            col(Indicator.direction),
+            col(Indicator.disaggregations),
+            col(Indicator.is_demo),
+        )
+        .join(Output, col(Output.id) == col(Indicator.output_id))
+        .join(Outcome, col(Outcome.id) == col(Output.outcome_id))
+        .order_by(col(Outcome.code), col(Output.code), col(Indicator.code))
+    )
+    return frame(session, query)
+
+
+def _quarterly_actuals(session: Session, actor: Actor, end: str) -> pd.DataFrame:
+    query: Executable = (
+        select(
+            col(IndicatorResult.indicator_id),
+            col(IndicatorResult.quarter),
+            func.sum(col(IndicatorResult.value)).label("actual"),
+            _unapproved_count().label("unapproved"),
+        )
+        .where(col(IndicatorResult.quarter) <= end, *_total_rows(), *_visible(actor))
+        .group_by(col(IndicatorResult.indicator_id), col(IndicatorResult.quarter))
+    )
+    return frame(session, query, ["indicator_id", "quarter", "actual", "unapproved"])
+
+
+def _quarterly_targets(session: Session, end: str) -> pd.DataFrame:
+    query: Executable = (
+        select(
+            col(IndicatorTarget.indicator_id),
+            col(IndicatorTarget.quarter),
+            func.sum(col(IndicatorTarget.target)).label("target"),
+        )
+        .where(col(IndicatorTarget.quarter) <= end)
+        .group_by(col(IndicatorTarget.indicator_id), col(IndicatorTarget.quarter))
+    )
+    return frame(session, query, ["indicator_id", "quarter", "target"])
+
+
+def _running_totals(group: pd.DataFrame) -> pd.DataFrame:
+    group = group.sort_values("quarter").copy()
+    if bool(group["cumulative"].iloc[0]):
+        reported = group["actual"].notna()
+        last = group.loc[reported, "quarter"].max() if reported.any() else ""
+        group["actual_to_date"] = group["actual"].fillna(0).cumsum().where(group["quarter"] <= last)
+        targeted = group["target"].notna().cumsum() > 0
+        group["target_to_date"] = group["target"].fillna(0).cumsum().where(targeted)
+        group["unapproved_to_date"] = group["unapproved"].cumsum()
+    else:
+        group["unapproved_to_date"] = group["unapproved"]
+        group["actual_to_date"] = group["actual"]
+        group["target_to_date"] = group["target"]
+    return group
+
+
+def quarterly_figures(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
+    """Per indicator and quarter of the period: target, actual and their values to date."""
+    columns = ["indicator_id", "code", "title", "unit", "cumulative", "direction", "quarter"]
+    columns += ["target", "actual", "unapproved", "target_to_date", "actual_to_date"]
+    columns += ["unapproved_to_date", "percent_achieved", "status"]
+    figures = _quarterly_targets(session, filters.end).merge(
+        _quarterly_actuals(session, actor, filters.end), on=["indicator_id", "quarter"], how="outer"
+    )
+    if figures.empty:
+        return pd.DataFrame(columns=columns)
+    framework = _framework(session)[columns[:6]]
+    figures = figures.merge(framework, on="indicator_id")
+    figures["actual"] = figures["actual"].astype(float)
+    figures["target"] = figures["target"].astype(float)
+    figures["unapproved"] = figures["unapproved"].fillna(0).astype(int)
+    parts = [_running_totals(group) for _, group in figures.groupby("indicator_id", sort=False)]
+    figures = pd.concat(parts, ignore_index=True)
+    figures = _assessed(figures)
+    in_period = figures["quarter"].between(filters.start, filters.end)
+    ordered = figures.loc[in_period, columns].sort_values(["code", "quarter"])
+    return ordered.reset_index(drop=True)
+
+
+def _latest(figures: pd.DataFrame) -> pd.DataFrame:
+    reported = figures[figures["actual"].notna()].sort_values("quarter")
+    latest = reported.groupby("indicator_id").tail(1).set_index("indicator_id")
+    latest = latest.drop(columns="unapproved").rename(
+        columns={"quarter": "as_of_quarter", "unapproved_to_date": "unapproved"}
+    )
+    return latest[["as_of_quarter", "target_to_date", "actual_to_date", "unapproved"]]
+
+
+def _no_data_note(row: pd.Series, approved_only: bool) -> str:
+    if pd.isna(row["life_target"]) and pd.isna(row["target_to_date"]):
+        return "no target set"
+    if pd.isna(row["as_of_quarter"]):
+        return "no approved figures in the period" if approved_only else "no figures in the period"
+    if pd.isna(row["target_to_date"]):
+        return "no target for the quarters reported"
+    return ""
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _assessed(table: pd.DataFrame) -> pd.DataFrame:
+    results = [
+        assess(_number(actual), _number(target), str(direction))
+        for actual, target, direction in zip(
+            table["actual_to_date"], table["target_to_date"], table["direction"], strict=True
+        )
+    ]
+    table["percent_achieved"] = [percent for percent, _ in results]
+    table["status"] = [status for _, status in results]
+    return table
+
+
+def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
+    """One row per indicator (outcome > output order): baseline, targets, actuals, status."""
+    table = _framework(session)
+    latest = _latest(quarterly_figures(session=session, actor=actor, filters=filters))
+    table = table.merge(latest, left_on="indicator_id", right_index=True, how="left")
+    table["unapproved"] = table["unapproved"].fillna(0).astype(int)
+    table = _assessed(table)
+    notes = table.apply(_no_data_note, axis=1, args=(_approved_only(actor),))
+    table["note"] = notes.where(table["status"] == "no data", "")
+    table["region_actual_to_date"] = np.nan
+    table["region_suppressed"] = False
+    table["region_unapproved"] = 0
+    if filters.region != ALL:
+        table = _with_region(session, actor, filters, table)
+    return table[TRACKING_COLUMNS].reset_index(drop=True)
+
+
+def off_track_indicators(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
+    """Indicators worse than target, the furthest behind first."""
+    table = indicator_tracking(session=session, actor=actor, filters=filters)
+    behind = table[table["status"] == "below"]
+    return behind.sort_values(["percent_achieved", "code"], na_position="last").reset_index(
+        drop=True
+    )
+
+
+def _with_region(session: Session, actor: Actor, filters: Filters, table: pd.DataFrame):
+    for index, row in table.iterrows():
+        if "region" not in str(row["disaggregations"]).split(",") or pd.isna(row["as_of_quarter"]):
+            continue
+        cells = _disaggregation_cells(session, actor, row, ["region"])
+        cell = cells[cells["category"] == filters.region]
+        if not cell.empty:
+            table.loc[index, "region_actual_to_date"] = cell["value"].iloc[0]
+            table.loc[index, "region_suppressed"] = bool(cell["suppressed"].iloc[0])
+            table.loc[index, "region_unapproved"] = int(cell["unapproved"].iloc[0])
+    return table
+
+
+def _dimension_rows(dimension: str) -> ColumnElement[bool]:
+    """Rows that break a total down by this one dimension only."""
+    conditions = [
+        col(column) != ALL if name == dimension else col(column) == ALL
+        for name, column in DIMENSIONS.items()
+    ]
+    return and_(*conditions)
+
+
+def _disaggregation_query(indicator: pd.Series, dimensions: list[str], actor: Actor) -> Executable:
+    quarter = col(IndicatorResult.quarter)
+    # Same window as the total: to date for cumulative indicators, else the latest quarter.
+    window = (
+        quarter <= indicator["as_of_quarter"]
+        if indicator["cumulative"]
+        else quarter == indicator["as_of_quarter"]
+    )
+    # Label each row in a subquery, then group on its plain columns (PostgreSQL refuses to
+    # group by a CASE whose bound parameters differ from the selected one).
+    rows = (
+        select(
+            case(*[(_dimension_rows(d), d) for d in dimensions], else_="").label("dimension"),
+            case(*[(_dimension_rows(d), col(DIMENSIONS[d])) for d in dimensions], else_="").label(
+                "category"
+            ),
+            col(IndicatorResult.value).label("value"),
+            case((col(IndicatorResult.status) != ReportStatus.APPROVED, 1), else_=0).label(
+                "unapproved"
+            ),
+        )
+        .where(
+            col(IndicatorResult.indicator_id) == int(indicator["indicator_id"]),
+            window,
+            or_(*[_dimension_rows(d) for d in dimensions]),
+            *_visible(actor),
+        )
+        .subquery()
+    )
+    query: Executable = (
+        select(
+            rows.c.dimension,
+            rows.c.category,
+            func.sum(rows.c.value).label("value"),
+            func.sum(rows.c.unapproved).label("unapproved"),
+        )
+        .group_by(rows.c.dimension, rows.c.category)
+        .order_by(rows.c.dimension, rows.c.category)
+    )
+    return query
+
+
+def _protected(cells: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """Victim counts through the privacy gate, one dimension (series with its total) at a time."""
+    parts = []
+    for _, group in cells.groupby("dimension", sort=False):
+        counts = group.set_index("category")["value"]
+        protected = protect_series(counts, actor=actor, total_label=PRIVACY_TOTAL)
+        group = group.copy()
+        group["value"] = protected.values.drop(PRIVACY_TOTAL).to_numpy()
+        group["suppressed"] = protected.hidden.drop(PRIVACY_TOTAL).to_numpy()
+        group["donor_hidden"] = protected.donor_hidden.drop(PRIVACY_TOTAL).to_numpy()
+        parts.append(group)
+    return pd.concat(parts, ignore_index=True) if parts else cells
+
+
+def _disaggregation_cells(
+    session: Session, actor: Actor, indicator: pd.Series, dimensions: list[str]
+) -> pd.DataFrame:
+    columns = ["dimension", "category", "value", "unapproved"]
+    cells = frame(session, _disaggregation_query(indicator, dimensions, actor), columns)
+    cells["value"] = cells["value"].astype(float)
+    cells["unapproved"] = cells["unapproved"].fillna(0).astype(int)
+    cells["suppressed"] = False
+    cells["donor_hidden"] = False
+    if indicator["unit"] in VICTIM_UNITS:
+        cells = _protected(cells, actor)
+    return cells
+
+
+def _category_labels(session: Session) -> dict[str, str]:
+    regions = session.execute(select(col(Region.iso_code), col(Region.name_fr)))
+    return {str(code): str(name) for code, name in regions}
+
+
+def indicator_disaggregations(
+    *, session: Session, actor: Actor, filters: Filters, code: str
+) -> pd.DataFrame:
+    """One indicator's breakdown by sex, age band, nationality group and region, over the
+    same window as its total; small victim counts are suppressed for donors."""
+    columns = ["dimension", "category", "label", "value", "share", "unapproved", "suppressed"]
+    columns += ["donor_hidden"]
+    tracking = indicator_tracking(session=session, actor=actor, filters=filters)
+    match = tracking[tracking["code"] == code]
+    if match.empty or pd.isna(match["as_of_quarter"].iloc[0]):
+        return pd.DataFrame(columns=columns)
+    indicator = match.iloc[0]
+    cells = _disaggregation_cells(session, actor, indicator, list(DIMENSIONS))
+    labels = _category_labels(session)
+    cells["label"] = [labels.get(c, c) for c in cells["category"]]
+    total = indicator["actual_to_date"]
+    cells["share"] = cells["value"] / total if total else np.nan
+    return cells[columns].reset_index(drop=True)

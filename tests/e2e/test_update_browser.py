@@ -1,0 +1,49 @@
+"""In Chromium, a programme manager completes a late milestone and the Overview shows it."""
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_screens_browser import wait_for_screen
+
+pytestmark = pytest.mark.browser
+
+
+def choose(tab, label: str, option: str) -> None:
+    """Pick an option in the Streamlit selectbox with this label."""
+    box = tab.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    tab.get_by_role("option").filter(has_text=option).first.click()
+    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+
+
+def late_count(tab) -> int:
+    """The 'Milestones late' KPI on the Overview."""
+    card = tab.get_by_test_id("stMetric").filter(has_text="Milestones late")
+    return int(card.get_by_test_id("stMetricValue").inner_text())
+
+
+def test_a_manager_completes_a_late_milestone_and_the_overview_counts_it(page, dashboard_url):
+    page.goto(dashboard_url)
+    wait_for_screen(page, "Overview")
+    choose(page, "View as (local mode)", "Demo IOM programme manager")
+    wait_for_screen(page, "Overview")
+    screenshot(page, "view-as-manager")
+    late_before = late_count(page)
+    page.get_by_test_id("stSidebarNav").get_by_text("Update milestones").click()
+    wait_for_screen(page, "Update milestones")
+    choose(page, "Milestone", "A1.3-M1")
+    choose(page, "Status", "completed")
+    slider = page.get_by_test_id("stSlider").filter(has_text="Percent complete")
+    slider.get_by_role("slider").press("End")
+    date_box = page.get_by_test_id("stDateInput").filter(has_text="Actual completion date")
+    date_box.get_by_role("spinbutton").first.click()
+    page.keyboard.type("20112026")
+    page.keyboard.press("Escape")
+    screenshot(page, "update-before-save")
+    page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    page.get_by_text("Saved A1.3-M1").wait_for(timeout=30_000)
+    screenshot(page, "update-milestones")
+    page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
+    wait_for_screen(page, "Overview")
+    assert late_count(page) == late_before - 1
