@@ -1,15 +1,13 @@
 """Entry point: checks the database and serving mode, then shows the role's navigation."""
 
-from typing import Any
-
 import streamlit as st
 
-from data_model import Role
 from data_model.db import DatabaseConfigError, has_schema
 from grantmon.i18n import t
-from services.access import Actor
 from ui import banners, runtime, session
+from ui.auth import signed_in_actor
 from ui.filters import sidebar_filters
+from ui.navigation import navigation as build_navigation
 from ui.page import entered_through_dashboard
 
 st.set_page_config(page_title=t("Grant monitor"), page_icon=":material/monitoring:", layout="wide")
@@ -42,41 +40,15 @@ def stop_if_exposed() -> None:
         st.stop()
 
 
-def screen(name: str, title: str, icon: str, *, default: bool = False) -> Any:
-    """A page from pages/NAME.py, served at /NAME."""
-    return st.Page(
-        f"pages/{name}.py", title=title, icon=f":material/{icon}:", default=default, url_path=name
-    )
-
-
-def pages_for(actor: Actor) -> dict[str, list[Any]]:
-    """The navigation this person's role allows."""
-    sections = {
-        t("Monitor"): [
-            screen("overview", t("Overview"), "dashboard", default=True),
-            screen("milestones", t("Activities and milestones"), "event_available"),
-            screen("regions", t("Regions and centres"), "map"),
-            screen("reintegration", t("Reintegration outcomes"), "diversity_3"),
-            screen("results", t("Results framework"), "table_chart"),
-            screen("budget", t("Budget"), "payments"),
-        ]
-    }
-    if actor.enters_data:
-        sections[t("Data entry")] = [screen("update_milestones", t("Update milestones"), "edit")]
-    if actor.role == Role.ADMIN:
-        sections[t("Administration")] = [screen("audit_log", t("Audit log"), "history")]
-    return sections
-
-
 stop_if_exposed()
 stop_unless_database_ready()
 if session.auth_configured():
-    actor = session.current_actor()
+    actor = signed_in_actor()
+    st.session_state[session.ACTOR_KEY] = actor
 else:
     banners.local_mode_banner()
     actor = session.choose_local_actor()
-sections = pages_for(actor)
-navigation = st.navigation(sections)
+navigation = build_navigation(actor)
 sidebar_filters(actor)
 with entered_through_dashboard():
     navigation.run()

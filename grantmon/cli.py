@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from data_model.db import DatabaseConfigError, has_schema, upgrade
+from grantmon import cli_export, cli_users
 from grantmon.settings import LOOPBACK_HOSTS, PROJECT_ROOT, get_settings
 from seed.run import row_counts, seed_database
 from services.database import default_engine
@@ -86,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, default=settings.server_port)
     run.add_argument("--address", default=settings.server_address)
     run.set_defaults(handler=cmd_run)
+    cli_users.register(commands)
+    cli_export.register(commands)
     return parser
 
 

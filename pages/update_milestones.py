@@ -10,14 +10,15 @@ from data_model import MilestoneStatus
 from grantmon.formatting import long_date
 from grantmon.i18n import t
 from services.audit import record_history
-from services.commands import CommandError, StaleEdit
+from services.commands import CommandError
 from services.milestone_updates import EDITABLE, editable_milestones, update_milestone
+from ui.forms import Refusals, history_panel, show_refusal
 from ui.page import start_page
 from ui.runtime import load, write
 
 PICKER_KEY = "milestone_picker"
 SAVED_KEY = "milestone_saved"  # code of the milestone saved on the previous run
-REFUSAL_KEY = "milestone_refusal"  # (milestone id, CommandError) of the last refused save
+REFUSALS = Refusals("milestone")
 page = start_page(
     __file__,
     t("Update milestones"),
@@ -32,47 +33,23 @@ def label(row: pd.Series) -> str:
     return f"{row['code']} · {row['title']} · {t('due')} {due} · {row['status']}"
 
 
-def refusal_for(milestone_id: int) -> CommandError | None:
-    """The refusal of the last save of this milestone, if it was refused."""
-    refused_id, error = st.session_state.get(REFUSAL_KEY, (None, None))
-    return error if refused_id == milestone_id else None
-
-
-def field_error(milestone_id: int, field: str) -> None:
-    """Show the refused save's message for one field, right under it."""
-    error = refusal_for(milestone_id)
-    if error and field in error.field_errors:
-        st.error(error.field_errors[field], icon=":material/error:")
-
-
-def show_refusal(error: CommandError) -> None:
-    """Explain why nothing was saved; for a stale edit, what the other person changed."""
-    st.error(error.message, icon=":material/block:")
-    if isinstance(error, StaleEdit) and error.their_changes:
-        changes = pd.DataFrame(
-            [(name, before, after) for name, (before, after) in error.their_changes.items()],
-            columns=[t("Field"), t("When you opened the form"), t("Now")],
-        )
-        st.dataframe(changes.astype(str), hide_index=True, width="stretch")
-
-
 def milestone_form(row: pd.Series) -> dict[str, Any] | None:
     """The update form; returns the submitted values, or None until submitted."""
     statuses = [s.value for s in MilestoneStatus]
     with st.form(f"milestone-{row['id']}-{row['version']}"):
         status = st.selectbox(t("Status"), statuses, index=statuses.index(row["status"]))
-        field_error(row["id"], "status")
+        REFUSALS.field_error(row["id"], "status")
         percent = st.slider(t("Percent complete"), 0, 100, int(row["percent_complete"]))
-        field_error(row["id"], "percent_complete")
+        REFUSALS.field_error(row["id"], "percent_complete")
         done = st.date_input(
             t("Actual completion date"), value=row["actual_completion_date"], format="DD/MM/YYYY"
         )
-        field_error(row["id"], "actual_completion_date")
+        REFUSALS.field_error(row["id"], "actual_completion_date")
         notes = st.text_area(t("Comment"), value=row["notes"], max_chars=2000)
         evidence = st.text_input(t("Evidence link"), value=row["evidence_url"] or "")
-        field_error(row["id"], "evidence_url")
+        REFUSALS.field_error(row["id"], "evidence_url")
         reason = st.text_input(t("Reason for the change (needed when moving a status back)"))
-        field_error(row["id"], "reason")
+        REFUSALS.field_error(row["id"], "reason")
         if not st.form_submit_button(t("Save"), type="primary"):
             return None
     return dict(
@@ -99,9 +76,9 @@ def save(row: pd.Series, values: dict[str, Any]) -> None:
             today=date.today(),
         )
     except CommandError as error:
-        st.session_state[REFUSAL_KEY] = (row["id"], error)
+        REFUSALS.remember(row["id"], error)
         st.rerun()
-    st.session_state.pop(REFUSAL_KEY, None)
+    REFUSALS.clear()
     st.session_state[SAVED_KEY] = row["code"]
     st.rerun()
 
@@ -133,7 +110,7 @@ if SAVED_KEY in st.session_state:
     st.success(
         t("Saved {code}.", code=st.session_state.pop(SAVED_KEY)), icon=":material/check_circle:"
     )
-refusal = refusal_for(row["id"])
+refusal = REFUSALS.of(row["id"])
 if refusal:
     show_refusal(refusal)
 submitted = milestone_form(row)
@@ -141,19 +118,4 @@ if submitted is not None:
     save(row, submitted)
 
 history = load(record_history, page.actor, entity="milestone", entity_id=str(row["id"]))
-with st.expander(t("History of this milestone ({count} changes)", count=len(history))):
-    if history.empty:
-        st.caption(t("No change recorded since the milestone was created."))
-    else:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("When (UTC)"): history["at"].dt.strftime("%d %b %Y %H:%M"),
-                    t("Who"): history["actor"],
-                    t("What changed"): history["changes"],
-                    t("Reason"): history["reason"],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+history_panel(history, t("History of this milestone"))

@@ -1,8 +1,11 @@
 """Showing a chart on screen, with the context line every chart carries."""
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import streamlit as st
 
+from charts.export import FORMATS, figure_bytes, file_name
 from charts.style import ChartContext
 from grantmon.formatting import long_date
 from grantmon.i18n import t
@@ -30,5 +33,34 @@ def chart_context(filters: Filters, actor: Actor, source: str | None = None) -> 
 
 
 def show(fig: go.Figure, key: str) -> None:
-    """Draw a chart full width."""
+    """Draw a chart full width, with its downloads (PNG, SVG, PDF, HTML) under it."""
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+    downloads(fig, key)
+
+
+def _title_stem(fig: go.Figure, key: str) -> str:
+    title = fig.layout.title.text or ""
+    return title.split("<br>")[0][:80] or key
+
+
+def _maker(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
+    # Bytes are made only when the button is clicked: drawing four files for every chart on
+    # every rerun would slow each screen by seconds.
+    return lambda: figure_bytes(fig, fmt)
+
+
+def downloads(fig: go.Figure, key: str) -> None:
+    """A compact 'Download' menu: slide-size PNG, SVG, PDF, and offline interactive HTML."""
+    stem = _title_stem(fig, key)
+    with st.popover(t("Download"), icon=":material/download:", key=f"{key}-downloads"):
+        for fmt, kind in FORMATS.items():
+            st.download_button(
+                t("{kind} file", kind=kind.label),
+                data=_maker(fig, fmt),
+                file_name=file_name(stem, fmt),
+                mime=kind.mime,
+                key=f"{key}-download-{fmt}",
+                on_click="ignore",
+                width="stretch",
+            )
+        st.caption(t("PNG is 1920 × 1080 (16:9). HTML works offline."))

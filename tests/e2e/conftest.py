@@ -53,26 +53,26 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> No
     raise RuntimeError("streamlit did not become healthy")
 
 
-def start_dashboard(database_url: str, extra_env: dict[str, str] | None = None):
-    """Start `streamlit run dashboard.py`; return the process and its base URL."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
+def start_dashboard(database_url: str, cwd: Path = ROOT, port: int | None = None):
+    """Start `streamlit run dashboard.py` (secrets are read from cwd); return process and URL."""
+    port = port or free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+    ]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
+        command,
+        cwd=cwd,
+        env={**os.environ, "DATABASE_URL": database_url},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -82,15 +82,20 @@ def start_dashboard(database_url: str, extra_env: dict[str, str] | None = None):
     return process, url
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory) -> Iterator[str]:
-    """The dashboard served on a seeded SQLite database."""
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'grantmon.db'}"
+def seeded_database(folder: Path) -> str:
+    """A SQLite database with the public facts and the demo set; returns its URL."""
+    database_url = f"sqlite:///{folder / 'grantmon.db'}"
     engine = make_engine(database_url)
     upgrade(engine)
     seed_database(engine, demo=True)
     engine.dispose()
-    process, url = start_dashboard(database_url)
+    return database_url
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory) -> Iterator[str]:
+    """The dashboard served on a seeded SQLite database."""
+    process, url = start_dashboard(seeded_database(tmp_path_factory.mktemp("e2e")))
     yield url
     process.terminate()
     process.wait(timeout=20)

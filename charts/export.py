@@ -1,0 +1,118 @@
+"""Charts as files: PNG (16:9 slide size), SVG, PDF and offline interactive HTML.
+
+The figure comes from the same chart function as on screen, so it already carries its title,
+the active filters (subtitle) and the source / data-as-of line. Images are drawn by kaleido 1.x
+in one headless Chromium per process: starting a browser costs about 2 s, an image from a
+running one about 0.15 s.
+"""
+
+import threading
+from dataclasses import dataclass
+
+import kaleido
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# Charts are laid out at (at least) half size and drawn at scale 2 or less: the PNG is 1920 x
+# 1080 pixels, and the house fonts (13 px) and pixel margins keep their on-screen proportions.
+LAYOUT_WIDTH, LAYOUT_HEIGHT, SCALE = 960, 540, 2
+PNG_SIZE = (LAYOUT_WIDTH * SCALE, LAYOUT_HEIGHT * SCALE)
+EDGE = 24  # px of white round an exported chart
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One downloadable file type."""
+
+    suffix: str
+    mime: str
+    label: str
+
+
+FORMATS = {
+    "png": ExportFormat("png", "image/png", "PNG"),
+    "svg": ExportFormat("svg", "image/svg+xml", "SVG"),
+    "pdf": ExportFormat("pdf", "application/pdf", "PDF"),
+    "html": ExportFormat("html", "text/html", "HTML"),
+}
+IMAGE_FORMATS = ("png", "svg", "pdf")
+
+# kaleido's sync server answers one caller at a time: concurrent callers (two Streamlit
+# sessions) could otherwise receive each other's images.
+_LOCK = threading.Lock()
+
+
+class ExportError(ValueError):
+    """An unknown export format."""
+
+
+def start_image_server() -> None:
+    """Start the process's one kaleido browser if it is not running (idempotent)."""
+    with _LOCK:
+        kaleido.start_sync_server(silence_warnings=True)
+
+
+def stop_image_server() -> None:
+    """Stop the kaleido browser (benchmarks; it also stops by itself at exit)."""
+    with _LOCK:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def layout_size(fig: go.Figure) -> tuple[int, int]:
+    """Layout width and height at 16:9: a chart drawn taller on screen (a Gantt with many rows,
+    the map) keeps its height and gets wider, instead of being squashed."""
+    height = max(LAYOUT_HEIGHT, int(fig.layout.height or 0))
+    return round(height * 16 / 9), height
+
+
+def export_figure(fig: go.Figure) -> go.Figure:
+    """A copy of the figure laid out at slide proportions (16:9), the screen copy untouched."""
+    copy = go.Figure(fig)
+    width, height = layout_size(copy)
+    margin = copy.layout.margin
+    top = (margin.t if margin.t is not None else 100) + EDGE
+    # A page edge round the chart: on screen the app's own padding does this.
+    copy.update_layout(
+        width=width,
+        height=height,
+        autosize=False,
+        margin={"l": (margin.l or 0) + EDGE, "r": (margin.r or 0) + EDGE, "t": top},
+        title={"pad": {"t": EDGE, "l": EDGE}},
+    )
+    return copy
+
+
+def image_bytes(fig: go.Figure, fmt: str = "png") -> bytes:
+    """The figure as PNG (1920 x 1080), SVG or PDF, drawn by the shared kaleido browser."""
+    if fmt not in IMAGE_FORMATS:
+        raise ExportError(f"Unknown image format {fmt!r}: use one of {', '.join(IMAGE_FORMATS)}.")
+    start_image_server()
+    copy = export_figure(fig)
+    width, height = copy.layout.width, copy.layout.height
+    # The PNG is always 1920 x 1080 pixels; a taller layout is drawn at a smaller scale.
+    opts = {"format": fmt, "width": width, "height": height, "scale": PNG_SIZE[0] / width}
+    spec = copy.to_plotly_json()
+    # Called directly (not through pio.to_image, which passes browser options a running
+    # server ignores with a warning); plotly.js comes from plotly.py's own copy: offline.
+    with _LOCK:
+        data = kaleido.calc_fig_sync(spec, opts=opts, topojson=pio.defaults.topojson)
+    return bytes(data)
+
+
+def html_bytes(fig: go.Figure) -> bytes:
+    """The figure as a self-contained interactive HTML page (plotly.js inlined: works offline)."""
+    page = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    return page.encode("utf-8")
+
+
+def figure_bytes(fig: go.Figure, fmt: str) -> bytes:
+    """The figure in any of FORMATS."""
+    if fmt == "html":
+        return html_bytes(fig)
+    return image_bytes(fig, fmt)
+
+
+def file_name(stem: str, fmt: str) -> str:
+    """A safe download file name, e.g. 'budget-burn.png'."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem).strip("-") or "chart"
+    return f"{safe}.{FORMATS[fmt].suffix}"

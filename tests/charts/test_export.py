@@ -1,0 +1,69 @@
+"""Chart files: slide-size PNG, SVG, PDF and offline HTML, drawn by the screens' chart functions."""
+
+import io
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from charts.export import PNG_SIZE, ExportError, figure_bytes, file_name
+from charts.overview import burn_beside_results_chart
+from charts.style import ChartContext, empty_figure
+
+CONTEXT = ChartContext(
+    filters_text="2024Q1–2025Q4 · all regions", source_text="Source: test. Data as of 1 Jan 2026."
+)
+
+
+def burn_figure():
+    data = pd.DataFrame(
+        {
+            "quarter": ["2024Q1", "2024Q2", "2024Q3"],
+            "budget_spent": [0.05, 0.12, 0.2],
+            "period_elapsed": [0.08, 0.16, 0.25],
+            "targets_reached": [0.03, 0.1, 0.18],
+        }
+    )
+    return burn_beside_results_chart(data, context=CONTEXT)
+
+
+def test_png_is_slide_size_16_9():
+    png = figure_bytes(burn_figure(), "png")
+    assert Image.open(io.BytesIO(png)).size == PNG_SIZE == (1920, 1080)
+
+
+def test_svg_and_pdf_carry_title_filters_and_source():
+    fig = burn_figure()
+    svg = figure_bytes(fig, "svg").decode("utf-8")
+    for text in ("Budget burn beside results", "2024Q1–2025Q4 · all regions", "Source: test."):
+        assert text in svg
+    assert figure_bytes(fig, "pdf").startswith(b"%PDF")
+
+
+def test_html_works_offline():
+    page = figure_bytes(burn_figure(), "html").decode("utf-8")
+    assert "<html" in page and "Budget burn beside results" in page
+    assert '<script src="http' not in page  # plotly.js is inlined, not fetched
+    assert len(page) > 1_000_000
+
+
+def test_chart_without_data_exports_its_message():
+    fig = empty_figure(title="Funnel", context=CONTEXT, message="No data for these filters")
+    png = figure_bytes(fig, "png")
+    assert Image.open(io.BytesIO(png)).size == (1920, 1080)
+    assert "No data for these filters" in figure_bytes(fig, "svg").decode("utf-8")
+
+
+def test_screen_figure_is_left_as_it_was():
+    fig = burn_figure()
+    figure_bytes(fig, "png")
+    assert fig.layout.width is None and fig.layout.height == 440
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ExportError):
+        figure_bytes(burn_figure(), "eps")
+
+
+def test_file_names_are_safe():
+    assert file_name("Budget burn: 2024/25", "png") == "Budget-burn--2024-25.png"

@@ -1,0 +1,85 @@
+"""The briefing pack: PDF and PowerPoint hold the KPIs the database gives, charts, notes."""
+
+import io
+from datetime import date
+
+from pptx import Presentation
+from pypdf import PdfReader
+from sqlalchemy import text
+from sqlmodel import Session
+
+from data_model import Role
+from services.access import Actor
+from services.briefing import chart_catalogue, collect_briefing
+from services.briefing_files import briefing_pdf, briefing_pptx
+from services.filters import filter_options
+
+DONOR = Actor(email="donor@example.org", role=Role.DONOR)
+CHARTS = ("overview-burn", "reintegration-funnel")
+TODAY = date(2026, 11, 28)
+
+
+def build(engine, actor, charts=CHARTS):
+    steps = []
+    with Session(engine) as session:
+        filters = filter_options(session=session, actor=actor, today=TODAY).defaults()
+        pack = collect_briefing(
+            session=session,
+            actor=actor,
+            filters=filters,
+            today=TODAY,
+            prepared_for="U.S. Embassy Rabat",
+            charts=charts,
+            progress=lambda share, message: steps.append(share),
+        )
+    return pack, steps
+
+
+def sql_spent_and_assisted(engine):
+    with engine.connect() as connection:
+        spent = connection.execute(
+            text("SELECT SUM(amount_cents) FROM expenditure WHERE status = 'approved'")
+        ).scalar_one()
+        assisted = connection.execute(
+            text("SELECT SUM(assisted) FROM reintegrationfigure WHERE status = 'approved'")
+        ).scalar_one()
+    return int(spent), int(assisted)
+
+
+def test_pdf_holds_the_kpis_of_the_database(demo_engine):
+    pack, steps = build(demo_engine, DONOR)
+    reader = PdfReader(io.BytesIO(briefing_pdf(pack)))
+    # cover, KPIs, one page per chart, then the tables and notes
+    assert len(reader.pages) >= 2 + len(CHARTS) + 1
+    words = "\n".join(page.extract_text() for page in reader.pages)
+    spent, assisted = sql_spent_and_assisted(demo_engine)
+    assert f"US${round(spent / 100):,}" in words
+    assert f"{assisted:,}" in words
+    for heading in ("Key figures", "Indicator tracking table", "Late milestones", "suppressed"):
+        assert heading in words
+    assert "U.S. Embassy Rabat" in words and "DEMO DATA" in words
+    assert steps[-1] == 1.0 and steps == sorted(steps)  # the progress bar only moves forward
+
+
+def test_pptx_slides_titles_and_notes(demo_engine):
+    pack, _ = build(demo_engine, DONOR)
+    deck = Presentation(io.BytesIO(briefing_pptx(pack)))
+    slides = list(deck.slides)
+    # cover, KPIs, charts, tracking table, late milestones, notes
+    assert len(slides) == 2 + len(CHARTS) + 3
+    titles = [s.shapes.title.text for s in slides]
+    assert titles[1:4] == ["Key figures", "Budget burn beside results", "Reintegration funnel"]
+    assert titles[-3:] == ["Indicator tracking table", "Late milestones", "Notes on the data"]
+    funnel_notes = slides[3].notes_slide.notes_text_frame.text
+    _, assisted = sql_spent_and_assisted(demo_engine)
+    assert f"Assisted: {assisted:,}" in funnel_notes
+    assert "Victims assisted" in slides[1].notes_slide.notes_text_frame.text
+    assert any(shape.shape_type == 13 for shape in slides[2].shapes)  # 13 = picture
+
+
+def test_default_pack_has_a_key_chart_per_screen(demo_engine):
+    catalogue = chart_catalogue(["1.1.a", "1.2.a"])
+    defaults = [c for c in catalogue if c.default]
+    screens = {c.screen for c in defaults}
+    assert screens == {"Overview", "Budget", "Activities", "Regions", "Reintegration", "Results"}
+    assert len(defaults) == len(screens)

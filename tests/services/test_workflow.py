@@ -1,0 +1,335 @@
+"""The quarterly review: who may move a quarter where, what moves with it, and what it leaves."""
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from data_model import Role
+from services.access import Actor
+from services.audit import record_history
+from services.commands import CommandError, NotAllowed, StaleEdit
+from services.database import data_version
+from services.filters import Filters
+from services.reintegration import reintegration_totals
+from services.workflow import (
+    approve_quarter,
+    quarter_is_locked,
+    quarter_statuses,
+    reopen_quarter,
+    return_quarter,
+    submit_quarter,
+)
+
+IOM, UNODC, ILO = 1, 2, 3  # partner ids as the public seed stores them
+ADMIN = Actor(email="admin@example.org", role=Role.ADMIN)
+ME = Actor(email="me.officer@example.org", role=Role.ME_OFFICER)
+VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)
+DONOR = Actor(email="donor@example.org", role=Role.DONOR)
+EVERYTHING = Filters(start="2024Q1", end="2026Q4")
+STAGES = ["identified", "referred", "assisted", "plans_started", "plans_completed"]
+
+
+def manager(partner_id: int) -> Actor:
+    return Actor(
+        email=f"manager.{partner_id}@example.org", role=Role.MANAGER, partner_id=partner_id
+    )
+
+
+def sql_one(engine: Engine, query: str, **params: Any) -> Any:
+    with engine.connect() as connection:
+        return connection.execute(text(query), params).one()
+
+
+def report(engine: Engine, partner_id: int, quarter: str) -> Any:
+    """The stored report row (status, comment, version, updated_by), or None."""
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "select id, status, comment, version, updated_by from quarterreport "
+                "where partner_id = :p and quarter = :q"
+            ),
+            {"p": partner_id, "q": quarter},
+        ).one_or_none()
+
+
+def figure_statuses(engine: Engine, partner_id: int, quarter: str) -> dict[str, int]:
+    """The partner's figures of the quarter by status, counted independently with raw SQL."""
+    query = """
+        select status, count(*) from (
+            select a.recipient_id as partner_id, r.quarter, r.status from indicatorresult r
+            join indicator i on i.id = r.indicator_id join output o on o.id = i.output_id
+            join outcome oc on oc.id = o.outcome_id join award a on a.id = oc.award_id
+            union all
+            select b.partner_id, e.quarter, e.status from expenditure e
+            join budgetline b on b.id = e.budget_line_id
+            union all
+            select partner_id, quarter, status from reintegrationfigure
+        ) f where partner_id = :p and quarter = :q group by status"""
+    with engine.connect() as connection:
+        rows = connection.execute(text(query), {"p": partner_id, "q": quarter}).all()
+    return {status: int(n) for status, n in rows}
+
+
+def audit_rows(engine: Engine) -> list[Any]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                text("select actor, action, entity, entity_id, reason from auditentry order by id")
+            ).all()
+        )
+
+
+def act(engine: Engine, command: Any, actor: Actor, partner_id: int, quarter: str, **extra):
+    """Run a workflow command as a page would: with the version the table showed."""
+    shown = report(engine, partner_id, quarter)
+    opened = {"status": shown.status, "comment": shown.comment} if shown else {}
+    with Session(engine) as session:
+        return command(
+            session=session,
+            actor=actor,
+            partner_id=partner_id,
+            quarter=quarter,
+            version=shown.version if shown else 0,
+            opened=opened,
+            **extra,
+        )
+
+
+def statuses(engine: Engine, filters: Filters = EVERYTHING) -> dict[Any, Any]:
+    with Session(engine) as session:
+        table = quarter_statuses(session=session, actor=ME, filters=filters)
+    return {(row.partner, row.quarter): row for row in table.itertuples()}
+
+
+# ------------------------------------------------------------------ reading
+
+
+def test_the_review_table_shows_the_demo_states_and_counts_equal_sql(demo_engine):
+    table = statuses(demo_engine)
+    assert table[("IOM", "2026Q2")].status == "approved"
+    assert table[("IOM", "2026Q3")].status == "submitted"
+    assert table[("ILO", "2026Q3")].status == "submitted"
+    returned = table[("UNODC", "2026Q3")]
+    assert returned.status == "returned" and "attendance lists" in returned.comment
+    assert table[("IOM", "2026Q4")].status == "no data" and table[("IOM", "2026Q4")].figures == 0
+    for partner, partner_id in (("IOM", IOM), ("UNODC", UNODC), ("ILO", ILO)):
+        expected = figure_statuses(demo_engine, partner_id, "2026Q3")
+        row = table[(partner, "2026Q3")]
+        assert row.figures == sum(expected.values()) > 0
+        assert row.submitted == expected.get("submitted", 0)
+        assert row.unapproved == row.figures
+    assert table[("IOM", "2026Q2")].unapproved == 0
+
+
+def test_filters_narrow_the_table_to_a_partner_and_period(demo_engine):
+    narrow = statuses(demo_engine, Filters(start="2026Q2", end="2026Q3", partner="ILO"))
+    assert set(narrow) == {("ILO", "2026Q2"), ("ILO", "2026Q3")}
+    assert len(statuses(demo_engine)) == 3 * 12
+
+
+def test_donors_cannot_read_the_review(demo_engine):
+    with Session(demo_engine) as session, pytest.raises(NotAllowed):
+        quarter_statuses(session=session, actor=DONOR, filters=EVERYTHING)
+
+
+def test_an_approved_quarter_is_locked_and_a_submitted_one_is_not(demo_engine):
+    with Session(demo_engine) as session:
+        assert quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q2")
+        assert not quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q3")
+        assert not quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q4")
+
+
+# ------------------------------------------------------------------ allowed transitions
+
+
+def test_an_me_officer_approves_a_submitted_quarter_and_locks_it(demo_engine):
+    with Session(demo_engine) as session:
+        version_before = data_version(session)
+    result = act(demo_engine, approve_quarter, ME, IOM, "2026Q3")
+    stored = report(demo_engine, IOM, "2026Q3")
+    assert (stored.status, stored.version, stored.updated_by) == ("approved", 2, ME.email)
+    assert set(figure_statuses(demo_engine, IOM, "2026Q3")) == {"approved"}
+    assert result["figures_moved"] == 136
+    # Only IOM's quarter moved: ILO's figures of the same quarter still wait.
+    assert set(figure_statuses(demo_engine, ILO, "2026Q3")) == {"submitted"}
+    with Session(demo_engine) as session:
+        assert quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q3")
+        assert data_version(session) == version_before + 1
+    assert audit_rows(demo_engine) == [(ME.email, "approve", "quarter report", str(stored.id), "")]
+
+
+def test_an_administrator_may_approve_too(demo_engine):
+    act(demo_engine, approve_quarter, ADMIN, ILO, "2026Q3")
+    assert report(demo_engine, ILO, "2026Q3").status == "approved"
+
+
+@pytest.mark.parametrize("reviewer", [ME, ADMIN], ids=["m&e officer", "administrator"])
+def test_a_reviewer_returns_a_quarter_with_a_comment(demo_engine, reviewer):
+    act(demo_engine, return_quarter, reviewer, IOM, "2026Q3", comment="Vérifier MA-04 — تحقق")
+    stored = report(demo_engine, IOM, "2026Q3")
+    assert (stored.status, stored.comment) == ("returned", "Vérifier MA-04 — تحقق")
+    assert set(figure_statuses(demo_engine, IOM, "2026Q3")) == {"returned"}
+    entry = audit_rows(demo_engine)[-1]
+    assert entry[1:] == ("return", "quarter report", str(stored.id), "Vérifier MA-04 — تحقق")
+
+
+@pytest.mark.parametrize("submitter", [manager(UNODC), ADMIN], ids=["own manager", "admin"])
+def test_a_returned_quarter_is_submitted_again(demo_engine, submitter):
+    act(demo_engine, submit_quarter, submitter, UNODC, "2026Q3")
+    stored = report(demo_engine, UNODC, "2026Q3")
+    assert stored.status == "submitted" and stored.updated_by == submitter.email
+    # The reviewer's comment stays visible for the next review.
+    assert "attendance lists" in stored.comment
+    assert set(figure_statuses(demo_engine, UNODC, "2026Q3")) == {"submitted"}
+
+
+def test_a_quarter_in_progress_without_a_report_is_submitted_and_gets_one(demo_engine):
+    with demo_engine.begin() as connection:
+        connection.execute(
+            text("delete from quarterreport where partner_id = 3 and quarter = '2026Q3'")
+        )
+        connection.execute(
+            text(
+                "update expenditure set status = 'draft' where quarter = '2026Q3' and "
+                "budget_line_id in (select id from budgetline where partner_id = 3)"
+            )
+        )
+    row = statuses(demo_engine)[("ILO", "2026Q3")]
+    assert (row.status, row.version, row.draft) == ("in progress", 0, 8)
+    act(demo_engine, submit_quarter, manager(ILO), ILO, "2026Q3")
+    stored = report(demo_engine, ILO, "2026Q3")
+    assert (stored.status, stored.version) == ("submitted", 1)
+    assert figure_statuses(demo_engine, ILO, "2026Q3") == {"submitted": 8}
+
+
+def test_an_administrator_reopens_with_a_reason_and_the_cycle_runs_again(demo_engine):
+    act(demo_engine, reopen_quarter, ADMIN, IOM, "2026Q2", reason="Correction of MA-04 counts")
+    stored = report(demo_engine, IOM, "2026Q2")
+    assert (stored.status, stored.comment) == ("in progress", "Correction of MA-04 counts")
+    assert set(figure_statuses(demo_engine, IOM, "2026Q2")) == {"draft"}
+    with Session(demo_engine) as session:
+        assert not quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q2")
+    act(demo_engine, submit_quarter, manager(IOM), IOM, "2026Q2")
+    act(demo_engine, approve_quarter, ME, IOM, "2026Q2")
+    assert report(demo_engine, IOM, "2026Q2").status == "approved"
+    with Session(demo_engine) as session:
+        history = record_history(
+            session=session, actor=ADMIN, entity="quarter report", entity_id=str(stored.id)
+        )
+    assert list(history["action"]) == ["approve", "submit", "reopen"]
+    assert history["reason"].iloc[-1] == "Correction of MA-04 counts"
+    assert "status: approved → in progress" in history["changes"].iloc[-1]
+    assert "136 approved → 136 draft" in history["changes"].iloc[-1]
+
+
+# ------------------------------------------------------------------ refused transitions
+
+
+REFUSED_ROLES = {
+    "submit": [ME, manager(ILO), VIEWER, DONOR],
+    "approve": [manager(IOM), VIEWER, DONOR],
+    "return": [manager(IOM), VIEWER, DONOR],
+    "reopen": [ME, manager(IOM), VIEWER, DONOR],
+}
+CALLS = {
+    "submit": (submit_quarter, UNODC, "2026Q3", {}),
+    "approve": (approve_quarter, IOM, "2026Q3", {}),
+    "return": (return_quarter, IOM, "2026Q3", {"comment": "Please check"}),
+    "reopen": (reopen_quarter, IOM, "2026Q2", {"reason": "Correction"}),
+}
+
+
+@pytest.mark.parametrize("action", list(CALLS))
+def test_roles_without_the_right_are_refused_and_nothing_changes(demo_engine, action):
+    command, partner_id, quarter, extra = CALLS[action]
+    before = report(demo_engine, partner_id, quarter)
+    figures = figure_statuses(demo_engine, partner_id, quarter)
+    for actor in REFUSED_ROLES[action]:
+        with pytest.raises(NotAllowed):
+            act(demo_engine, command, actor, partner_id, quarter, **extra)
+    assert report(demo_engine, partner_id, quarter) == before
+    assert figure_statuses(demo_engine, partner_id, quarter) == figures
+    assert audit_rows(demo_engine) == []
+
+
+@pytest.mark.parametrize(
+    "command, actor, partner_id, quarter, extra, words",
+    [
+        (submit_quarter, manager(IOM), IOM, "2026Q3", {}, "IOM 2026Q3 is 'submitted'"),
+        (submit_quarter, manager(IOM), IOM, "2026Q2", {}, "IOM 2026Q2 is 'approved'"),
+        (submit_quarter, manager(IOM), IOM, "2026Q4", {}, "IOM 2026Q4 is 'no data'"),
+        (approve_quarter, ME, UNODC, "2026Q3", {}, "UNODC 2026Q3 is 'returned'"),
+        (approve_quarter, ME, IOM, "2026Q2", {}, "only when it is 'submitted'"),
+        (return_quarter, ME, IOM, "2026Q2", {"comment": "x"}, "IOM 2026Q2 is 'approved'"),
+        (reopen_quarter, ADMIN, IOM, "2026Q3", {"reason": "x"}, "only when it is 'approved'"),
+    ],
+)
+def test_a_transition_from_the_wrong_state_is_refused_in_words(
+    demo_engine, command, actor, partner_id, quarter, extra, words
+):
+    before = report(demo_engine, partner_id, quarter)
+    figures = figure_statuses(demo_engine, partner_id, quarter)
+    with pytest.raises(CommandError) as refused:
+        act(demo_engine, command, actor, partner_id, quarter, **extra)
+    assert words in refused.value.message
+    assert report(demo_engine, partner_id, quarter) == before  # no report row made for 2026Q4
+    assert figure_statuses(demo_engine, partner_id, quarter) == figures
+    assert audit_rows(demo_engine) == []
+
+
+@pytest.mark.parametrize(
+    "command, quarter, extra, field",
+    [
+        (return_quarter, "2026Q3", {"comment": "   "}, "comment"),
+        (reopen_quarter, "2026Q2", {"reason": ""}, "reason"),
+    ],
+)
+def test_returning_needs_a_comment_and_reopening_a_reason(
+    demo_engine, command, quarter, extra, field
+):
+    with pytest.raises(CommandError) as refused:
+        act(demo_engine, command, ADMIN, IOM, quarter, **extra)
+    assert field in refused.value.field_errors
+    assert report(demo_engine, IOM, quarter).version == 1
+    assert audit_rows(demo_engine) == []
+
+
+def test_a_stale_review_is_refused_naming_what_changed(demo_engine):
+    opened = report(demo_engine, IOM, "2026Q3")  # the M&E officer opens the page
+    act(demo_engine, return_quarter, ADMIN, IOM, "2026Q3", comment="Missing MA-04")
+    with Session(demo_engine) as session, pytest.raises(StaleEdit) as refused:
+        approve_quarter(
+            session=session,
+            actor=ME,
+            partner_id=IOM,
+            quarter="2026Q3",
+            version=opened.version,
+            opened={"status": opened.status, "comment": opened.comment},
+        )
+    assert refused.value.their_changes["status"] == ("submitted", "returned")
+    assert "admin@example.org saved this record" in refused.value.message
+    assert report(demo_engine, IOM, "2026Q3").status == "returned"
+    assert set(figure_statuses(demo_engine, IOM, "2026Q3")) == {"returned"}
+    assert len(audit_rows(demo_engine)) == 1
+
+
+# ------------------------------------------------------------------ what donors see
+
+
+def test_approving_a_quarter_changes_the_donors_reintegration_numbers(demo_engine):
+    filters = Filters(start="2024Q1", end="2026Q3")
+    with Session(demo_engine) as session:
+        before = reintegration_totals(session=session, actor=DONOR, filters=filters)
+    sums = ", ".join(f"coalesce(sum({s}), 0)" for s in STAGES)
+    approved_only = sql_one(
+        demo_engine, f"select {sums} from reintegrationfigure where quarter <= '2026Q2'"
+    )
+    everything = sql_one(demo_engine, f"select {sums} from reintegrationfigure")
+    assert [getattr(before, s) for s in STAGES] == [int(n) for n in approved_only]
+    act(demo_engine, approve_quarter, ME, IOM, "2026Q3")
+    with Session(demo_engine) as session:
+        after = reintegration_totals(session=session, actor=DONOR, filters=filters)
+    assert [getattr(after, s) for s in STAGES] == [int(n) for n in everything]
+    assert after.identified > before.identified  # type: ignore[operator]
