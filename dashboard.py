@@ -42,13 +42,14 @@ def stop_if_exposed() -> None:
 
 stop_if_exposed()
 stop_unless_database_ready()
+menu = st.sidebar.container()  # the menu goes above the sign-out or "View as" controls
 if session.auth_configured():
     actor = signed_in_actor()
     st.session_state[session.ACTOR_KEY] = actor
 else:
     banners.local_mode_banner()
     actor = session.choose_local_actor()
-navigation = build_navigation(actor)
+navigation = build_navigation(actor, menu)
 sidebar_filters(actor)
 with entered_through_dashboard():
     navigation.run()

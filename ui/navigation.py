@@ -94,12 +94,12 @@ def _page(screen: Screen, actor: Actor, default: bool) -> Any:
     )
 
 
-def navigation(actor: Actor) -> Any:
-    """Register every screen, and draw a menu of those the actor may open."""
+def navigation(actor: Actor, menu: Any) -> Any:
+    """Register every screen, and draw in `menu` the links to those the actor may open."""
     all_screens = screens()
     pages = [_page(s, actor, default=i == 0) for i, s in enumerate(all_screens)]
     nav = st.navigation(pages, position="hidden")
-    with st.sidebar:
+    with menu:
         section = None
         for screen, page in zip(all_screens, pages, strict=True):
             if not screen.allowed(actor):

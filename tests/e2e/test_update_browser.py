@@ -30,7 +30,7 @@ def test_a_manager_completes_a_late_milestone_and_the_overview_counts_it(page, d
     wait_for_screen(page, "Overview")
     screenshot(page, "view-as-manager")
     late_before = late_count(page)
-    page.get_by_test_id("stSidebarNav").get_by_text("Update milestones").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Update milestones").click()
     wait_for_screen(page, "Update milestones")
     choose(page, "Milestone", "A1.3-M1")
     choose(page, "Status", "completed")
@@ -44,6 +44,6 @@ def test_a_manager_completes_a_late_milestone_and_the_overview_counts_it(page, d
     page.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
     page.get_by_text("Saved A1.3-M1").wait_for(timeout=30_000)
     screenshot(page, "update-milestones")
-    page.get_by_test_id("stSidebarNav").get_by_text("Overview").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
     wait_for_screen(page, "Overview")
     assert late_count(page) == late_before - 1
