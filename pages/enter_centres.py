@@ -19,11 +19,12 @@ from services.centre_entry import (
 )
 from services.commands import CommandError, StaleEdit
 from services.result_entry import result_quarters
+from ui.forms import Refusals
 from ui.page import start_page
 from ui.runtime import load, write
 
 SAVED_KEY = "centre_saved"
-REFUSAL_KEY = "centre_refusal"  # ((centre id, form name), CommandError) of the last refusal
+REFUSALS = Refusals("centre")
 page = start_page(
     __file__,
     t("Centres and occupancy"),
@@ -31,22 +32,9 @@ page = start_page(
 )
 
 
-def refusal_for(scope: tuple[int, str]) -> CommandError | None:
-    """The refusal of the last save of this form, if it was refused."""
-    refused, error = st.session_state.get(REFUSAL_KEY, (None, None))
-    return error if refused == scope else None
-
-
-def field_error(scope: tuple[int, str], field: str) -> None:
-    """Show the refused save's message for one field, right under it."""
-    error = refusal_for(scope)
-    if error and field in error.field_errors:
-        st.error(error.field_errors[field], icon=":material/error:")
-
-
 def show_refusal(scope: tuple[int, str]) -> None:
     """Explain why nothing was saved; for a stale edit, what the other person changed."""
-    error = refusal_for(scope)
+    error = REFUSALS.of(scope)
     if error is None:
         return
     st.error(error.message, icon=":material/block:")
@@ -63,9 +51,9 @@ def send(scope: tuple[int, str], command: Any, done: str, **params: Any) -> None
     try:
         write(command, page.actor, today=date.today(), **params)
     except CommandError as error:
-        st.session_state[REFUSAL_KEY] = (scope, error)
+        REFUSALS.remember(scope, error)
         st.rerun()
-    st.session_state.pop(REFUSAL_KEY, None)
+    REFUSALS.clear()
     st.session_state[SAVED_KEY] = done
     st.rerun()
 
@@ -78,16 +66,16 @@ def centre_form(row: pd.Series) -> None:
         status = st.selectbox(
             t("Status"), CENTRE_STATUSES, index=CENTRE_STATUSES.index(row["status"])
         )
-        field_error(scope, "status")
+        REFUSALS.field_error(scope, "status")
         opened_on = st.date_input(t("Opened on"), value=_day(row["opened_on"]), format="DD/MM/YYYY")
-        field_error(scope, "opened_on")
+        REFUSALS.field_error(scope, "opened_on")
         capacity = st.number_input(
             t("Capacity (beds; leave blank if not known)"),
             min_value=0,
             step=1,
             value=None if pd.isna(row["capacity"]) else int(row["capacity"]),
         )
-        field_error(scope, "capacity")
+        REFUSALS.field_error(scope, "capacity")
         reason = st.text_input(t("Reason for the change"))
         if not st.form_submit_button(t("Save centre"), type="primary"):
             return
@@ -130,7 +118,7 @@ def occupancy_form(row: pd.Series, history: pd.DataFrame) -> None:
         }
     )
     show_refusal(scope)
-    field_error(scope, "quarter")
+    REFUSALS.field_error(scope, "quarter")
     with st.form(f"occupancy-{row['id']}-{quarter}"):
         people = st.number_input(
             t("People accommodated"),
@@ -138,14 +126,14 @@ def occupancy_form(row: pd.Series, history: pd.DataFrame) -> None:
             step=1,
             value=opened["people_accommodated"] if opened else None,
         )
-        field_error(scope, "people_accommodated")
+        REFUSALS.field_error(scope, "people_accommodated")
         beds = st.number_input(
             t("Average beds occupied"),
             min_value=0,
             step=1,
             value=opened["average_beds_occupied"] if opened else None,
         )
-        field_error(scope, "average_beds_occupied")
+        REFUSALS.field_error(scope, "average_beds_occupied")
         if not st.form_submit_button(t("Save occupancy"), type="primary"):
             return
     send(

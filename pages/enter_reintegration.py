@@ -19,11 +19,12 @@ from services.reintegration_entry import (
     stage_labels,
 )
 from services.result_entry import LOCKED, quarter_is_locked, result_quarters
+from ui.forms import Refusals
 from ui.page import start_page
 from ui.runtime import load, write
 
 SAVED_KEY = "reintegration_saved"
-REFUSAL_KEY = "reintegration_refusal"  # ((quarter, region), CommandError) of the last refusal
+REFUSALS = Refusals("reintegration")
 page = start_page(
     __file__,
     t("Reintegration figures"),
@@ -33,12 +34,6 @@ page = start_page(
     ),
 )
 st.caption(t("Each stage must be at most the stage before it (identified ≥ referred ≥ ...)."))
-
-
-def refusal_for(scope: tuple[str, str]) -> CommandError | None:
-    """The refusal of the last save of this grid, if it was refused."""
-    refused, error = st.session_state.get(REFUSAL_KEY, (None, None))
-    return error if refused == scope else None
 
 
 def show_refusal(error: CommandError) -> None:
@@ -109,9 +104,9 @@ def save(grid: pd.DataFrame, scope: tuple[str, str], values: dict[str, Any]) -> 
             today=date.today(),
         )
     except CommandError as error:
-        st.session_state[REFUSAL_KEY] = (scope, error)
+        REFUSALS.remember(scope, error)
         st.rerun()
-    st.session_state.pop(REFUSAL_KEY, None)
+    REFUSALS.clear()
     st.session_state[SAVED_KEY] = t("Saved {quarter}, {region}.", quarter=scope[0], region=scope[1])
     st.rerun()
 
@@ -135,7 +130,7 @@ if load(quarter_is_locked, page.actor, partner_id=partner, quarter=scope[0]):
     st.warning(t(LOCKED), icon=":material/lock:")
     st.dataframe(editor_frame(grid), hide_index=True, width="stretch")
 else:
-    refusal = refusal_for(scope)
+    refusal = REFUSALS.of(scope)
     if refusal:
         show_refusal(refusal)
     submitted = grid_form(grid, scope)

@@ -19,11 +19,12 @@ from services.result_entry import (
     result_quarters,
     results_quarter_locked,
 )
+from ui.forms import Refusals, history_panel
 from ui.page import start_page
 from ui.runtime import load, write
 
 SAVED_KEY = "results_saved"  # "code quarter" saved on the previous run
-REFUSAL_KEY = "results_refusal"  # ((indicator id, quarter), CommandError) of the last refusal
+REFUSALS = Refusals("results")
 VALUE = "Value"
 page = start_page(
     __file__,
@@ -33,12 +34,6 @@ page = start_page(
         "Each save is checked and kept in the audit trail."
     ),
 )
-
-
-def refusal_for(scope: tuple[int, str]) -> CommandError | None:
-    """The refusal of the last save of this indicator and quarter, if it was refused."""
-    refused, error = st.session_state.get(REFUSAL_KEY, (None, None))
-    return error if refused == scope else None
 
 
 def show_refusal(error: CommandError, grid: pd.DataFrame) -> None:
@@ -77,7 +72,7 @@ def editor_frame(grid: pd.DataFrame) -> pd.DataFrame:
 
 def result_form(grid: pd.DataFrame, scope: tuple[int, str]) -> dict[str, Any] | None:
     """The grid, evidence link and (after an unusual value) the confirmation; None until saved."""
-    refusal = refusal_for(scope)
+    refusal = REFUSALS.of(scope)
     total = grid[grid["cell"] == TOTAL]
     evidence = total["evidence_url"].iloc[0] if not total.empty else None
     with st.form(f"results-{scope[0]}-{scope[1]}"):
@@ -115,9 +110,9 @@ def save(grid: pd.DataFrame, scope: tuple[int, str], code: str, form: dict[str, 
             **form,
         )
     except CommandError as error:
-        st.session_state[REFUSAL_KEY] = (scope, error)
+        REFUSALS.remember(scope, error)
         st.rerun()
-    st.session_state.pop(REFUSAL_KEY, None)
+    REFUSALS.clear()
     st.session_state[SAVED_KEY] = f"{code} {scope[1]}"
     st.rerun()
 
@@ -125,22 +120,7 @@ def save(grid: pd.DataFrame, scope: tuple[int, str], code: str, form: dict[str, 
 def show_history(entity_id: str) -> None:
     """Who changed these figures, when, and what they changed."""
     history = load(record_history, page.actor, entity="indicator_result", entity_id=entity_id)
-    with st.expander(t("History of these figures ({count} changes)", count=len(history))):
-        if history.empty:
-            st.caption(t("No change recorded through this screen yet."))
-            return
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("When (UTC)"): history["at"].dt.strftime("%d %b %Y %H:%M"),
-                    t("Who"): history["actor"],
-                    t("What changed"): history["changes"],
-                    t("Reason"): history["reason"],
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+    history_panel(history, t("History of these figures"))
 
 
 indicators = load(result_indicators, page.actor)
@@ -166,7 +146,7 @@ if load(results_quarter_locked, page.actor, quarter=scope[1]):
     st.warning(t(LOCKED), icon=":material/lock:")
     st.dataframe(editor_frame(grid), hide_index=True, width="stretch")
 else:
-    refusal = refusal_for(scope)
+    refusal = REFUSALS.of(scope)
     if refusal:
         show_refusal(refusal, grid)
     submitted = result_form(grid, scope)

@@ -10,12 +10,13 @@ from grantmon.formatting import long_date, money
 from grantmon.i18n import t
 from services.commands import CommandError, StaleEdit
 from services.spending_entry import add_expenditure, line_expenditures, spending_lines
+from ui.forms import Refusals
 from ui.page import start_page
 from ui.runtime import load, write
 
 SAVED_KEY = "spending_saved"
 SAVES_KEY = "spending_saves"  # how many expenditures this session saved
-REFUSAL_KEY = "spending_refusal"  # (budget line id, CommandError) of the last refused save
+REFUSALS = Refusals("spending")
 page = start_page(
     __file__,
     t("Expenditures"),
@@ -32,33 +33,20 @@ def label(row: pd.Series) -> str:
     return f"{row['partner']} · {row['category_label']}"
 
 
-def refusal_for(line_id: int) -> CommandError | None:
-    """The refusal of the last save on this line, if it was refused."""
-    refused, error = st.session_state.get(REFUSAL_KEY, (None, None))
-    return error if refused == line_id else None
-
-
-def field_error(line_id: int, field: str) -> None:
-    """Show the refused save's message for one field, right under it."""
-    error = refusal_for(line_id)
-    if error and field in error.field_errors:
-        st.error(error.field_errors[field], icon=":material/error:")
-
-
 def spending_form(line_id: int) -> dict[str, Any] | None:
     """The expenditure form; returns the submitted values, or None until submitted."""
     # A new form key after each save empties the form, so a second click cannot add it twice.
     with st.form(f"spending-{line_id}-{st.session_state.get(SAVES_KEY, 0)}"):
         amount = st.text_input(t("Amount (US$, e.g. 1,234.56)"))
-        field_error(line_id, "amount")
+        REFUSALS.field_error(line_id, "amount")
         spent_on = st.date_input(t("Date spent"), value=date.today(), format="DD/MM/YYYY")
-        field_error(line_id, "spent_on")
-        field_error(line_id, "quarter")
+        REFUSALS.field_error(line_id, "spent_on")
+        REFUSALS.field_error(line_id, "quarter")
         description = st.text_input(t("Description"), max_chars=500)
         justification = st.text_area(
             t("Justification (needed when the line goes over its budget)"), max_chars=1000
         )
-        field_error(line_id, "justification")
+        REFUSALS.field_error(line_id, "justification")
         if not st.form_submit_button(t("Save"), type="primary"):
             return None
     return dict(
@@ -78,9 +66,9 @@ def save(row: pd.Series, values: dict[str, Any]) -> None:
             today=date.today(),
         )
     except CommandError as error:
-        st.session_state[REFUSAL_KEY] = (int(row["id"]), error)
+        REFUSALS.remember(int(row["id"]), error)
         st.rerun()
-    st.session_state.pop(REFUSAL_KEY, None)
+    REFUSALS.clear()
     st.session_state[SAVES_KEY] = st.session_state.get(SAVES_KEY, 0) + 1
     st.session_state[SAVED_KEY] = t(
         "Saved {amount} on {day} ({quarter}).",
@@ -143,7 +131,7 @@ right.metric(
 )
 if SAVED_KEY in st.session_state:
     st.success(st.session_state.pop(SAVED_KEY), icon=":material/check_circle:")
-refusal = refusal_for(int(row["id"]))
+refusal = REFUSALS.of(int(row["id"]))
 if refusal:
     show_refusal(refusal)
 submitted = spending_form(int(row["id"]))

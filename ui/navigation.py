@@ -60,6 +60,7 @@ def screens() -> list[Screen]:
         Screen("enter_reintegration", t("Reintegration figures"), "groups", entry, data_entry),
         Screen("quarter_review", t("Quarterly review"), "fact_check", entry, review),
         Screen("audit_log", t("Audit log"), "history", admin, administrators),
+        Screen("users_admin", t("Users"), "manage_accounts", admin, administrators),
     ]
 
 
