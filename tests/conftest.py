@@ -78,20 +78,26 @@ def demo_engine(empty_engine: Engine) -> Engine:
 
 
 @pytest.fixture
-def app_database(demo_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """Point the app's settings and caches at the seeded test database."""
+def app_database(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """Point the app at a seeded SQLite database (the services tests also cover PostgreSQL)."""
     import streamlit as st
 
     from grantmon.settings import get_settings
     from services.database import engine_for
 
-    monkeypatch.setenv("DATABASE_URL", demo_engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    engine_for.cache_clear()
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield demo_engine
-    get_settings.cache_clear()
-    engine_for.cache_clear()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    upgrade(engine)
+    seed_database(engine, demo=True)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    caches = (
+        get_settings.cache_clear,
+        engine_for.cache_clear,
+        st.cache_resource.clear,
+        st.cache_data.clear,
+    )
+    for clear in caches:
+        clear()
+    yield engine
+    for clear in caches:
+        clear()
+    engine.dispose()
