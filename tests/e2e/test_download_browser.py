@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import screenshot
@@ -63,7 +64,7 @@ def test_the_briefing_pack_builds_and_downloads_as_a_pdf(page, dashboard_url):
     page.get_by_role("button", name="Build the briefing pack").click()
     pdf_button = page.get_by_role("button", name="Download PDF", exact=True)
     pdf_button.wait_for(timeout=BUILD_TIMEOUT)
-    assert page.get_by_text("Pack ready:").is_visible()
+    expect(page.get_by_text("Pack ready:")).to_be_visible(timeout=20_000)
     screenshot(page, "briefing-pack-ready")
     with page.expect_download(timeout=60_000) as info:
         pdf_button.click()

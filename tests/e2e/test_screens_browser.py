@@ -1,6 +1,7 @@
 """Every screen opens by its URL, with filters in the URL, under the app's own navigation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
 
@@ -44,8 +45,12 @@ def test_every_screen_opens_by_url_under_the_apps_navigation(browser, dashboard_
         if not suffix:
             assert tab.get_by_test_id("stSidebarNav").count() == 0  # not Streamlit's own list
             nav = tab.get_by_test_id("stSidebar")
-            assert nav.get_by_role("link", name="Activities and milestones").is_visible()
-            assert nav.get_by_role("link", name="Reintegration outcomes").is_visible()
+            expect(nav.get_by_role("link", name="Activities and milestones")).to_be_visible(
+                timeout=20_000
+            )
+            expect(nav.get_by_role("link", name="Reintegration outcomes")).to_be_visible(
+                timeout=20_000
+            )
         screenshot(tab, f"{path or 'overview'}{suffix}")
         context.close()
 
@@ -55,6 +60,8 @@ def test_a_tampered_link_is_ignored_with_a_notice(page, dashboard_url):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{dashboard_url}/budget?region=%3Cscript%3Ealert(1)%3C/script%3E&to=2099Q9")
     wait_for_screen(page, "Budget")
-    assert page.get_by_text("Unknown region in the link was ignored.").is_visible()
-    assert page.get_by_text("The period in the link was not valid").is_visible()
+    expect(page.get_by_text("Unknown region in the link was ignored.")).to_be_visible(
+        timeout=20_000
+    )
+    expect(page.get_by_text("The period in the link was not valid")).to_be_visible(timeout=20_000)
     assert dialogs == []

@@ -5,6 +5,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT, free_port, screenshot, seeded_database, start_dashboard
 from tests.e2e.test_screens_browser import wait_for_screen
@@ -54,10 +55,14 @@ def test_a_donor_signs_in_sees_figures_but_no_entry_screens_and_signs_out(browse
     sign_in(tab, signed_app, "donor@example.org")
     wait_for_screen(tab, "Overview")
     sidebar = tab.get_by_test_id("stSidebar")
-    assert sidebar.get_by_text("Signed in as donor@example.org (donor)").is_visible()
-    assert sidebar.get_by_role("link", name="Budget").is_visible()
+    expect(sidebar.get_by_text("Signed in as donor@example.org (donor)")).to_be_visible(
+        timeout=20_000
+    )
+    expect(sidebar.get_by_role("link", name="Budget")).to_be_visible(timeout=20_000)
     assert sidebar.get_by_role("link", name="Update milestones").count() == 0
-    assert tab.get_by_test_id("stMetric").filter(has_text="Victims assisted").is_visible()
+    expect(tab.get_by_test_id("stMetric").filter(has_text="Victims assisted")).to_be_visible(
+        timeout=20_000
+    )
     screenshot(tab, "signed-in-donor")
     tab.goto(f"{signed_app}/update_milestones")
     tab.get_by_text("Not allowed").wait_for(timeout=30_000)
