@@ -1,6 +1,6 @@
 """Tables, engine and migrations of the grant monitor."""
 
-from data_model.access import AuditEntry, DataVersion, Role, User
+from data_model.access import AuditEntry, DataVersion, ImportBatch, Role, User
 from data_model.activities import Activity, ActivityRegion, Milestone, MilestoneStatus
 from data_model.budget import CATEGORY_LABELS, BudgetLine, CostCategory, Expenditure
 from data_model.centres import Centre, CentreOccupancy
@@ -30,6 +30,7 @@ __all__ = [
     "CostCategory",
     "DataVersion",
     "Expenditure",
+    "ImportBatch",
     "Indicator",
     "IndicatorResult",
     "IndicatorTarget",

@@ -52,3 +52,16 @@ class DataVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     version: int = 0
     changed_at: datetime = Field(default_factory=utc_now)
+
+
+class ImportBatch(SQLModel, table=True):
+    """One file imported in bulk: its fingerprint recognises the same file imported twice."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    data_type: str = Field(max_length=30)
+    file_name: str = Field(max_length=255)
+    sha256: str = Field(max_length=64, index=True)
+    rows: int = Field(ge=0)
+    imported_by: str = Field(max_length=254)
+    imported_at: datetime = Field(default_factory=utc_now)
+    forced: bool = False

@@ -53,6 +53,6 @@ class Expenditure(SQLModel, table=True):
     justification: str = Field(default="", max_length=1000)
     status: str = Field(default=ReportStatus.DRAFT, max_length=10, index=True)
     entered_by: str = Field(max_length=200)
-    entered_at: datetime = Field(default_factory=utc_now)
+    entered_at: datetime = Field(default_factory=utc_now, index=True)
     version: int = 1
     is_demo: bool = False

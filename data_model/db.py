@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -70,6 +70,30 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+# PostgreSQL's codes for a transaction that lost a race: serialization failure, deadlock,
+# lock not available.
+LOST_RACE_CODES = frozenset({"40001", "40P01", "55P03"})
+
+
+def begin_writing(session: Session) -> None:
+    """Take SQLite's write lock before a command reads what it checks (no-op elsewhere)."""
+    # The driver only begins a transaction at the first INSERT/UPDATE, so checks read before
+    # it could be stale by the time the write lands; BEGIN IMMEDIATE waits (busy_timeout)
+    # for the lock up front. PostgreSQL commands lock the rows they check instead.
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lost_race(error: DBAPIError) -> bool:
+    """Whether the database refused a write only because another write held the same data."""
+    if getattr(error.orig, "sqlstate", None) in LOST_RACE_CODES:
+        return True
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
 
 
 def _alembic_config(engine: Engine) -> Config:

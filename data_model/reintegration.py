@@ -34,6 +34,6 @@ class ReintegrationFigure(SQLModel, table=True):
     score_composite: float | None = Field(default=None, ge=0, le=1)
     status: str = Field(default=ReportStatus.DRAFT, max_length=10, index=True)
     entered_by: str = Field(max_length=200)
-    entered_at: datetime = Field(default_factory=utc_now)
+    entered_at: datetime = Field(default_factory=utc_now, index=True)
     version: int = 1
     is_demo: bool = False

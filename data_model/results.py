@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from data_model.common import ALL, quarter_field, utc_now
@@ -65,6 +65,10 @@ class IndicatorTarget(SQLModel, table=True):
     target: float
 
 
+CELL_COLUMNS = ("sex", "age_band", "nationality_group", "region_code")
+TOTALS_INDEX = (*CELL_COLUMNS, "quarter", "indicator_id", "status", "value")
+
+
 class IndicatorResult(SQLModel, table=True):
     """A reported value for one quarter and one disaggregation cell ('all' marks a total)."""
 
@@ -72,6 +76,8 @@ class IndicatorResult(SQLModel, table=True):
         UniqueConstraint(
             "indicator_id", "quarter", "region_code", "sex", "age_band", "nationality_group"
         ),
+        # Totals ('all' in every cell column) per indicator and quarter, read without the table.
+        Index("ix_indicatorresult_totals", *TOTALS_INDEX),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -85,7 +91,7 @@ class IndicatorResult(SQLModel, table=True):
     evidence_url: str | None = Field(default=None, max_length=500)
     status: str = Field(default=ReportStatus.DRAFT, max_length=10, index=True)
     entered_by: str = Field(max_length=200)
-    entered_at: datetime = Field(default_factory=utc_now)
+    entered_at: datetime = Field(default_factory=utc_now, index=True)
     version: int = 1
     is_demo: bool = False
 

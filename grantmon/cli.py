@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from data_model.db import DatabaseConfigError, has_schema, upgrade
-from grantmon import cli_export, cli_users
+from grantmon import cli_backup, cli_bench, cli_data, cli_export, cli_users
 from grantmon.settings import LOOPBACK_HOSTS, PROJECT_ROOT, get_settings
 from seed.run import row_counts, seed_database
 from services.database import default_engine
@@ -27,7 +27,12 @@ def cmd_seed(args: argparse.Namespace, engine: Engine) -> int:
     """Store the public facts (and the demo set with --demo); never overwrite a row."""
     if not has_schema(engine):
         upgrade(engine)
-    added = seed_database(engine, demo=args.demo)
+    demo = args.demo or args.plan_only or bool(args.scale)
+    added = seed_database(engine, demo=demo, figures=not args.plan_only)
+    if args.scale:
+        from seed.scale import seed_scale
+
+        added += seed_scale(engine, args.scale, seed=args.random_seed)
     with Session(engine) as session:
         total = sum(row_counts(session).values())
     print(f"Seeded: {added} rows added, {total} rows in the database.")
@@ -82,13 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
     seed = commands.add_parser("seed", help="store the public facts about the grant")
     seed.add_argument("--demo", action="store_true", help="add the demo data set")
+    seed.add_argument("--scale", type=int, default=0, help="add N generated blocks (seed/scale.py)")
+    seed.add_argument("--random-seed", type=int, default=2024, help="seed of the --scale data")
+    seed.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="add only the demo's plan (no figures), to load figures from files",
+    )
     seed.set_defaults(handler=cmd_seed)
     run = commands.add_parser("run", help="serve the dashboard")
     run.add_argument("--port", type=int, default=settings.server_port)
     run.add_argument("--address", default=settings.server_address)
     run.set_defaults(handler=cmd_run)
     cli_users.register(commands)
-    cli_export.register(commands)
+    cli_data.register_export(cli_export.register(commands))
+    cli_data.register(commands)
+    cli_bench.register(commands)
+    cli_backup.register(commands)
     return parser
 
 

@@ -52,7 +52,8 @@ def _filters(session: Session, actor: Actor, period: str | None) -> Filters:
     return replace(defaults, end=period)
 
 
-def _writable(out: str, formats: tuple[str, ...], fmt: str | None = None) -> tuple[Path, str]:
+def writable_path(out: str, formats: tuple[str, ...], fmt: str | None = None) -> tuple[Path, str]:
+    """The output path and its format, or BadInput before any work is done."""
     path = Path(out)
     kind = (fmt or path.suffix.lstrip(".")).lower()
     if kind not in formats:
@@ -63,7 +64,8 @@ def _writable(out: str, formats: tuple[str, ...], fmt: str | None = None) -> tup
     return path, kind
 
 
-def _save(path: Path, data: bytes) -> None:
+def save_file(path: Path, data: bytes) -> None:
+    """Write the file, or BadInput in one line."""
     try:
         path.write_bytes(data)
     except OSError as error:
@@ -76,7 +78,7 @@ def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
     from services.briefing_files import briefing_pdf, briefing_pptx
 
     try:
-        path, kind = _writable(args.out, BRIEFING_FORMATS, args.format)
+        path, kind = writable_path(args.out, BRIEFING_FORMATS, args.format)
         actor = _actor(args.role)
         with Session(engine) as session:
             filters = _filters(session, actor, args.period)
@@ -87,7 +89,7 @@ def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
                 today=date.today(),
                 prepared_for=args.prepared_for,
             )
-        _save(path, briefing_pdf(pack) if kind == "pdf" else briefing_pptx(pack))
+        save_file(path, briefing_pdf(pack) if kind == "pdf" else briefing_pptx(pack))
     except BadInput as error:
         return _refuse(error)
     print(f"Briefing pack written to {path} ({len(pack.charts)} charts).")
@@ -99,13 +101,13 @@ def cmd_export_iptt(args: argparse.Namespace, engine: Engine) -> int:
     from services.iptt_export import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
 
     try:
-        path, kind = _writable(args.out, IPTT_FORMATS)
+        path, kind = writable_path(args.out, IPTT_FORMATS)
         actor = _actor(args.role)
         with Session(engine) as session:
             filters = _filters(session, actor, args.period)
             table = iptt_table(session=session, actor=actor, filters=filters)
             notes = iptt_notes(session=session, actor=actor, filters=filters)
-        _save(path, iptt_xlsx(table, notes=notes) if kind == "xlsx" else iptt_csv(table))
+        save_file(path, iptt_xlsx(table, notes=notes) if kind == "xlsx" else iptt_csv(table))
     except BadInput as error:
         return _refuse(error)
     print(f"Indicator tracking table written to {path} ({len(table)} rows).")
@@ -125,8 +127,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="the file to write")
 
 
-def register(commands: Any) -> None:
-    """Add `export briefing` and `export iptt` to the grantmon command's subparsers."""
+def register(commands: Any) -> Any:
+    """Add `export briefing` and `export iptt`; return the export kinds to add more to."""
     export = commands.add_parser("export", help="briefing pack and indicator table files")
     kinds = export.add_subparsers(dest="export", required=True)
     briefing = kinds.add_parser("briefing", help="briefing pack as PDF or PowerPoint")
@@ -137,3 +139,4 @@ def register(commands: Any) -> None:
     iptt = kinds.add_parser("iptt", help="indicator tracking table as .xlsx or .csv")
     _common(iptt)
     iptt.set_defaults(handler=cmd_export_iptt)
+    return kinds

@@ -10,6 +10,7 @@ from data_model.reintegration import FUNNEL_STAGES
 from grantmon.i18n import t
 from services.audit import record_history
 from services.commands import CommandError, StaleEdit
+from services.entry_rules import LOCKED, quarter_is_locked
 from services.reintegration_entry import (
     enter_reintegration,
     entry_partner_id,
@@ -18,7 +19,7 @@ from services.reintegration_entry import (
     reintegration_grid,
     stage_labels,
 )
-from services.result_entry import LOCKED, quarter_is_locked, result_quarters
+from services.result_entry import result_quarters
 from ui.forms import Refusals
 from ui.page import start_page
 from ui.runtime import load, write

@@ -9,8 +9,8 @@ import streamlit as st
 from grantmon.i18n import t
 from services.audit import record_history
 from services.commands import CommandError, StaleEdit
+from services.entry_rules import LOCKED
 from services.result_entry import (
-    LOCKED,
     TOTAL,
     NeedsConfirmation,
     enter_results,

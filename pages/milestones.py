@@ -23,6 +23,7 @@ from services.milestones import (
     milestones_outside_period,
 )
 from ui.charts import chart_context, show
+from ui.forms import as_plain_text
 from ui.page import start_page
 from ui.runtime import load
 
@@ -196,7 +197,7 @@ def detail_facts(detail: MilestoneDetail) -> None:
         f"**{t('Regions')}:** " + ", ".join(regions.get(code, code) for code in detail.regions),
     ]
     if detail.notes:
-        lines.append(f"**{t('Notes')}:** {detail.notes}")
+        lines.append(f"**{t('Notes')}:** {as_plain_text(detail.notes)}")
     if detail.evidence_url:
         lines.append(f"**{t('Evidence')}:** [{detail.evidence_url}]({detail.evidence_url})")
     st.markdown("  \n".join(lines))

@@ -18,16 +18,18 @@ from services.workflow import (
     RETURNED,
     STATUSES,
     SUBMITTED,
-    approve_quarter,
     may_reopen,
     may_review,
     may_submit,
     quarter_statuses,
+)
+from services.workflow_commands import (
+    approve_quarter,
     reopen_quarter,
     return_quarter,
     submit_quarter,
 )
-from ui.forms import Refusals, show_refusal
+from ui.forms import Refusals, as_plain_text, show_refusal
 from ui.page import start_page
 from ui.runtime import load, write
 
@@ -159,7 +161,10 @@ def state_panel(row: pd.Series) -> None:
             )
         )
     if row["comment"]:
-        st.info(t("Comment: {comment}", comment=row["comment"]), icon=":material/comment:")
+        st.info(
+            t("Comment: {comment}", comment=as_plain_text(row["comment"])),
+            icon=":material/comment:",
+        )
 
 
 def not_now(action: str, needed: str, row: pd.Series) -> None:

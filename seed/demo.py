@@ -44,6 +44,9 @@ DEMO_AS_OF = date(2026, 10, 15)  # the demo's figures run to the end of 2026Q3
 FIRST_QUARTER, LAST_QUARTER = "2024Q1", "2026Q3"
 LAST_APPROVED = "2026Q2"
 ENTERED_BY = "demo seed"
+# The app asks for a justification of spending beyond a line's budget; the demo gives one.
+OVER_BUDGET_NOTE = "Demo: more travel than planned to reach the southern regions."
+ALL_REGIONS = [f"MA-{number:02d}" for number in range(1, 13)]
 REINTEGRATION_REGIONS = (
     "MA-01",
     "MA-02",
@@ -115,6 +118,9 @@ def disaggregated_rows(base: dict, total: int, dimensions: list[str], rng: rando
         parts = split_exactly(total, [rng.uniform(0.5, 1.5) for _ in values])
         for value, part in zip(values, parts, strict=True):
             yield base | {dimension: value, "value": float(part)}
+        if dimension == "region_code":  # a breakdown names every category, 0 where none
+            for region in sorted(set(ALL_REGIONS) - set(values)):
+                yield base | {dimension: region, "value": 0.0}
 
 
 def indicator_rows(spec: dict, indicator_id: int, rng: random.Random):
@@ -192,7 +198,7 @@ def milestone_progress(due: date, rng: random.Random) -> dict:
     return dict(status=MilestoneStatus.NOT_STARTED, percent_complete=0)
 
 
-def seed_milestones(session: Session, rng: random.Random) -> None:
+def seed_milestones(session: Session, rng: random.Random | None) -> None:
     """Store three milestones per demo activity, spread over its planned span."""
     activities = id_map(session, Activity, "code")
     rows = []
@@ -208,14 +214,16 @@ def seed_milestones(session: Session, rng: random.Random) -> None:
                     due_date=due,
                     updated_by=ENTERED_BY,
                     is_demo=True,
-                    **milestone_progress(due, rng),
+                    **(milestone_progress(due, rng) if rng else {}),
                 )
             )
     insert_missing(session, Milestone, rows, ["code"])
 
 
-def seed_centres(session: Session, partners: dict[str, int], source_id: int, rng) -> None:
-    """Store the demo centres and their quarterly occupancy since opening."""
+def seed_centres(
+    session: Session, partners: dict[str, int], source_id: int, rng: random.Random | None
+) -> None:
+    """Store the demo centres and their quarterly occupancy since opening (no rng: planned)."""
     rows = [
         dict(
             name=name,
@@ -226,12 +234,10 @@ def seed_centres(session: Session, partners: dict[str, int], source_id: int, rng
             lon=lon,
             operator=operator,
             partner_id=partners[partner],
-            opened_on=opened,
-            capacity=capacity,
-            status=status,
             source_id=source_id,
             is_demo=True,
         )
+        | (dict(opened_on=opened, capacity=capacity, status=status) if rng else {})
         for (
             name,
             kind,
@@ -247,6 +253,8 @@ def seed_centres(session: Session, partners: dict[str, int], source_id: int, rng
         ) in CENTRES
     ]
     insert_missing(session, Centre, rows, ["name"])
+    if rng is None:
+        return
     centres = id_map(session, Centre, "name")
     occupancy = []
     for name, *_, opened, capacity, _ in CENTRES:
@@ -293,9 +301,11 @@ def seed_expenditures(session: Session, partners: dict[str, int], rng: random.Ra
     rows = []
     for line in session.exec(select(BudgetLine).where(BudgetLine.is_demo)).all():
         factor = BURN_FACTORS.get((partner_codes[line.partner_id], line.category), 0.92)
+        spent = 0
         for index, quarter in enumerate(quarters):
             ramp = 0.4 if index == 0 else 1.0
             amount = int(line.amount_cents / 12 * ramp * factor * rng.uniform(0.85, 1.15))
+            spent += amount
             rows.append(
                 dict(
                     budget_line_id=line.id,
@@ -303,6 +313,7 @@ def seed_expenditures(session: Session, partners: dict[str, int], rng: random.Ra
                     spent_on=quarter_end(quarter),
                     amount_cents=amount,
                     description=f"Demo spending, {quarter}",
+                    justification=OVER_BUDGET_NOTE if spent > line.amount_cents else "",
                     status=status_for(quarter),
                     entered_by=ENTERED_BY,
                     is_demo=True,
@@ -400,15 +411,32 @@ def seed_users(session: Session, partners: dict[str, int]) -> None:
     insert_missing(session, User, rows, ["email"])
 
 
-def seed_demo(session: Session, award_id: int, partners: dict[str, int], demo_source: int):
-    """Store the whole demo data set; rows already present are left untouched."""
+def seed_demo(
+    session: Session,
+    award_id: int,
+    partners: dict[str, int],
+    demo_source: int,
+    *,
+    figures: bool = True,
+) -> None:
+    """Store the demo data set (without figures: only its plan); rows present are left untouched."""
     rng = random.Random(2024)
-    seed_indicator_data(session, seed_framework(session, award_id), rng)
+    indicators = seed_framework(session, award_id)
     seed_activities(session, award_id, partners)
+    seed_budget(session, award_id, partners)
+    seed_users(session, partners)
+    if not figures:
+        seed_plan_only(session, partners, demo_source)
+        return
+    seed_indicator_data(session, indicators, rng)
     seed_milestones(session, rng)
     seed_centres(session, partners, demo_source, rng)
-    seed_budget(session, award_id, partners)
     seed_expenditures(session, partners, rng)
     seed_reintegration(session, partners, rng)
     seed_reviews(session, award_id, partners)
-    seed_users(session, partners)
+
+
+def seed_plan_only(session: Session, partners: dict[str, int], demo_source: int) -> None:
+    """The demo's milestones not started and its centres planned, ready for figures from files."""
+    seed_milestones(session, None)
+    seed_centres(session, partners, demo_source, None)

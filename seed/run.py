@@ -19,14 +19,19 @@ def row_counts(session: Session) -> dict[str, int]:
     }
 
 
-def seed_database(engine: Engine, *, demo: bool) -> int:
-    """Insert what is missing, in one transaction; return how many rows were added."""
+def seed_database(engine: Engine, *, demo: bool, figures: bool = True) -> int:
+    """Insert what is missing, in one transaction; return how many rows were added.
+
+    With `figures=False` the demo stores only its plan (framework, activities, milestones,
+    centres, budget lines, users), so figures can be loaded from files.
+    """
     with session_scope(engine) as session:
         before = sum(row_counts(session).values())
         award_id = seed_reference(session)
         if demo:
             partners = id_map(session, Partner, "code")
-            seed_demo(session, award_id, partners, id_map(session, Source, "key")["demo"])
+            demo_source = id_map(session, Source, "key")["demo"]
+            seed_demo(session, award_id, partners, demo_source, figures=figures)
         added = sum(row_counts(session).values()) - before
         if added:
             bump_data_version(session)

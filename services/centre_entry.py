@@ -25,7 +25,7 @@ from services.commands import (
     record_change,
     snapshot,
 )
-from services.result_entry import (
+from services.entry_rules import (
     ensure_quarter_open,
     new_rows_race_is_stale,
     parse_number,

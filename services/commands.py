@@ -8,10 +8,12 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
 from data_model import AuditEntry
 from data_model.common import utc_now
+from data_model.db import begin_writing, lost_race
 from grantmon.i18n import t
 from services.access import Actor
 from services.database import bump_data_version
@@ -107,18 +109,62 @@ def record_change(
             entity_id=str(entity_id),
             before=json.dumps(before, ensure_ascii=False) if before is not None else None,
             after=json.dumps(after, ensure_ascii=False) if after is not None else None,
-            reason=reason,
+            reason=_with_source(session, reason)[:2000],
         )
     )
     bump_data_version(session)
 
 
+def _with_source(session: Session, reason: str) -> str:
+    # A figure written from a file says which file, so every audit row carries its provenance.
+    source = session.info.get(SOURCE)
+    return "; ".join(filter(None, [reason, t("from file {name}", name=source) if source else ""]))
+
+
+BATCH = "grantmon.batch"
+SOURCE = "grantmon.source"
+SAVED_AT_THE_SAME_TIME = (
+    "Someone else was saving the same records at the same moment. Nothing of yours was saved: "
+    "try again."
+)
+
+
 @contextmanager
 def one_transaction(session: Session) -> Iterator[None]:
-    """Commit everything the block wrote, or nothing at all."""
+    """Commit everything the block wrote, or nothing at all (inside a batch: one savepoint)."""
+    if session.info.get(BATCH):
+        with session.begin_nested():
+            yield
+        return
     try:
+        begin_writing(session)
         yield
         session.commit()
+    except DBAPIError as error:
+        session.rollback()
+        if not lost_race(error):
+            raise
+        raise StaleEdit(t(SAVED_AT_THE_SAME_TIME), {}) from error
     except BaseException:
         session.rollback()
         raise
+
+
+@contextmanager
+def batch_of_commands(session: Session, source: str = "") -> Iterator[None]:
+    """Run many commands as one write: each command's own transaction becomes a savepoint.
+
+    `source` (a file name) is added to every audit row's reason. The caller commits or rolls
+    back the whole batch when the block ends.
+    """
+    # A first write opens the real transaction now, so that SQLite's savepoints nest inside it
+    # instead of committing on release.
+    bump_data_version(session)
+    session.flush()
+    session.info[BATCH] = True
+    session.info[SOURCE] = source
+    try:
+        yield
+    finally:
+        session.info.pop(BATCH, None)
+        session.info.pop(SOURCE, None)

@@ -2,8 +2,8 @@
 
 from functools import lru_cache
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
 
 from data_model import DataVersion
 from data_model.common import utc_now
@@ -32,7 +32,13 @@ def data_version(session: Session) -> int:
 
 def bump_data_version(session: Session) -> None:
     """Mark every cached read as stale (call inside the write's transaction)."""
-    row = session.get(DataVersion, 1) or DataVersion(id=1, version=0)
-    row.version += 1
-    row.changed_at = utc_now()
-    session.add(row)
+    # One UPDATE that adds 1 in the database: two writers committing at once both count,
+    # where read-then-write would let one overwrite the other's number.
+    bumped = session.execute(
+        update(DataVersion)
+        .where(col(DataVersion.id) == 1)
+        .values(version=col(DataVersion.version) + 1, changed_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(DataVersion(id=1, version=1))

@@ -3,9 +3,10 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from data_model import Activity, Award, Expenditure, IndicatorResult, Partner, Region
@@ -56,11 +57,23 @@ def _award_quarters(session: Session, today: date) -> list[str]:
     return quarters_between(quarter_of(start), quarter_of(min(end, max(today, start))))
 
 
+def distinct_quarters(session: Session, column: Any) -> set[str]:
+    """The distinct quarters of an indexed column, one index lookup per quarter.
+
+    A plain DISTINCT reads every row (a million result rows at scale); stepping from one
+    quarter to the next smallest one above it (a "loose index scan") reads a dozen entries.
+    """
+    steps = select(func.min(column).label("quarter")).cte("steps", recursive=True)
+    following = select(func.min(column)).where(column > steps.c.quarter).scalar_subquery()
+    steps = steps.union_all(select(following.label("quarter")).where(steps.c.quarter.is_not(None)))
+    query = select(steps.c.quarter).where(steps.c.quarter.is_not(None))
+    return {str(row[0]) for row in session.execute(query)}
+
+
 def filter_options(*, session: Session, actor: Actor, today: date | None = None) -> FilterOptions:
     """The award's quarters to date (and any with figures), regions, partners and components."""
-    # union() removes duplicates itself.
-    quarters = union(select(col(IndicatorResult.quarter)), select(col(Expenditure.quarter)))
-    with_data = {row[0] for row in session.execute(quarters)}
+    with_data = distinct_quarters(session, col(IndicatorResult.quarter))
+    with_data |= distinct_quarters(session, col(Expenditure.quarter))
     found = sorted(with_data.union(_award_quarters(session, today or date.today())))
     regions = session.execute(
         select(col(Region.iso_code), col(Region.name_fr)).order_by(col(Region.iso_code))

@@ -15,7 +15,7 @@ from data_model.reintegration import FUNNEL_STAGES
 from grantmon.i18n import t
 from services.access import Actor, may_edit
 from services.commands import CommandError, NotAllowed, one_transaction, record_change
-from services.result_entry import (
+from services.entry_rules import (
     category_labels,
     claim_rows,
     ensure_quarter_open,
@@ -61,9 +61,10 @@ def entry_regions(*, session: Session, actor: Actor) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "name"])
 
 
-def _stored(
+def stored_figures(
     session: Session, partner_id: int, quarter: str, region: str
 ) -> dict[tuple[str, str], ReintegrationFigure]:
+    """The stored rows of a partner's region and quarter, by (sex, age band)."""
     rows = session.execute(
         select(ReintegrationFigure).where(
             col(ReintegrationFigure.partner_id) == partner_id,
@@ -78,7 +79,7 @@ def reintegration_grid(
     *, session: Session, actor: Actor, quarter: str, region_code: str
 ) -> pd.DataFrame:
     """One row per sex x age band with the stored counts (None where nothing is stored)."""
-    stored = _stored(session, entry_partner(actor, session), quarter, region_code)
+    stored = stored_figures(session, entry_partner(actor, session), quarter, region_code)
     rows = []
     for sex, band in CELLS:
         row = stored.get((sex, band))
@@ -173,7 +174,7 @@ def enter_reintegration(
         ensure_quarter_open(
             session, award_id=int(award.id or 0), partner_id=partner, quarter=quarter
         )
-        stored = _stored(session, partner, quarter, region_code)
+        stored = stored_figures(session, partner, quarter, region_code)
         current = flat(
             {
                 f"{s}/{b}": {st: getattr(r, st) for st in FUNNEL_STAGES}

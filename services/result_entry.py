@@ -1,41 +1,48 @@
 """Quarterly indicator results: the total and its disaggregation grid, validated and audited.
 
 Indicators belong to the award, not to a partner: administrators and programme managers of any
-partner may enter them (the issue asks for it). The quarter lock is the recipient's (IOM's)
-QuarterReport. The helpers at the top (quarter lock, award period, row versions, numbers) are
-shared by the other entry commands (spending, centres, reintegration).
+partner may enter them. The quarter lock is the recipient's (IOM's) QuarterReport; the rules
+shared with the other entry commands are in services/entry_rules.py.
 """
 
 import math
 import statistics
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Executable, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Executable, select
 from sqlmodel import Session, col
 
 from data_model import Award, Indicator, IndicatorResult, Outcome, Output, Region
-from data_model.common import AGE_BANDS, ALL, NATIONALITY_GROUPS, QUARTER_PATTERN, SEXES, utc_now
-from grantmon.formatting import long_date
+from data_model.common import AGE_BANDS, ALL, NATIONALITY_GROUPS, SEXES, utc_now
 from grantmon.i18n import t
-from grantmon.periods import quarter_end, quarter_of, quarter_start, quarters_between, shift_quarter
-from services import workflow
-from services.access import Actor, may_edit
+from grantmon.periods import shift_quarter
+from services.access import Actor
 from services.commands import (
     CommandError,
     NotAllowed,
-    StaleEdit,
     one_transaction,
     record_change,
 )
+from services.entry_rules import (
+    category_labels,
+    claim_rows,
+    dimension_labels,
+    ensure_quarter_open,
+    evidence_error,
+    latest_entry,
+    new_rows_race_is_stale,
+    open_quarters,
+    parse_number,
+    quarter_error,
+    quarter_is_locked,
+    refuse_if_changed,
+    the_award,
+)
 from services.sql import frame
 
-LOCKED = "This quarter was approved and is locked; an administrator can reopen it."
 TOTAL = "total"  # the cell key of an indicator's total
 DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult column
     "sex": "sex",
@@ -53,176 +60,6 @@ class NeedsConfirmation(CommandError):
 
 
 # ---------------------------------------------------------------- shared by the entry commands
-
-
-def dimension_labels() -> dict[str, str]:
-    """Readable names of the disaggregation dimensions (by Indicator.disaggregations name)."""
-    return {
-        "sex": t("Sex"),
-        "age_band": t("Age band"),
-        "nationality_group": t("Nationality group"),
-        "region": t("Region"),
-    }
-
-
-def category_labels() -> dict[str, str]:
-    """Readable names of the sex and nationality categories (age bands read as they are)."""
-    return {
-        "female": t("Female"),
-        "male": t("Male"),
-        "moroccan": t("Moroccan"),
-        "foreign": t("Foreign national"),
-    }
-
-
-def the_award(session: Session) -> Award:
-    """The award the figures are entered for (the first stored)."""
-    award = session.execute(select(Award).order_by(col(Award.id))).scalars().first()
-    if award is None:
-        raise CommandError(t("No award is stored yet: run `grantmon seed`."))
-    return award
-
-
-def open_quarters(award: Award, today: date) -> list[str]:
-    """The quarters of the award period up to the current one, latest first."""
-    last = quarter_of(min(award.end_date, max(today, award.start_date)))
-    return list(reversed(quarters_between(quarter_of(award.start_date), last)))
-
-
-def quarter_error(quarter: str, award: Award, today: date) -> str | None:
-    """Why figures cannot be entered for this quarter, or None."""
-    if not QUARTER_PATTERN.match(quarter or ""):
-        return t("Enter the quarter as 2025Q3.")
-    if quarter_end(quarter) < award.start_date or quarter_start(quarter) > award.end_date:
-        return t(
-            "The quarter must fall inside the award period ({start} to {end}).",
-            start=long_date(award.start_date),
-            end=long_date(award.end_date),
-        )
-    if quarter_start(quarter) > today:
-        return t("{quarter} has not started yet.", quarter=quarter)
-    return None
-
-
-def ensure_quarter_open(session: Session, *, award_id: int, partner_id: int, quarter: str) -> None:
-    """Refuse a write into a partner's quarter that was approved (the shared lock rule)."""
-    if workflow.quarter_is_locked(
-        session=session, partner_id=partner_id, quarter=quarter, award_id=award_id
-    ):
-        raise CommandError(t(LOCKED), {"quarter": t(LOCKED)})
-
-
-def quarter_is_locked(*, session: Session, actor: Actor, partner_id: int, quarter: str) -> bool:
-    """Whether the partner's quarter is approved and therefore closed to entry."""
-    award = the_award(session)
-    try:
-        ensure_quarter_open(
-            session, award_id=int(award.id or 0), partner_id=partner_id, quarter=quarter
-        )
-    except CommandError:
-        return True
-    return False
-
-
-def may_edit_partner(actor: Actor, partner_id: int) -> bool:
-    """may_edit for a record that has a partner but no region (budget lines, indicators)."""
-    # A region-scoped manager's region cannot be checked on a record without one: pass their
-    # own region so only the partner decides.
-    regions = {actor.region_code} if actor.region_code else set()
-    return may_edit(actor, partner_id=partner_id, region_codes=regions)
-
-
-def parse_number(value: Any, *, whole: bool = False) -> Decimal | None:
-    """A non-negative finite number from a form or grid value; None when left blank."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(t("Enter a number."))
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError(t("'{value}' is not a number.", value=text)) from error
-    if not number.is_finite():
-        raise ValueError(t("'{value}' is not a number.", value=text))
-    if number < 0:
-        raise ValueError(t("The value cannot be negative."))
-    if whole and number != number.to_integral_value():
-        raise ValueError(t("Enter a whole number."))
-    return number
-
-
-def evidence_error(url: str | None) -> str | None:
-    """Why an evidence link is refused (only http and https links are stored), or None."""
-    if url and not url.strip().lower().startswith(("https://", "http://")):
-        return t("The evidence link must start with https:// or http://.")
-    return None
-
-
-def refuse_if_changed(
-    opened: Mapping[str, Any], current: Mapping[str, Any], who: str, when: Any
-) -> None:
-    """Refuse with StaleEdit when the stored figures differ from what the form was opened on."""
-    changed = {
-        key: (opened.get(key), current.get(key))
-        for key in sorted(set(opened) | set(current))
-        if _same(opened.get(key)) != _same(current.get(key))
-    }
-    if changed:
-        raise StaleEdit(stale_message(who, when), changed)
-
-
-def _same(value: Any) -> Any:
-    # Compare figures as numbers: 12, 12.0 and "12" are the same figure.
-    try:
-        number = float(value) if value is not None and value != "" else None
-    except (TypeError, ValueError):
-        return value
-    return None if number is None or math.isnan(number) else number  # a blank grid cell
-
-
-def stale_message(who: str, when: Any) -> str:
-    """The refusal of an edit made on figures someone saved since the form was opened."""
-    return t(
-        "{who} saved these figures at {when} after you opened the form. Nothing of yours was "
-        "saved: review their changes and enter yours again.",
-        who=who or t("Someone"),
-        when=f"{when:%d %b %Y %H:%M} UTC" if when else t("a moment ago"),
-    )
-
-
-def claim_rows(session: Session, rows: Sequence[Any]) -> None:
-    """Move each row to its next version, or refuse if another save got there first."""
-    for row in rows:
-        table = type(row)
-        claimed = session.execute(
-            update(table)
-            .where(table.id == row.id, table.version == row.version)
-            .values(version=row.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            raise StaleEdit(stale_message("", None), {})
-        row.version += 1
-
-
-@contextmanager
-def new_rows_race_is_stale() -> Iterator[None]:
-    """Two first saves of the same cells at once: the loser is told, as for any stale edit."""
-    try:
-        yield
-    except IntegrityError as error:
-        raise StaleEdit(stale_message("", None), {}) from error
-
-
-def latest_entry(rows: Sequence[Any]) -> tuple[str, Any]:
-    """Who entered the most recent of these rows, and when."""
-    if not rows:
-        return "", None
-    last = max(rows, key=lambda r: r.entered_at)
-    return last.entered_by, last.entered_at
 
 
 # ---------------------------------------------------------------------- indicator results reads

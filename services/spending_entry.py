@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,7 +24,7 @@ from services.commands import (
     record_change,
     snapshot,
 )
-from services.result_entry import ensure_quarter_open, may_edit_partner
+from services.entry_rules import ensure_quarter_open, may_edit_partner, parse_day
 from services.sql import frame
 
 AMOUNT_PATTERN = re.compile(r"^\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
@@ -45,19 +45,6 @@ def parse_amount(value: Any) -> int:
     except InvalidOperation as error:  # the pattern should make this unreachable
         raise ValueError(t("Enter the amount in dollars, e.g. 1,234.56.")) from error
     return int(dollars * 100)
-
-
-def parse_day(value: Any) -> date:
-    """A date from a date input, ISO text (2025-03-31) or dd/mm/yyyy text."""
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(t("Enter the date as YYYY-MM-DD or DD/MM/YYYY."))
 
 
 def _spent_by_line() -> Any:

@@ -1,5 +1,6 @@
 """Shared fixtures: real databases (SQLite file, PostgreSQL), seeded, and the app settings."""
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -38,9 +39,9 @@ def _pg_admin_engine() -> Engine:
     return engine
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped afterwards."""
+@contextlib.contextmanager
+def fresh_postgres() -> Iterator[str]:
+    """A new, empty PostgreSQL database URL, dropped on leaving."""
     admin = _pg_admin_engine()
     name = f"grantmon_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as connection:
@@ -51,6 +52,13 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards."""
+    with fresh_postgres() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -68,6 +76,19 @@ def empty_engine(database_url: str) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def other_engine(database_url: str, tmp_path) -> Iterator[Engine]:
+    """A second migrated, empty database of the same kind as `database_url`."""
+    with contextlib.ExitStack() as stack:
+        url = f"sqlite:///{tmp_path / 'other.db'}"
+        if not database_url.startswith("sqlite"):
+            url = stack.enter_context(fresh_postgres())
+        engine = make_engine(url)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture

@@ -1,10 +1,19 @@
 """Pieces every entry form shares: refusals shown next to their fields, and a change history."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from grantmon.i18n import t
 from services.commands import CommandError, StaleEdit
+
+MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")
+
+
+def as_plain_text(text: str) -> str:
+    """Typed text for st.markdown, with every Markdown sign escaped: shown, never interpreted."""
+    return MARKDOWN_SIGNS.sub(r"\\\1", text)
 
 
 class Refusals:

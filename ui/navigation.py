@@ -58,6 +58,7 @@ def screens() -> list[Screen]:
         Screen("enter_spending", t("Expenditures"), "receipt_long", entry, data_entry),
         Screen("enter_centres", t("Centres and occupancy"), "home_work", entry, data_entry),
         Screen("enter_reintegration", t("Reintegration figures"), "groups", entry, data_entry),
+        Screen("import_data", t("Import and export"), "upload_file", entry, data_entry),
         Screen("quarter_review", t("Quarterly review"), "fact_check", entry, review),
         Screen("audit_log", t("Audit log"), "history", admin, administrators),
         Screen("users_admin", t("Users"), "manage_accounts", admin, administrators),

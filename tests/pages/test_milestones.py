@@ -105,3 +105,19 @@ def test_a_period_without_milestones_shows_a_clear_empty_state(app_database):
     chart = plotly_charts(app)[0]
     assert "No milestones match" in chart["layout"]["annotations"][0]["text"]
     assert any("No milestone is late" in s.value for s in app.success)
+
+
+def test_typed_notes_are_shown_as_typed_never_as_markup(app_database):
+    most_late = late_codes(app_database)[0]
+    note = "<b>Venue</b> **booked** [click](javascript:alert(1))"
+    with Session(app_database) as session:
+        session.execute(
+            sa.text("UPDATE milestone SET notes = :n WHERE code = :c"), {"n": note, "c": most_late}
+        )
+        bump_data_version(session)
+        session.commit()
+    app = run_page(PAGE, view_as="viewer@example.org")
+    detail = next(m for m in app.markdown if "Notes" in m.value)
+    assert detail.value.endswith(
+        r"\<b\>Venue\</b\> \*\*booked\*\* \[click\]\(javascript:alert\(1\)\)"
+    )

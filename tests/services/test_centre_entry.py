@@ -10,7 +10,7 @@ from data_model import AuditEntry, Centre, Partner
 from services.access import Actor
 from services.centre_entry import editable_centres, record_occupancy, update_centre
 from services.commands import CommandError, NotAllowed, StaleEdit
-from services.result_entry import LOCKED
+from services.entry_rules import LOCKED
 
 TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role="administrator")

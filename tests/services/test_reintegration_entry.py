@@ -9,13 +9,13 @@ from sqlmodel import Session, func, select
 from data_model import AuditEntry, Partner, ReintegrationFigure
 from services.access import Actor
 from services.commands import CommandError, NotAllowed, StaleEdit
+from services.entry_rules import LOCKED
 from services.reintegration_entry import (
     enter_reintegration,
     entry_regions,
     flat,
     reintegration_grid,
 )
-from services.result_entry import LOCKED
 
 TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role="administrator")

@@ -9,8 +9,8 @@ from sqlmodel import Session, func, select
 from data_model import AuditEntry, Indicator, Partner
 from services.access import Actor
 from services.commands import CommandError, NotAllowed, StaleEdit
+from services.entry_rules import LOCKED
 from services.result_entry import (
-    LOCKED,
     NeedsConfirmation,
     enter_results,
     result_grid,

@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 from data_model import AuditEntry, BudgetLine, Partner
 from services.access import Actor
 from services.commands import CommandError, NotAllowed, StaleEdit
-from services.result_entry import LOCKED
+from services.entry_rules import LOCKED
 from services.spending_entry import add_expenditure, parse_amount, spending_lines
 
 TODAY = date(2026, 11, 28)

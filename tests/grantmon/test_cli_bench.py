@@ -1,0 +1,20 @@
+"""`grantmon bench` renders every screen and writes the figures it prints to JSON."""
+
+import json
+
+from grantmon.bench import SCREENS
+from grantmon.cli import main
+
+
+def test_bench_writes_a_row_for_every_screen(app_database, tmp_path, capsys):
+    url = app_database.url.render_as_string(hide_password=False)
+    out = tmp_path / "bench.json"
+    code = main(["bench", "--database", url, "--runs", "1", "--no-briefing", "--json", str(out)])
+    assert code == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["screen"] for s in result["screens"]] == list(SCREENS)
+    for screen in result["screens"]:
+        assert screen["first_ms"] > 0 and screen["floor_ms"] > 0 and screen["reads"] > 0
+        assert screen["peak_rss_mb"] > 0
+    printed = capsys.readouterr().out
+    assert all(screen in printed for screen in SCREENS) and result["database"] == "sqlite"
