@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from data_model.db import DatabaseConfigError, has_schema
+from data_model.db import DatabaseConfigError
 from grantmon.i18n import t
 from ui import banners, runtime, session
 from ui.auth import signed_in_actor
@@ -16,7 +16,7 @@ st.set_page_config(page_title=t("Grant monitor"), page_icon=":material/monitorin
 def stop_unless_database_ready() -> None:
     """Show one clear message and stop when the database is unusable."""
     try:
-        ready = has_schema(runtime.engine())
+        ready = runtime.schema_ready()
     except DatabaseConfigError as error:
         st.error(str(error))
         st.stop()
@@ -42,6 +42,7 @@ def stop_if_exposed() -> None:
 
 stop_if_exposed()
 stop_unless_database_ready()
+runtime.refresh_data_version()
 menu = st.sidebar.container()  # the menu goes above the sign-out or "View as" controls
 if session.auth_configured():
     actor = signed_in_actor()

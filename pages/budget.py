@@ -17,7 +17,7 @@ from services.budget import (
     off_plan_lines,
     quarterly_spending,
 )
-from ui.charts import chart_context, show
+from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
 from ui.runtime import load
 
@@ -187,12 +187,14 @@ def breakdowns(ctx: ChartContext) -> None:
     st.subheader(t("Budget and spending by cost category and partner"))
     by_category = load(budget_by, actor, filters=filters, dimension="category")
     show(
-        budget_vs_spent_chart(by_category, title=t("By cost category (SF-424A)"), context=ctx),
+        figure_of(
+            budget_vs_spent_chart, by_category, title=t("By cost category (SF-424A)"), context=ctx
+        ),
         key="budget_by_category",
     )
     by_partner = load(budget_by, actor, filters=filters, dimension="partner")
     show(
-        budget_vs_spent_chart(by_partner, title=t("By partner"), context=ctx),
+        figure_of(budget_vs_spent_chart, by_partner, title=t("By partner"), context=ctx),
         key="budget_by_partner",
     )
 
@@ -201,7 +203,7 @@ def quarterly_section(ctx: ChartContext) -> None:
     """Spending per quarter of the chosen period."""
     quarterly = load(quarterly_spending, actor, filters=filters)
     in_period = quarterly[quarterly["in_period"]]
-    show(quarterly_spending_chart(in_period, context=ctx), key="budget_quarterly")
+    show(figure_of(quarterly_spending_chart, in_period, context=ctx), key="budget_quarterly")
 
 
 def all_lines_section() -> None:
@@ -226,7 +228,10 @@ def main() -> None:
     ctx = chart_context(filters, actor, source=source)
     notes(summary)
     headline(summary)
-    show(burn_chart(load(burn_series, actor, filters=filters), context=ctx), key="budget_burn")
+    show(
+        figure_of(burn_chart, load(burn_series, actor, filters=filters), context=ctx),
+        key="budget_burn",
+    )
     projection_note(summary)
     off_plan_section()
     breakdowns(ctx)

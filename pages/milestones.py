@@ -22,7 +22,7 @@ from services.milestones import (
     milestone_timeline,
     milestones_outside_period,
 )
-from ui.charts import chart_context, show
+from ui.charts import chart_context, figure_of, show
 from ui.forms import as_plain_text
 from ui.page import start_page
 from ui.runtime import load
@@ -102,7 +102,10 @@ def filter_notes() -> None:
 def timeline(milestones: pd.DataFrame, group_by: str) -> None:
     """The Gantt chart of activities and their milestones."""
     ctx = chart_context(filters, actor)
-    show(milestone_gantt(milestones, context=ctx, today=today, group_by=group_by), key="ms_gantt")
+    show(
+        figure_of(milestone_gantt, milestones, context=ctx, today=today, group_by=group_by),
+        key="ms_gantt",
+    )
     st.caption(
         t(
             "Bars: the planned span of each activity. Markers: milestone due dates, by status; "

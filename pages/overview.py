@@ -18,7 +18,7 @@ from services.milestones import late_milestones
 from services.overview import Kpis, burn_beside_results, latest_update, overview_kpis
 from services.privacy import privacy_notice
 from ui import banners
-from ui.charts import chart_context, show
+from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
 from ui.runtime import load
 
@@ -205,8 +205,10 @@ st.caption(
 )
 context = chart_context(filters, actor)
 show(
-    burn_beside_results_chart(
-        load(burn_beside_results, actor, filters=filters, today=today), context=context
+    figure_of(
+        burn_beside_results_chart,
+        load(burn_beside_results, actor, filters=filters, today=today),
+        context=context,
     ),
     key="burn-beside-results",
 )

@@ -29,7 +29,7 @@ from services.regions import (
     region_victims,
     shows_unapproved,
 )
-from ui.charts import chart_context, show
+from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
 from ui.runtime import load
 
@@ -140,7 +140,8 @@ def draw_map() -> None:
     context = chart_context(
         filters, actor, source=t("grant monitor records; population: HCP census 2024")
     )
-    fig = region_map(
+    fig = figure_of(
+        region_map,
         regions,
         centres,
         column=metric.column,
@@ -258,7 +259,9 @@ def region_centres(code: str, name: str) -> None:
     occupancy = load(centre_occupancy, actor, filters=filters, region=code)
     context = chart_context(filters, actor, source=t("centre occupancy reports"))
     title = t("Centre occupancy: {region}", region=name)
-    show(occupancy_chart(occupancy, title=title, context=context), key="regions_occupancy")
+    show(
+        figure_of(occupancy_chart, occupancy, title=title, context=context), key="regions_occupancy"
+    )
 
 
 def activities_table(code: str) -> None:
@@ -300,7 +303,8 @@ def victim_figures(code: str, name: str) -> None:
         st.info(t("No victim figures are recorded for this region in the period."))
         return
     context = chart_context(filters, actor, source=t("reintegration reports"))
-    fig = victims_chart(
+    fig = figure_of(
+        victims_chart,
         victims,
         series=VICTIM_LABELS,
         title=t("Victims per quarter: {region}", region=name),

@@ -16,7 +16,7 @@ from services.reintegration import (
     stage_labels,
     sustainability_scores,
 )
-from ui.charts import chart_context, show
+from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
 from ui.runtime import load
 
@@ -111,7 +111,7 @@ def breakdowns() -> None:
                 "{stage} by {dimension} and sex", stage=labels[stage], dimension=heading.lower()
             )
             show(
-                breakdown_chart(data, context=ctx, title=title, category_title=heading),
+                figure_of(breakdown_chart, data, context=ctx, title=title, category_title=heading),
                 key=f"ri_{by}",
             )
             breakdown_table(data, heading)
@@ -122,7 +122,8 @@ def scores() -> None:
     st.subheader(t("Sustainability of reintegration"))
     overall = load(sustainability_scores, actor, filters=filters)
     show(
-        score_chart(overall, context=chart_context(filters, actor, source=SOURCE)), key="ri_scores"
+        figure_of(score_chart, overall, context=chart_context(filters, actor, source=SOURCE)),
+        key="ri_scores",
     )
     st.caption(
         t(
@@ -153,9 +154,13 @@ if not totals.has_data:
     st.info(t("No reintegration figures for these filters. Try a longer period or another region."))
 else:
     context = chart_context(filters, actor, source=SOURCE)
-    show(funnel_chart(load(funnel, actor, filters=filters), context=context), key="ri_funnel")
     show(
-        trend_chart(load(quarterly_trend, actor, filters=filters), context=context), key="ri_trend"
+        figure_of(funnel_chart, load(funnel, actor, filters=filters), context=context),
+        key="ri_funnel",
+    )
+    show(
+        figure_of(trend_chart, load(quarterly_trend, actor, filters=filters), context=context),
+        key="ri_trend",
     )
     breakdowns()
     scores()

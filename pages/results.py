@@ -1,6 +1,8 @@
 """Results framework: the indicator tracking table, a chart per indicator, breakdowns on demand."""
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -19,7 +21,7 @@ from grantmon.i18n import t
 from services.filters import filter_options
 from services.indicators import indicator_disaggregations, indicator_tracking, quarterly_figures
 from services.privacy import SUPPRESSED_MARK, privacy_notice
-from ui.charts import chart_context, show
+from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
 from ui.runtime import load
 
@@ -106,19 +108,19 @@ def _approval_mark(count: int) -> str:
     return f" {UNAPPROVED_MARK}" if count and actor.may_see_unapproved else ""
 
 
-def _status_cell(row: pd.Series) -> str:
+def _status_cell(row: Any) -> str:
     text = status_display(str(row["status"]))
     return f"{text}: {t(row['note'])}" if row["note"] else text
 
 
-def _baseline_cell(row: pd.Series) -> str:
+def _baseline_cell(row: Any) -> str:
     if pd.isna(row["baseline"]):
         return t("not set")
     value = format_value(row["baseline"], row["unit"])
     return f"{value} ({t(row['baseline_note'])})" if row["baseline_note"] else value
 
 
-def _region_cell(row: pd.Series) -> str:
+def _region_cell(row: Any) -> str:
     if "region" not in str(row["disaggregations"]).split(","):
         return t("not reported by region")
     if row["region_suppressed"]:
@@ -127,8 +129,13 @@ def _region_cell(row: pd.Series) -> str:
     return value + _approval_mark(int(row["region_unapproved"]))
 
 
-def _percent_cell(row: pd.Series) -> str:
+def _percent_cell(row: Any) -> str:
     return "—" if pd.isna(row["percent_achieved"]) else f"{row['percent_achieved']:.0f}%"
+
+
+def each_row(rows: pd.DataFrame, cell: Callable[[Any], str], *columns: str) -> list[str]:
+    """One display cell per row from these columns (far faster than DataFrame.apply by row)."""
+    return [cell(row) for row in rows[list(columns)].to_dict("records")]
 
 
 def _figures(rows: pd.DataFrame, column: str) -> list[str]:
@@ -141,16 +148,16 @@ def tracking_table(rows: pd.DataFrame) -> pd.DataFrame:
     shown = pd.DataFrame(
         {
             # Status first: on a phone it stays in view beside the start of the indicator.
-            t("Status"): rows.apply(_status_cell, axis=1),
+            t("Status"): each_row(rows, _status_cell, "status", "note"),
             t("Indicator"): rows["code"] + " " + rows["title"],
-            t("% achieved"): rows.apply(_percent_cell, axis=1),
+            t("% achieved"): each_row(rows, _percent_cell, "percent_achieved"),
             t("Actual to date"): [
                 a + _approval_mark(n) for a, n in zip(actual, rows["unapproved"], strict=True)
             ],
             t("Target to date"): _figures(rows, "target_to_date"),
             t("As of"): rows["as_of_quarter"].fillna("—"),
             t("Life-of-award target"): _figures(rows, "life_target"),
-            t("Baseline"): rows.apply(_baseline_cell, axis=1),
+            t("Baseline"): each_row(rows, _baseline_cell, "baseline", "unit", "baseline_note"),
             t("Unit"): rows["unit"],
             t("Lower is better"): rows["direction"].eq("decrease").map({True: t("yes"), False: ""}),
             t("Standard code"): rows["standard_code"].fillna("—"),
@@ -158,7 +165,17 @@ def tracking_table(rows: pd.DataFrame) -> pd.DataFrame:
     )
     if filters.region != ALL:
         shown.insert(
-            4, t("In {region}", region=region_name()), list(rows.apply(_region_cell, axis=1))
+            4,
+            t("In {region}", region=region_name()),
+            each_row(
+                rows,
+                _region_cell,
+                "disaggregations",
+                "region_suppressed",
+                "region_actual_to_date",
+                "unit",
+                "region_unapproved",
+            ),
         )
     return shown
 
@@ -182,7 +199,7 @@ def framework_tables(tracking: pd.DataFrame) -> None:
             )
 
 
-def _quarter_cell(row: pd.Series) -> str:
+def _quarter_cell(row: Any) -> str:
     actual = format_value(row["actual"], row["unit"]) + _approval_mark(int(row["unapproved"]))
     return f"{actual} / {format_value(row['target'], row['unit'])}"
 
@@ -191,7 +208,9 @@ def quarterly_table(figures: pd.DataFrame) -> None:
     """Per-quarter actual / target for every indicator in the period."""
     st.subheader(t("Targets and actuals by quarter"))
     st.caption(t("Each cell: actual / target for that quarter alone (also for counts)."))
-    cells = figures.assign(cell=figures.apply(_quarter_cell, axis=1))
+    cells = figures.assign(
+        cell=each_row(figures, _quarter_cell, "actual", "unit", "unapproved", "target")
+    )
     cells["indicator"] = cells["code"] + " " + cells["title"]
     wide = cells.pivot(index="indicator", columns="quarter", values="cell").fillna("— / —")
     wide = wide.reset_index().rename(columns={"indicator": t("Indicator")})
@@ -228,7 +247,8 @@ def indicator_chart(indicator: pd.Series, figures: pd.DataFrame) -> None:
     """Target vs actual by quarter for one indicator."""
     cumulative = bool(indicator["cumulative"])
     kind = t("cumulative target vs actual") if cumulative else t("target vs actual by quarter")
-    fig = target_vs_actual(
+    fig = figure_of(
+        target_vs_actual,
         figures[figures["code"] == indicator["code"]],
         title=f"{indicator['code']} {indicator['title']}: {kind}",
         unit=str(indicator["unit"]),
@@ -270,7 +290,7 @@ def breakdown(indicator: pd.Series) -> None:
     else:
         title = t("{code} by group, {quarter}", code=code, quarter=quarter)
     unit = str(indicator["unit"])
-    fig = disaggregation_bars(cells, title=title, unit=unit, context=national_context())
+    fig = figure_of(disaggregation_bars, cells, title=title, unit=unit, context=national_context())
     show(fig, key=f"results_breakdown_{code}")
     if (cells["suppressed"] | cells["donor_hidden"]).any():
         st.caption(privacy_notice(actor=actor))

@@ -1,6 +1,7 @@
 """Showing a chart on screen, with the context line every chart carries."""
 
 from collections.abc import Callable
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -30,6 +31,20 @@ def chart_context(filters: Filters, actor: Actor, source: str | None = None) -> 
     if load(has_demo_data, actor):
         line += " " + t("DEMO DATA, illustrative only.")
     return ChartContext(filters_text=filters_text(filters, actor), source_text=line)
+
+
+@st.cache_resource(show_spinner=False, max_entries=300)
+def _built_figure(_chart: Callable[..., go.Figure], name: str, args: tuple, kwargs: tuple) -> Any:
+    return _chart(*args, **dict(kwargs))
+
+
+def figure_of(chart: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
+    """The chart drawn from these arguments; the same figure again while they do not change."""
+    # Building a Plotly figure costs more than a cached rerun may take. The cache is keyed by
+    # the chart's own inputs (its data, context and options), so a figure is shared only by
+    # sessions that would draw the very same chart, and nothing mutates a finished figure.
+    name = f"{chart.__module__}.{chart.__qualname__}"
+    return _built_figure(chart, name, args, tuple(sorted(kwargs.items())))  # type: ignore[no-any-return]
 
 
 def show(fig: go.Figure, key: str) -> None:

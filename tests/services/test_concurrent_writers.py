@@ -6,9 +6,12 @@ database error such as "database is locked".
 """
 
 import multiprocessing
+import sys
 import traceback
+import types
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from typing import Any
@@ -125,9 +128,22 @@ def writers() -> Iterator[ProcessPoolExecutor]:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(WRITERS)
     with ProcessPoolExecutor(WRITERS, context, initializer=_join_pool, initargs=(barrier,)) as pool:
-        for ready in [pool.submit(_ready) for _ in range(WRITERS)]:
-            ready.result(timeout=300)
+        with _no_main_script():
+            for ready in [pool.submit(_ready) for _ in range(WRITERS)]:
+                ready.result(timeout=300)
         yield pool
+
+
+@contextmanager
+def _no_main_script() -> Iterator[None]:
+    # A spawned process re-runs the parent's __main__ file. After a page test, Streamlit has
+    # left the dashboard script there, which the writers must not run: start them without.
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _ready() -> None:
