@@ -84,9 +84,10 @@ def recording_reads() -> Iterator[list[Call]]:
     calls: list[Call] = []
     cached = runtime._cached
 
-    def recorder(name: str, version: int, actor: Any, params: tuple, _query: Callable) -> Any:
-        calls.append((name, _query, actor, params))
-        return cached(name, version, actor, params, _query)
+    def recorder(key: str, _query: Callable, _actor: Any, _params: dict[str, Any]) -> Any:
+        name = f"{_query.__module__}.{_query.__qualname__}"
+        calls.append((name, _query, _actor, tuple(sorted(_params.items()))))
+        return cached(key, _query, _actor, _params)
 
     runtime._cached = recorder  # type: ignore[assignment]
     try:
