@@ -128,7 +128,7 @@ def alerts() -> None:
     items += [
         f"{status_display(r['status'])} **{r['code']}** {r['title']}: "
         + t("{share} of target to date", share=percent(r["percent_achieved"] / 100))
-        for r in records(behind)
+        for r in records(behind.head(5))
     ]
     items += [
         f"{status_label(r['status'])} **{r['partner']} · {r['category']}**: "
@@ -137,10 +137,18 @@ def alerts() -> None:
     ]
     if not items:
         st.success(t("Nothing needs attention for these filters."))
-    for item in items:
-        st.markdown(f"- {item}")
-    if len(late) > 5 or len(off_plan) > 5:
-        st.caption(t("Showing the five most urgent of each kind; see Activities and Budget."))
+    st.markdown("\n".join(f"- {item}" for item in items))  # one element, however many
+    if max(len(late), len(behind), len(off_plan)) > 5:
+        st.caption(
+            t(
+                "Showing the five most urgent of each kind ({late} late milestones, {behind} "
+                "indicators off target, {lines} budget lines off plan in all); see Activities, "
+                "Results framework and Budget.",
+                late=len(late),
+                behind=len(behind),
+                lines=len(off_plan),
+            )
+        )
 
 
 def award_facts() -> None:
