@@ -14,6 +14,7 @@ How figures are read (the page repeats this for readers):
   indicators disaggregated by region and are returned beside the national ones.
 """
 
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from data_model import Indicator, IndicatorResult, IndicatorTarget, Outcome, Out
 from data_model.common import ALL
 from data_model.results import ReportStatus
 from services.access import Actor
+from services.database import data_version
 from services.filters import Filters
 from services.privacy import protect_series
 from services.sql import frame
@@ -188,7 +190,7 @@ def _running_totals(figures: pd.DataFrame) -> pd.DataFrame:
 
 def quarterly_figures(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Per indicator and quarter of the period: target, actual and their values to date."""
-    return _figures(session, actor, filters, None)
+    return tracking_and_figures(session=session, actor=actor, filters=filters)[1]
 
 
 def _figures(session: Session, actor: Actor, filters: Filters, only: int | None) -> pd.DataFrame:
@@ -264,15 +266,28 @@ def _percents(values: np.ndarray) -> list[float | None]:
 
 def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """One row per indicator (outcome > output order): baseline, targets, actuals, status."""
-    return _tracking(session, actor, filters, _figures(session, actor, filters, None), None)
+    return tracking_and_figures(session=session, actor=actor, filters=filters)[0]
+
+
+_COMPUTED: OrderedDict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
+COMPUTED_KEPT = 16
 
 
 def tracking_and_figures(
     *, session: Session, actor: Actor, filters: Filters
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """indicator_tracking and quarterly_figures together, the figures computed once."""
-    figures = _figures(session, actor, filters, None)
-    return _tracking(session, actor, filters, figures, None), figures
+    """indicator_tracking and quarterly_figures together, computed once per data version."""
+    # One screen asks for this table several times (KPIs, alerts, burn beside results, the
+    # briefing): it is kept per database, data version, actor and filters, so any write, made
+    # by any process, makes it stale.
+    key = (str(session.get_bind().engine.url), data_version(session), actor, filters)
+    if key not in _COMPUTED:
+        figures = _figures(session, actor, filters, None)
+        _COMPUTED[key] = (_tracking(session, actor, filters, figures, None), figures)
+        while len(_COMPUTED) > COMPUTED_KEPT:
+            _COMPUTED.popitem(last=False)
+    tracking, figures = _COMPUTED[key]
+    return tracking.copy(), figures.copy()
 
 
 def _tracking(

@@ -1,6 +1,7 @@
 """The indicator tracking table matches the stored figures, for each role and filter."""
 
 import math
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from services.indicators import (
     off_track_indicators,
     quarterly_figures,
 )
+from services.result_entry import enter_results, result_grid
 
 VIEWER = Actor(email="viewer@example.org", role="viewer")
 DONOR = Actor(email="donor@example.org", role="donor")
@@ -209,3 +211,34 @@ def test_quarterly_figures_cover_the_selected_quarters_only(demo_engine):
     # Cumulative values still count the quarters before the period.
     assert first["actual_to_date"] == sql_actual(demo_engine, "1.1.a", "2025Q1", False)
     assert first["actual_to_date"] > first["actual"]
+
+
+def test_a_saved_result_shows_in_the_next_tracking_read(demo_engine):
+    admin = Actor(email="admin@example.org", role="administrator")
+    with Session(demo_engine) as session:
+        before = indicator_tracking(session=session, actor=VIEWER, filters=EVERYTHING)
+    code = str(before.iloc[0]["code"])
+    with Session(demo_engine) as session:
+        grid = result_grid(
+            session=session,
+            actor=admin,
+            indicator_id=indicator_id(demo_engine, code),
+            quarter="2026Q3",
+        )
+        opened = dict(zip(grid["cell"], grid["value"], strict=True))
+        values = {cell: (value or 0) * 2 for cell, value in opened.items()}
+        enter_results(
+            session=session,
+            actor=admin,
+            indicator_id=indicator_id(demo_engine, code),
+            quarter="2026Q3",
+            values=values,
+            opened=opened,
+            confirmed=True,
+            today=date(2026, 11, 28),
+        )
+    with Session(demo_engine) as session:
+        after = indicator_tracking(session=session, actor=VIEWER, filters=EVERYTHING)
+    expected = sql_actual(demo_engine, code, "2026Q3", approved_only=False)
+    assert after.iloc[0]["actual_to_date"] == pytest.approx(expected)
+    assert after.iloc[0]["actual_to_date"] != before.iloc[0]["actual_to_date"]
