@@ -126,18 +126,30 @@ def _render_ms(app: Any) -> float:
     return elapsed
 
 
+def _forget_everything_kept() -> None:
+    """Empty the data cache, the drawn figures and the kept tracking tables: a cold start."""
+    import streamlit as st
+
+    from services.indicators import forget_computed
+    from ui.charts import forget_figures
+
+    st.cache_data.clear()
+    forget_figures()
+    forget_computed()
+
+
 def measure_screen(engine: Engine, screen: str, runs: int) -> ScreenTiming:
     """First render with empty data caches, the median cached re-run, and the floor."""
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     app = AppTest.from_file(str(DASHBOARD), default_timeout=600)
     app.run()
     app.switch_page(f"pages/{screen}.py")
-    st.cache_data.clear()
+    _forget_everything_kept()
     with recording_reads() as calls:
         first = _render_ms(app)
     cached = statistics.median(_render_ms(app) for _ in range(max(runs, 1)))
+    _forget_everything_kept()
     floor, each = floor_ms(engine, calls)
     return ScreenTiming(
         screen=screen,

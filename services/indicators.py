@@ -273,6 +273,11 @@ _COMPUTED: OrderedDict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
 COMPUTED_KEPT = 16
 
 
+def forget_computed() -> None:
+    """Drop the kept tracking tables (benchmarks measure a cold start with it)."""
+    _COMPUTED.clear()
+
+
 def tracking_and_figures(
     *, session: Session, actor: Actor, filters: Filters
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

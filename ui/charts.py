@@ -47,6 +47,11 @@ def figure_of(chart: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.
     return _built_figure(chart, name, args, tuple(sorted(kwargs.items())))  # type: ignore[no-any-return]
 
 
+def forget_figures() -> None:
+    """Drop the drawn figures (benchmarks measure a cold start with it)."""
+    _built_figure.clear()
+
+
 def show(fig: go.Figure, key: str) -> None:
     """Draw a chart full width, with its downloads (PNG, SVG, PDF, HTML) under it."""
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
