@@ -20,7 +20,7 @@ from data_model import Role
 from grantmon.cli_export import BadInput, save_file, writable_path
 from services.access import Actor
 from services.bulk.files import FORMATS
-from services.bulk.importer import DATA_TYPES, ImportRefused, export_data, import_file
+from services.bulk.importer import DATA_TYPES, export_data, import_file
 from services.commands import CommandError
 from services.users import actor_for_email
 
@@ -65,7 +65,7 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
         except BadInput as error:
             print(f"grantmon import: {error}", file=sys.stderr)
             return 2
-        except (ImportRefused, CommandError) as error:
+        except CommandError as error:  # ImportRefused too, with its problems
             return _report(error)
     print(f"Imported {result.rows} rows of {args.type} from {path.name}.")
     return 0

@@ -11,7 +11,6 @@ from services.bulk.files import MAX_BYTES
 from services.bulk.importer import (
     DATA_TYPES,
     ImportRefused,
-    data_type_titles,
     export_data,
     import_file,
     problems_table,
@@ -101,7 +100,7 @@ def show_recent() -> None:
     if recent.empty:
         st.caption(t("No file imported yet."))
         return
-    titles = load(data_type_titles, page.actor)
+    titles = {name: kind.title for name, kind in DATA_TYPES.items()}
     st.dataframe(
         pd.DataFrame(
             {

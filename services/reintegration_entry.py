@@ -90,6 +90,13 @@ def reintegration_grid(
     return pd.DataFrame(rows)
 
 
+def stored_counts(stored: Mapping[tuple[str, str], ReintegrationFigure]) -> dict[str, Any]:
+    """Stored rows as flat() counts: {'female/18-24 identified': 3, ...}."""
+    return flat(
+        {f"{s}/{b}": {st: getattr(r, st) for st in FUNNEL_STAGES} for (s, b), r in stored.items()}
+    )
+
+
 def flat(grid: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """{'female/18-24': {'identified': 3, ...}} as {'female/18-24 identified': 3, ...}."""
     return {f"{cell} {stage}": v for cell, counts in grid.items() for stage, v in counts.items()}
@@ -175,13 +182,7 @@ def enter_reintegration(
             session, award_id=int(award.id or 0), partner_id=partner, quarter=quarter
         )
         stored = stored_figures(session, partner, quarter, region_code)
-        current = flat(
-            {
-                f"{s}/{b}": {st: getattr(r, st) for st in FUNNEL_STAGES}
-                for (s, b), r in stored.items()
-            }
-        )
-        refuse_if_changed(opened, current, *latest_entry(list(stored.values())))
+        refuse_if_changed(opened, stored_counts(stored), *latest_entry(list(stored.values())))
         before = _apply(session, actor, partner, quarter, region_code, parsed, stored)
         record_change(
             session,
@@ -210,9 +211,7 @@ def _apply(
         if {st: getattr(r, st) for st in FUNNEL_STAGES} != parsed[f"{s}/{b}"]
     ]
     claim_rows(session, changed)
-    before = flat(
-        {f"{s}/{b}": {st: getattr(r, st) for st in FUNNEL_STAGES} for (s, b), r in stored.items()}
-    )
+    before = stored_counts(stored)
     for sex, band in CELLS:
         row = stored.get((sex, band))
         if row is not None and row not in changed:

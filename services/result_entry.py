@@ -58,6 +58,10 @@ OUTLIER_SIGMAS = 2  # ... and so does more than 2 standard deviations from the h
 class NeedsConfirmation(CommandError):
     """The value is far outside the indicator's history: save it only once confirmed."""
 
+    def __init__(self, message: str, field_errors: Mapping[str, str], reason: str) -> None:
+        super().__init__(message, field_errors)
+        self.reason = reason
+
 
 # ---------------------------------------------------------------- shared by the entry commands
 
@@ -393,4 +397,4 @@ def _confirm_outliers(
             "{reason} Check the value; if it is right, tick 'I confirm this value' and save again.",
             reason=reason,
         )
-        raise NeedsConfirmation(message, {TOTAL: message})
+        raise NeedsConfirmation(message, {TOTAL: message}, reason)

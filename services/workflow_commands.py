@@ -285,6 +285,11 @@ def approve_quarter(
         )
 
 
+def _require(field: str, text: str, message: str) -> None:
+    if not text.strip():
+        raise CommandError(t("Some fields need attention."), {field: message})
+
+
 def return_quarter(
     *,
     session: Session,
@@ -299,11 +304,11 @@ def return_quarter(
     with one_transaction(session):
         if not may_review(actor):
             raise NotAllowed(t("Only an M&E officer or an administrator can return a quarter."))
-        if not comment.strip():
-            raise CommandError(
-                t("Some fields need attention."),
-                {"comment": t("Say what the manager should correct before returning the quarter.")},
-            )
+        _require(
+            "comment",
+            comment,
+            t("Say what the manager should correct before returning the quarter."),
+        )
         return _transition(
             session,
             actor=actor,
@@ -330,11 +335,7 @@ def reopen_quarter(
     with one_transaction(session):
         if not may_reopen(actor):
             raise NotAllowed(t("Only an administrator can reopen an approved quarter."))
-        if not reason.strip():
-            raise CommandError(
-                t("Some fields need attention."),
-                {"reason": t("Give the reason for reopening an approved quarter.")},
-            )
+        _require("reason", reason, t("Give the reason for reopening an approved quarter."))
         return _transition(
             session,
             actor=actor,

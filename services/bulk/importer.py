@@ -282,8 +282,3 @@ def recent_imports(*, session: Session, actor: Actor) -> pd.DataFrame:
         .limit(20)
     )
     return frame(session, query)
-
-
-def data_type_titles(*, session: Session, actor: Actor) -> dict[str, str]:
-    """The data types by name, with the title a person reads."""
-    return {name: kind.title for name, kind in DATA_TYPES.items()}

@@ -13,7 +13,7 @@ from services.bulk.spec import Column, DataType, WriteContext, first_row_of, row
 from services.reintegration_entry import (
     enter_reintegration,
     entry_partner,
-    flat,
+    stored_counts,
     stored_figures,
 )
 from services.sql import frame
@@ -67,9 +67,7 @@ def write_reintegration(context: WriteContext, rows: pd.DataFrame) -> None:
     }
     partner = entry_partner(context.actor, context.session)
     stored = stored_figures(context.session, partner, quarter, region)
-    opened = flat(
-        {f"{s}/{b}": {st: getattr(r, st) for st in FUNNEL_STAGES} for (s, b), r in stored.items()}
-    )
+    opened = stored_counts(stored)
     run_command(
         rows,
         _locate,

@@ -144,7 +144,7 @@ def write_results(context: WriteContext, rows: pd.DataFrame) -> None:
 def _unusual_explained(refused: RowProblems) -> RowProblems:
     if not isinstance(refused.__cause__, NeedsConfirmation):
         return refused
-    reason = str(refused.__cause__.message).split(" Check the value", 1)[0]
+    reason = refused.__cause__.reason
     return RowProblems(
         [Problem(p.row, p.column, t(UNUSUAL, reason=reason)) for p in refused.problems]
     )

@@ -51,8 +51,12 @@ def export_spending(session: Session, actor: Actor) -> pd.DataFrame:
         )
         .join(BudgetLine, col(BudgetLine.id) == col(Expenditure.budget_line_id))
         .join(Partner, col(Partner.id) == col(BudgetLine.partner_id))
-        .order_by(col(Partner.code), col(BudgetLine.category), col(Expenditure.spent_on))
-        .order_by(col(Expenditure.id))
+        .order_by(
+            col(Partner.code),
+            col(BudgetLine.category),
+            col(Expenditure.spent_on),
+            col(Expenditure.id),
+        )
     )
     table = frame(session, query)
     table = table[[may_edit_partner(actor, int(p)) for p in table["partner_id"]]]
