@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from seed.scale import seed_scale
 from services.access import Actor
 from services.filters import Filters
 from services.indicators import (
@@ -242,3 +243,33 @@ def test_a_saved_result_shows_in_the_next_tracking_read(demo_engine):
     expected = sql_actual(demo_engine, code, "2026Q3", approved_only=False)
     assert after.iloc[0]["actual_to_date"] == pytest.approx(expected)
     assert after.iloc[0]["actual_to_date"] != before.iloc[0]["actual_to_date"]
+
+
+@pytest.mark.parametrize("actor", [VIEWER, DONOR], ids=["viewer", "donor"])
+def test_region_column_matches_each_indicators_own_breakdown(demo_engine, actor):
+    seed_scale(demo_engine, 2)  # more indicators reported by region, some counting victims
+    code_id = indicator_id(demo_engine, "1.2.a")
+    with demo_engine.begin() as connection:  # a small count in MA-10 for the donor to not see
+        connection.execute(
+            sa.text(
+                "UPDATE indicatorresult SET value = CASE WHEN quarter = '2024Q1' THEN 2 ELSE 0 END "
+                "WHERE indicator_id = :i AND region_code = 'MA-10'"
+            ),
+            {"i": code_id},
+        )
+    for region in ("MA-10", "MA-06"):
+        table = tracking(demo_engine, actor, Filters(start="2024Q1", end="2026Q3", region=region))
+        by_region = table[table["disaggregations"].str.contains("region", na=False)]
+        assert len(by_region) >= 6
+        if region == "MA-10":  # two victims: hidden from the donor, shown (marked) to staff
+            assert table.loc["1.2.a", "region_suppressed"] == (actor is DONOR)
+        with Session(demo_engine) as session:
+            for code, row in by_region.iterrows():
+                cells = indicator_disaggregations(
+                    session=session, actor=actor, filters=EVERYTHING, code=str(code)
+                ).set_index(["dimension", "category"])
+                cell = cells.loc[("region", region)]
+                assert row["region_suppressed"] == cell["suppressed"], code
+                assert row["region_unapproved"] == cell["unapproved"], code
+                if not cell["suppressed"]:
+                    assert row["region_actual_to_date"] == cell["value"], code
