@@ -1,12 +1,14 @@
 """Budget: is spending keeping pace with time, where will it land, and which lines are off plan?"""
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from charts.budget import budget_vs_spent_chart, burn_chart, plan_label, quarterly_spending_chart
 from charts.style import ChartContext
 from grantmon.formatting import long_date, money, percent
 from grantmon.i18n import t
+from services.access import Actor
 from services.budget import (
     TOLERANCE,
     BudgetSummary,
@@ -17,9 +19,10 @@ from services.budget import (
     off_plan_lines,
     quarterly_spending,
 )
+from services.filters import Filters
 from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
-from ui.runtime import load
+from ui.runtime import kept, load, ready_to_send
 
 page = start_page(
     __file__,
@@ -163,6 +166,12 @@ def lines_table(lines: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+def line_rows(*, actor: Actor, filters: Filters, off_plan_only: bool) -> pa.Table:
+    """The budget lines (or those off plan, largest gap first) as a readable table."""
+    lines = load(off_plan_lines if off_plan_only else budget_lines, actor, filters=filters)
+    return ready_to_send(lines_table(lines))
+
+
 def off_plan_section() -> None:
     """The lines more than 10% over or under their pro-rata plan, largest gap first."""
     st.subheader(t("Budget lines off plan"))
@@ -173,13 +182,13 @@ def off_plan_section() -> None:
             tolerance=percent(TOLERANCE),
         )
     )
-    flagged = load(off_plan_lines, actor, filters=filters)
-    if flagged.empty:
+    flagged = kept(line_rows, actor, filters=filters, off_plan_only=True)
+    if flagged.num_rows == 0:
         st.success(
             t("No budget line is more than {tolerance} off plan.", tolerance=percent(TOLERANCE))
         )
         return
-    st.dataframe(lines_table(flagged), hide_index=True, width="stretch")
+    st.dataframe(flagged, hide_index=True, width="stretch")
 
 
 def breakdowns(ctx: ChartContext) -> None:
@@ -209,11 +218,8 @@ def quarterly_section(ctx: ChartContext) -> None:
 def all_lines_section() -> None:
     """Every budget line, for those who want the detail."""
     with st.expander(t("All budget lines")):
-        st.dataframe(
-            lines_table(load(budget_lines, actor, filters=filters)),
-            hide_index=True,
-            width="stretch",
-        )
+        every_line = kept(line_rows, actor, filters=filters, off_plan_only=False)
+        st.dataframe(every_line, hide_index=True, width="stretch")
 
 
 def main() -> None:

@@ -3,13 +3,22 @@
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
-from charts.milestones import GROUPINGS, milestone_gantt
+from charts.milestones import (
+    ACTIVITIES_PER_PAGE,
+    GROUPINGS,
+    activity_count,
+    milestone_gantt,
+    page_of_timeline,
+)
 from charts.style import status_label
 from grantmon.formatting import long_date
 from grantmon.i18n import t
-from services.filters import filter_options
+from services.access import Actor
+from services.filters import Filters, filter_options
 from services.milestones import (
     LATE,
     ON_TRACK,
@@ -25,7 +34,7 @@ from services.milestones import (
 from ui.charts import chart_context, figure_of, show
 from ui.forms import as_plain_text
 from ui.page import start_page
-from ui.runtime import load
+from ui.runtime import kept, load, ready_to_send
 
 page = start_page(
     __file__,
@@ -99,13 +108,62 @@ def filter_notes() -> None:
     st.caption(" ".join(notes))
 
 
-def timeline(milestones: pd.DataFrame, group_by: str) -> None:
-    """The Gantt chart of activities and their milestones."""
+def gantt(
+    *,
+    actor: Actor,
+    filters: Filters,
+    today: date,
+    states: tuple[str, ...],
+    group_by: str,
+    page: int,
+) -> go.Figure:
+    """One page of the Gantt chart (built once per data version and inputs)."""
+    milestones = load(milestone_timeline, actor, filters=filters, today=today, states=states)
+    shown = page_of_timeline(milestones, group_by, page)
+    total = activity_count(milestones)
+    part = _page_label(page, total) if total > ACTIVITIES_PER_PAGE else ""
     ctx = chart_context(filters, actor)
-    show(
-        figure_of(milestone_gantt, milestones, context=ctx, today=today, group_by=group_by),
-        key="ms_gantt",
+    return figure_of(milestone_gantt, shown, context=ctx, today=today, group_by=group_by, part=part)
+
+
+def timeline_size(*, actor: Actor, filters: Filters, today: date, states: tuple[str, ...]) -> int:
+    """How many activities the timeline shows in all."""
+    milestones = load(milestone_timeline, actor, filters=filters, today=today, states=states)
+    return activity_count(milestones)
+
+
+def _page_label(page: int, total: int) -> str:
+    first = page * ACTIVITIES_PER_PAGE + 1
+    last = min(total, first + ACTIVITIES_PER_PAGE - 1)
+    return t("Activities {first}–{last} of {total}", first=first, last=last, total=f"{total:,}")
+
+
+def timeline_page(states: tuple[str, ...]) -> int:
+    """Which page of a long timeline to show (0 when it fits on one)."""
+    total = kept(timeline_size, actor, filters=filters, today=today, states=states)
+    pages = -(-total // ACTIVITIES_PER_PAGE)
+    if pages <= 1:
+        return 0
+    if st.session_state.get("ms_page", 0) >= pages:  # fewer pages since the filters changed
+        st.session_state.ms_page = 0
+    return int(
+        st.selectbox(
+            t("Timeline page"),
+            range(pages),
+            format_func=lambda page: _page_label(page, total),
+            key="ms_page",
+            help=t("Choose a partner or component in the sidebar to see its activities alone."),
+        )
     )
+
+
+def timeline(states: tuple[str, ...], group_by: str) -> None:
+    """The Gantt chart of activities and their milestones."""
+    page = timeline_page(states)
+    chart = kept(
+        gantt, actor, filters=filters, today=today, states=states, group_by=group_by, page=page
+    )
+    show(chart, key="ms_gantt")
     st.caption(
         t(
             "Bars: the planned span of each activity. Markers: milestone due dates, by status; "
@@ -114,14 +172,10 @@ def timeline(milestones: pd.DataFrame, group_by: str) -> None:
     )
 
 
-def late_table() -> None:
-    """Late milestones, most late first."""
-    st.subheader("⚠ " + t("Late milestones"))
+def late_rows(*, actor: Actor, filters: Filters, today: date) -> pa.Table:
+    """Late milestones, most late first, with readable columns."""
     late = load(late_milestones, actor, filters=filters, today=today)
-    if late.empty:
-        st.success(t("No milestone is late for these filters."), icon=":material/check_circle:")
-        return
-    shown = pd.DataFrame(
+    table = pd.DataFrame(
         {
             t("Code"): late["code"],
             t("Days late"): late["days_late"],
@@ -131,13 +185,25 @@ def late_table() -> None:
             t("Complete (%)"): late["percent_complete"],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    return ready_to_send(table)
 
 
-def milestone_table(milestones: pd.DataFrame) -> None:
-    """Every milestone shown on the timeline, with its status and last update."""
-    st.subheader(t("All milestones"))
-    shown = pd.DataFrame(
+def late_table() -> None:
+    """Late milestones, most late first."""
+    st.subheader("⚠ " + t("Late milestones"))
+    late = kept(late_rows, actor, filters=filters, today=today)
+    if late.num_rows == 0:
+        st.success(t("No milestone is late for these filters."), icon=":material/check_circle:")
+        return
+    st.dataframe(late, hide_index=True, width="stretch")
+
+
+def milestone_rows(
+    *, actor: Actor, filters: Filters, today: date, states: tuple[str, ...]
+) -> pa.Table:
+    """Every milestone shown on the timeline, with readable columns."""
+    milestones = load(milestone_timeline, actor, filters=filters, today=today, states=states)
+    table = pd.DataFrame(
         {
             t("Code"): milestones["code"],
             t("Status"): milestones["state"].map(status_label),
@@ -149,6 +215,12 @@ def milestone_table(milestones: pd.DataFrame) -> None:
             t("Completed on"): milestones["actual_completion_date"].map(_maybe_date),
         }
     )
+    return ready_to_send(table)
+
+
+def milestone_table(shown: pa.Table) -> None:
+    """Every milestone shown on the timeline, with its status and last update."""
+    st.subheader(t("All milestones"))
     progress = st.column_config.ProgressColumn(
         t("Complete (%)"), min_value=0, max_value=100, format="%d%%"
     )
@@ -161,14 +233,22 @@ def _maybe_date(value: object) -> str:
     return long_date(value) if isinstance(value, date) else "—"
 
 
-def detail_section(milestones: pd.DataFrame) -> None:
-    """Pick one milestone; show its facts and its history of updates."""
-    st.subheader(t("Milestone detail"))
+def milestone_choices(
+    *, actor: Actor, filters: Filters, today: date, states: tuple[str, ...]
+) -> tuple[dict[int, str], int]:
+    """Each milestone's label by id, and the position of the one to open on."""
+    milestones = load(milestone_timeline, actor, filters=filters, today=today, states=states)
     names = milestones["code"] + " — " + milestones["title"]
     labels = dict(zip(milestones["id"].astype(int), names, strict=True))
     # Open on the most late milestone: the one a reader most likely wants to look into.
     late = milestones[milestones["state"] == LATE].sort_values("due_date")
-    first = list(labels).index(int(late["id"].iloc[0])) if not late.empty else 0
+    return labels, list(labels).index(int(late["id"].iloc[0])) if not late.empty else 0
+
+
+def detail_section(states: tuple[str, ...]) -> None:
+    """Pick one milestone; show its facts and its history of updates."""
+    st.subheader(t("Milestone detail"))
+    labels, first = kept(milestone_choices, actor, filters=filters, today=today, states=states)
     chosen = st.selectbox(
         t("Milestone"), list(labels), index=first, format_func=labels.__getitem__, key="ms_pick"
     )
@@ -240,14 +320,14 @@ def main() -> None:
     if not states:
         st.info(t("Choose at least one status to show milestones."))
         return
-    milestones = load(milestone_timeline, actor, filters=filters, today=today, states=states)
-    timeline(milestones, group_by)
+    timeline(states, group_by)
     late_table()
-    if milestones.empty:
+    shown = kept(milestone_rows, actor, filters=filters, today=today, states=states)
+    if shown.num_rows == 0:
         st.info(t("No milestones match these filters: widen the period or choose other filters."))
         return
-    milestone_table(milestones)
-    detail_section(milestones)
+    milestone_table(shown)
+    detail_section(states)
 
 
 main()

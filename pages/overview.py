@@ -11,8 +11,10 @@ from charts.overview import burn_beside_results_chart
 from charts.style import status_label
 from grantmon.formatting import long_date, money, percent
 from grantmon.i18n import t
+from services.access import Actor
 from services.award import award_partners, award_summary, context_figures
 from services.budget import off_plan_lines
+from services.filters import Filters
 from services.indicators import off_track_indicators
 from services.milestones import late_milestones
 from services.overview import Kpis, burn_beside_results, latest_update, overview_kpis
@@ -20,7 +22,7 @@ from services.privacy import privacy_notice
 from ui import banners
 from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
-from ui.runtime import load
+from ui.runtime import kept, load
 
 page = start_page(__file__, t("Overview"))
 actor, filters, today = page.actor, page.filters, date.today()
@@ -114,9 +116,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def alerts() -> None:
-    """Late milestones, indicators worse than target and budget lines off plan."""
-    st.subheader(t("Alerts"))
+def alert_lines(*, actor: Actor, filters: Filters, today: date) -> tuple[list[str], str]:
+    """The five most urgent alerts of each kind, and a note when there are more."""
     late = load(late_milestones, actor, filters=filters, today=today)
     behind = load(off_track_indicators, actor, filters=filters)
     off_plan = load(off_plan_lines, actor, filters=filters)
@@ -135,20 +136,28 @@ def alerts() -> None:
         + t("{share} of its budget spent", share=percent(r["spent_share"]))
         for r in records(off_plan.head(5))
     ]
+    more = ""
+    if max(len(late), len(behind), len(off_plan)) > 5:
+        more = t(
+            "Showing the five most urgent of each kind ({late} late milestones, {behind} "
+            "indicators off target, {lines} budget lines off plan in all); see Activities, "
+            "Results framework and Budget.",
+            late=len(late),
+            behind=len(behind),
+            lines=len(off_plan),
+        )
+    return items, more
+
+
+def alerts() -> None:
+    """Late milestones, indicators worse than target and budget lines off plan."""
+    st.subheader(t("Alerts"))
+    items, more = kept(alert_lines, actor, filters=filters, today=today)
     if not items:
         st.success(t("Nothing needs attention for these filters."))
     st.markdown("\n".join(f"- {item}" for item in items))  # one element, however many
-    if max(len(late), len(behind), len(off_plan)) > 5:
-        st.caption(
-            t(
-                "Showing the five most urgent of each kind ({late} late milestones, {behind} "
-                "indicators off target, {lines} budget lines off plan in all); see Activities, "
-                "Results framework and Budget.",
-                late=len(late),
-                behind=len(behind),
-                lines=len(off_plan),
-            )
-        )
+    if more:
+        st.caption(more)
 
 
 def award_facts() -> None:
@@ -161,14 +170,15 @@ def award_facts() -> None:
         banners.provenance(award.source.label())
         if award.period_is_assumed:
             st.caption(t("Assumption: {note}", note=award.period_note))
-        st.dataframe(partners_table(), hide_index=True, width="stretch")
+        partners = kept(partners_table, actor, code=award.code)
+        st.dataframe(partners, hide_index=True, width="stretch")
         st.markdown(t("**Reported context (not results of this grant)**"))
         st.dataframe(context_table(), hide_index=True, width="stretch")
 
 
-def partners_table() -> pd.DataFrame:
+def partners_table(*, actor: Actor, code: str) -> pd.DataFrame:
     """Who implements what, and their share where it is public."""
-    frame = load(award_partners, actor, code=award.code)
+    frame = load(award_partners, actor, code=code)
     return pd.DataFrame(
         {
             t("Partner"): frame["partner"],

@@ -5,6 +5,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from charts.maps import (
@@ -19,6 +20,8 @@ from data_model.common import ALL
 from grantmon.formatting import long_date
 from grantmon.i18n import t
 from grantmon.settings import get_settings
+from services.access import Actor
+from services.filters import Filters
 from services.geography import BOUNDARY_SOURCE
 from services.regions import (
     centre_occupancy,
@@ -31,7 +34,7 @@ from services.regions import (
 )
 from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
-from ui.runtime import load
+from ui.runtime import kept, load, ready_to_send
 
 SUPPRESSED = "■ " + t("suppressed")
 NOT_COUNTED = "—"
@@ -180,9 +183,9 @@ def figure_notes() -> None:
     st.caption(" ".join(notes))
 
 
-def region_table() -> None:
-    """The map's figures as a table, one row per region."""
-    st.subheader(t("Figures by region"))
+def region_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
+    """The map's figures with readable cells, one row per region."""
+    regions = load(region_metrics, actor, filters=filters)
     suppressed = regions["victims_suppressed"].astype(bool)
     unreported = ~regions["victims_reported"].astype(bool) & regions["in_filter"].astype(bool)
     rate = [
@@ -212,7 +215,14 @@ def region_table() -> None:
         t("completed"): regions["milestones_completed"].map(count_text),
         t("late"): regions["milestones_late"].map(count_text),
     }
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height="content")
+    return pd.DataFrame(table)
+
+
+def region_table() -> None:
+    """The map's figures as a table, one row per region."""
+    st.subheader(t("Figures by region"))
+    table = kept(region_rows, actor, filters=filters)
+    st.dataframe(table, hide_index=True, width="stretch", height="content")
     if filters.region != ALL:
         st.caption(t("Regions outside the region filter show —."))
 
@@ -235,13 +245,10 @@ def pick_region() -> str:
     )
 
 
-def region_centres(code: str, name: str) -> None:
-    """The region's centres and how full they were, quarter by quarter."""
-    st.markdown("#### " + t("Centres"))
+def centre_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
+    """The region's centres with readable cells."""
+    centres = load(centre_points, actor, filters=filters)
     here = centres[centres["iso_code"] == code]
-    if here.empty:
-        st.info(t("No centre supported or monitored in this region for these filters."))
-        return
     table = pd.DataFrame(
         {
             t("Centre"): here["name"],
@@ -255,7 +262,25 @@ def region_centres(code: str, name: str) -> None:
             t("Opened"): here["opened_on"].map(lambda d: long_date(d) if pd.notna(d) else "—"),
         }
     )
+    return ready_to_send(table)
+
+
+def titled_table(heading: str, table: pa.Table, nothing: str) -> bool:
+    """A drill-down part: its heading, then its table or a line saying there is none."""
+    st.markdown("#### " + heading)
+    if table.num_rows == 0:
+        st.info(nothing)
+        return False
     st.dataframe(table, hide_index=True, width="stretch")
+    return True
+
+
+def region_centres(code: str, name: str) -> None:
+    """The region's centres and how full they were, quarter by quarter."""
+    centres_here = kept(centre_rows, actor, filters=filters, code=code)
+    nothing = t("No centre supported or monitored in this region for these filters.")
+    if not titled_table(t("Centres"), centres_here, nothing):
+        return
     occupancy = load(centre_occupancy, actor, filters=filters, region=code)
     context = chart_context(filters, actor, source=t("centre occupancy reports"))
     title = t("Centre occupancy: {region}", region=name)
@@ -264,13 +289,9 @@ def region_centres(code: str, name: str) -> None:
     )
 
 
-def activities_table(code: str) -> None:
-    """Activities working in the region during the period, with their milestones."""
-    st.markdown("#### " + t("Activities"))
+def activity_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
+    """Activities working in the region during the period, with readable cells."""
     activities = load(region_activities, actor, filters=filters, region=code)
-    if activities.empty:
-        st.info(t("No activity works in this region in the period for these filters."))
-        return
     table = pd.DataFrame(
         {
             t("Activity"): activities["code"] + " " + activities["title"],
@@ -285,7 +306,14 @@ def activities_table(code: str) -> None:
             t("late"): activities["milestones_late"],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    return ready_to_send(table)
+
+
+def activities_table(code: str) -> None:
+    """Activities working in the region during the period, with their milestones."""
+    table = kept(activity_rows, actor, filters=filters, code=code)
+    nothing = t("No activity works in this region in the period for these filters.")
+    titled_table(t("Activities"), table, nothing)
 
 
 VICTIM_LABELS = {

@@ -5,6 +5,8 @@ import streamlit as st
 
 from charts.reintegration import breakdown_chart, funnel_chart, score_chart, trend_chart
 from grantmon.i18n import t
+from services.access import Actor
+from services.filters import Filters
 from services.privacy import cell_text, privacy_notice
 from services.reintegration import (
     ReintegrationTotals,
@@ -18,7 +20,7 @@ from services.reintegration import (
 )
 from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
-from ui.runtime import load
+from ui.runtime import kept, load
 
 page = start_page(
     __file__,
@@ -78,8 +80,11 @@ def show_table(table: pd.DataFrame) -> None:
     st.dataframe(table.reset_index(drop=True), hide_index=True, width="stretch", height=height)
 
 
-def breakdown_table(data: pd.DataFrame, category_title: str) -> None:
+def breakdown_rows(
+    *, actor: Actor, filters: Filters, by: str, stage: str, category_title: str
+) -> pd.DataFrame:
     """The breakdown as a table: categories down, sex across, totals included."""
+    data = load(breakdown, actor, filters=filters, by=by, stage=stage)
     data = data.assign(text=text_cells(data))
     wide = data.pivot(index="category", columns="sex", values="text")
     labels = data.drop_duplicates("category").set_index("category")["label"]
@@ -87,7 +92,7 @@ def breakdown_table(data: pd.DataFrame, category_title: str) -> None:
     wide = wide.reindex(index=order, columns=list(sex_labels()))
     wide.columns = [sex_labels()[c] for c in wide.columns]
     wide.insert(0, category_title, labels.reindex(order).to_numpy())
-    show_table(wide)
+    return wide
 
 
 def breakdowns() -> None:
@@ -114,7 +119,16 @@ def breakdowns() -> None:
                 figure_of(breakdown_chart, data, context=ctx, title=title, category_title=heading),
                 key=f"ri_{by}",
             )
-            breakdown_table(data, heading)
+            show_table(
+                kept(
+                    breakdown_rows,
+                    actor,
+                    filters=filters,
+                    by=by,
+                    stage=stage,
+                    category_title=heading,
+                )
+            )
 
 
 def scores() -> None:
@@ -133,9 +147,16 @@ def scores() -> None:
             n=load(reintegration_totals, actor, filters=filters).threshold,
         )
     )
+    by_region = kept(score_rows, actor, filters=filters)
+    if not by_region.empty:
+        show_table(by_region)
+
+
+def score_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
+    """Mean scores by region, each dimension across, with the people behind each mean."""
     by_region = load(sustainability_scores, actor, filters=filters, by="region")
     if by_region.empty:
-        return
+        return by_region
     by_region = by_region.assign(text=text_cells(by_region, "score", digits=2))
     wide = by_region.pivot(index="group", columns="dimension_label", values="text")
     wide = wide[list(dict.fromkeys(by_region["dimension_label"]))]  # economic ... composite
@@ -145,7 +166,7 @@ def scores() -> None:
         for n, h in zip(people["people"], people["people_hidden"], strict=True)
     ]
     wide.insert(0, t("Region"), people["label"].to_numpy())
-    show_table(wide)
+    return wide
 
 
 totals = load(reintegration_totals, actor, filters=filters)

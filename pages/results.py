@@ -1,10 +1,12 @@
 """Results framework: the indicator tracking table, a chart per indicator, breakdowns on demand."""
 
 from collections.abc import Callable
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, cast
 
 import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from charts.indicators import (
@@ -18,12 +20,13 @@ from charts.indicators import (
 from charts.style import ChartContext
 from data_model.common import ALL
 from grantmon.i18n import t
-from services.filters import filter_options
+from services.access import Actor
+from services.filters import Filters, filter_options
 from services.indicators import indicator_disaggregations, indicator_tracking, quarterly_figures
 from services.privacy import SUPPRESSED_MARK, privacy_notice
 from ui.charts import chart_context, figure_of, show
 from ui.page import start_page
-from ui.runtime import load
+from ui.runtime import kept, load, ready_to_send
 
 page = start_page(
     __file__,
@@ -42,18 +45,44 @@ def region_name() -> str:
     return load(filter_options, actor).regions.get(filters.region, filters.region)
 
 
-def status_summary(tracking: pd.DataFrame) -> None:
+@dataclass(frozen=True)
+class Digest:
+    """What the screen says about the tracking table beyond the tables themselves."""
+
+    status_counts: dict[str, int]
+    pending: int  # figures not yet approved
+    region_codes: list[str]  # indicators reported by region
+    indicators: dict[str, dict[str, Any]]  # each indicator's tracking row, by code
+    has_figures: bool  # any target or figure in the period
+
+
+def digest(*, actor: Actor, filters: Filters) -> Digest:
+    """The tracking table read once per data version, actor and filters."""
+    tracking = load(indicator_tracking, actor, filters=filters)
+    by_region = tracking[tracking["disaggregations"].str.contains("region", na=False)]
+    rows = tracking.to_dict("records")
+    return Digest(
+        status_counts={str(k): int(v) for k, v in tracking["status"].value_counts().items()},
+        pending=int(tracking["unapproved"].sum()),
+        region_codes=list(by_region["code"]),
+        indicators={str(row["code"]): cast(dict[str, Any], row) for row in rows},
+        has_figures=not load(quarterly_figures, actor, filters=filters).empty,
+    )
+
+
+def status_summary(facts: Digest) -> None:
     """How many indicators stand where, in one line."""
-    counts = tracking["status"].value_counts()
+    counts = facts.status_counts
     parts = [
         f"{status_display(status)}: **{counts.get(status, 0)}**"
         for status in STATUS_ORDER
         if counts.get(status, 0)
     ]
-    st.markdown(t("**{n} indicators**", n=len(tracking)) + " · " + " · ".join(parts))
+    n = len(facts.indicators)
+    st.markdown(t("**{n} indicators**", n=n) + " · " + " · ".join(parts))
 
 
-def reading_notes(tracking: pd.DataFrame) -> None:
+def reading_notes(facts: Digest) -> None:
     """How the figures are read, and which filters cannot apply here."""
     st.caption(
         t(
@@ -73,7 +102,7 @@ def reading_notes(tracking: pd.DataFrame) -> None:
         )
     )
     if actor.may_see_unapproved:
-        pending = int(tracking["unapproved"].sum())
+        pending = facts.pending
         if pending:
             st.caption(
                 t(
@@ -87,12 +116,11 @@ def reading_notes(tracking: pd.DataFrame) -> None:
         st.caption(t("Approved figures only."))
 
 
-def region_note(tracking: pd.DataFrame) -> None:
+def region_note(facts: Digest) -> None:
     """Targets are national: say which indicators can answer for the chosen region."""
     if filters.region == ALL:
         return
-    by_region = tracking[tracking["disaggregations"].str.contains("region", na=False)]
-    codes = ", ".join(by_region["code"]) or t("none")
+    codes = ", ".join(facts.region_codes) or t("none")
     st.info(
         t(
             "Targets are national, so status stays national. Only indicators reported by region "
@@ -186,17 +214,39 @@ TABLE_COLUMNS = {
 }
 
 
-def framework_tables(tracking: pd.DataFrame) -> None:
+OutputTables = list[tuple[str, list[tuple[str, pa.Table]]]]
+
+
+def output_tables(*, actor: Actor, filters: Filters) -> OutputTables:
+    """Each outcome's heading with, per output, its heading and its tracking table."""
+    # The cells read the page's actor and filters, the very ones this piece is kept under.
+    tracking = load(indicator_tracking, actor, filters=filters)
+    return [
+        (
+            t("Outcome {code}: {title}", code=code, title=title),
+            [
+                (
+                    t("**Output {code}:** {title}", code=out_code, title=out_title),
+                    ready_to_send(tracking_table(rows)),
+                )
+                for (out_code, out_title), rows in outcome.groupby(
+                    ["output_code", "output_title"], sort=False
+                )
+            ],
+        )
+        for (code, title), outcome in tracking.groupby(
+            ["outcome_code", "outcome_title"], sort=False
+        )
+    ]
+
+
+def framework_tables() -> None:
     """Outcome > output > indicator: one heading per outcome, one table per output."""
-    for (code, title), outcome in tracking.groupby(["outcome_code", "outcome_title"], sort=False):
-        st.subheader(t("Outcome {code}: {title}", code=code, title=title))
-        for (output_code, output_title), rows in outcome.groupby(
-            ["output_code", "output_title"], sort=False
-        ):
-            st.markdown(t("**Output {code}:** {title}", code=output_code, title=output_title))
-            st.dataframe(
-                tracking_table(rows), hide_index=True, width="stretch", column_config=TABLE_COLUMNS
-            )
+    for outcome_heading, outputs in kept(output_tables, actor, filters=filters):
+        st.subheader(outcome_heading)
+        for output_heading, table in outputs:
+            st.markdown(output_heading)
+            st.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
 
 
 def _quarter_cell(row: Any) -> str:
@@ -204,17 +254,23 @@ def _quarter_cell(row: Any) -> str:
     return f"{actual} / {format_value(row['target'], row['unit'])}"
 
 
-def quarterly_table(figures: pd.DataFrame) -> None:
-    """Per-quarter actual / target for every indicator in the period."""
-    st.subheader(t("Targets and actuals by quarter"))
-    st.caption(t("Each cell: actual / target for that quarter alone (also for counts)."))
+def quarter_rows(*, actor: Actor, filters: Filters) -> pa.Table:
+    """One row per indicator, one 'actual / target' column per quarter of the period."""
+    figures = load(quarterly_figures, actor, filters=filters)
     cells = figures.assign(
         cell=each_row(figures, _quarter_cell, "actual", "unit", "unapproved", "target")
     )
     cells["indicator"] = cells["code"] + " " + cells["title"]
     wide = cells.pivot(index="indicator", columns="quarter", values="cell").fillna("— / —")
-    wide = wide.reset_index().rename(columns={"indicator": t("Indicator")})
+    return ready_to_send(wide.reset_index().rename(columns={"indicator": t("Indicator")}))
+
+
+def quarterly_table() -> None:
+    """Per-quarter actual / target for every indicator in the period."""
+    st.subheader(t("Targets and actuals by quarter"))
+    st.caption(t("Each cell: actual / target for that quarter alone (also for counts)."))
     indicator_column = {t("Indicator"): st.column_config.TextColumn(width=220)}
+    wide = kept(quarter_rows, actor, filters=filters)
     st.dataframe(wide, hide_index=True, width="stretch", column_config=indicator_column)
 
 
@@ -224,7 +280,7 @@ def national_context() -> ChartContext:
     return chart_context(national, actor, source=SOURCE)
 
 
-def indicator_status_line(indicator: pd.Series) -> None:
+def indicator_status_line(indicator: dict[str, Any]) -> None:
     """The indicator's standing in words, as of its latest reported quarter."""
     if indicator["status"] == "no data":
         st.info(t("No status: {why}.", why=t(indicator["note"])), icon=":material/help:")
@@ -243,19 +299,20 @@ def indicator_status_line(indicator: pd.Series) -> None:
     st.markdown(line)
 
 
-def indicator_chart(indicator: pd.Series, figures: pd.DataFrame) -> None:
-    """Target vs actual by quarter for one indicator."""
+def indicator_figure(*, actor: Actor, filters: Filters, code: str) -> go.Figure:
+    """Target vs actual by quarter for one indicator (built once per data version and inputs)."""
+    indicator = kept(digest, actor, filters=filters).indicators[code]
+    figures = load(quarterly_figures, actor, filters=filters)
     cumulative = bool(indicator["cumulative"])
     kind = t("cumulative target vs actual") if cumulative else t("target vs actual by quarter")
-    fig = figure_of(
+    return figure_of(
         target_vs_actual,
-        figures[figures["code"] == indicator["code"]],
-        title=f"{indicator['code']} {indicator['title']}: {kind}",
+        figures[figures["code"] == code],
+        title=f"{code} {indicator['title']}: {kind}",
         unit=str(indicator["unit"]),
         cumulative=cumulative,
         context=national_context(),
     )
-    show(fig, key=f"results_chart_{indicator['code']}")
 
 
 def _breakdown_cell(value: float, row: pd.Series, unit: str) -> str:
@@ -278,7 +335,7 @@ def breakdown_table(cells: pd.DataFrame, unit: str) -> pd.DataFrame:
     )
 
 
-def breakdown(indicator: pd.Series) -> None:
+def breakdown(indicator: dict[str, Any]) -> None:
     """Disaggregations of one indicator, over the same quarters as its total."""
     if not str(indicator["disaggregations"]):
         st.caption(t("This indicator is not broken down by sex, age, nationality or region."))
@@ -297,32 +354,34 @@ def breakdown(indicator: pd.Series) -> None:
     st.dataframe(breakdown_table(cells, unit), hide_index=True, width="stretch")
 
 
-def indicator_detail(tracking: pd.DataFrame, figures: pd.DataFrame) -> None:
+def indicator_detail(facts: Digest) -> None:
     """Pick an indicator: its chart, its status, and its breakdown on demand."""
     st.subheader(t("Indicator detail"))
-    titles = dict(zip(tracking["code"], tracking["code"] + " " + tracking["title"], strict=True))
     code = st.selectbox(
-        t("Indicator"), list(titles), format_func=titles.__getitem__, key="results_indicator"
+        t("Indicator"),
+        list(facts.indicators),
+        format_func=lambda code: f"{code} {facts.indicators[code]['title']}",
+        key="results_indicator",
     )
-    indicator = tracking[tracking["code"] == code].iloc[0]
+    indicator = facts.indicators[code]
     indicator_status_line(indicator)
-    indicator_chart(indicator, figures)
+    fig = kept(indicator_figure, actor, filters=filters, code=code)
+    show(fig, key=f"results_chart_{code}")
     if not pd.isna(indicator["as_of_quarter"]):
         with st.expander(t("Breakdown by sex, age band, nationality group and region")):
             breakdown(indicator)
 
 
-tracking = load(indicator_tracking, actor, filters=filters)
-if tracking.empty:
+facts = kept(digest, actor, filters=filters)
+if not facts.indicators:
     st.info(t("No indicators are defined for this award yet."), icon=":material/info:")
     st.stop()
-figures = load(quarterly_figures, actor, filters=filters)
-status_summary(tracking)
-reading_notes(tracking)
-region_note(tracking)
-framework_tables(tracking)
-if figures.empty:
+status_summary(facts)
+reading_notes(facts)
+region_note(facts)
+framework_tables()
+if not facts.has_figures:
     st.info(t("No targets or figures in the selected period."), icon=":material/info:")
 else:
-    quarterly_table(figures)
-    indicator_detail(tracking, figures)
+    quarterly_table()
+    indicator_detail(facts)

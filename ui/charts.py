@@ -1,5 +1,6 @@
 """Showing a chart on screen, with the context line every chart carries."""
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ from services.award import has_demo_data
 from services.filters import Filters
 from services.provenance import data_as_of
 from ui.filters import filters_text
-from ui.runtime import load
+from ui.runtime import load, origin_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -34,8 +35,25 @@ def chart_context(filters: Filters, actor: Actor, source: str | None = None) -> 
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
-def _built_figure(_chart: Callable[..., go.Figure], name: str, args: tuple, kwargs: tuple) -> Any:
-    return _chart(*args, **dict(kwargs))
+def _built_figure(
+    _chart: Callable[..., go.Figure], name: str, inputs: tuple, _args: tuple, _kwargs: tuple
+) -> Any:
+    return _frozen(_chart(*_args, **dict(_kwargs)))
+
+
+def _frozen(fig: go.Figure) -> go.Figure:
+    """The figure, with its plain form made once: Streamlit asks for it on every rerun."""
+    # to_dict deep-copies every trace (tens of ms for a large chart), and its dates and numpy
+    # values send the JSON encoder down a slow path. A finished figure never changes, so its
+    # plain JSON form, made now, serves every rerun and session that shows it.
+    plain = json.loads(fig.to_json())
+    object.__setattr__(fig, "to_dict", lambda: plain)
+    return fig
+
+
+def _identity(value: Any) -> Any:
+    """What tells this input apart: the load it came from, else the value itself (hashed)."""
+    return origin_of(value) or value
 
 
 def figure_of(chart: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
@@ -43,8 +61,12 @@ def figure_of(chart: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.
     # Building a Plotly figure costs more than a cached rerun may take. The cache is keyed by
     # the chart's own inputs (its data, context and options), so a figure is shared only by
     # sessions that would draw the very same chart, and nothing mutates a finished figure.
+    # A table straight from a load is known by that load's key, which is far cheaper to hash
+    # than its rows.
     name = f"{chart.__module__}.{chart.__qualname__}"
-    return _built_figure(chart, name, args, tuple(sorted(kwargs.items())))  # type: ignore[no-any-return]
+    options = tuple(sorted(kwargs.items()))
+    inputs = (tuple(_identity(a) for a in args), tuple((k, _identity(v)) for k, v in options))
+    return _built_figure(chart, name, inputs, args, options)  # type: ignore[no-any-return]
 
 
 def forget_figures() -> None:

@@ -1,8 +1,12 @@
-"""Cached reads through the service layer, keyed by the data version and the actor."""
+"""Cached reads and screen pieces, keyed by the data version, the actor and their inputs."""
 
+import copy
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -16,7 +20,7 @@ T = TypeVar("T")
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """The process-wide engine (the only cached resource)."""
+    """The process-wide engine."""
     return database.default_engine()
 
 
@@ -50,19 +54,68 @@ def _run_data_version() -> int:
     return int(st.session_state[VERSION_KEY])
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
+@st.cache_resource(show_spinner=False, max_entries=2000)
 def _cached(key: str, _query: Callable, _actor: Actor, _params: dict[str, Any]) -> Any:
+    # Kept as objects, each caller getting its own copy (see load): st.cache_data would pickle
+    # every result on the way in and out, which costs tens of ms for a table of thousands of rows.
     with Session(engine()) as session:
         return _query(session=session, actor=_actor, **_params)
 
 
+def _key(function: Callable, actor: Actor, params: dict[str, Any]) -> str:
+    # One string: the function, the data version, the actor and the parameters (all plain
+    # values with exact reprs); hashing it is far cheaper than hashing each argument.
+    name = f"{function.__code__.co_filename}:{function.__qualname__}"
+    return repr((name, _run_data_version(), actor, sorted(params.items())))
+
+
+# id of a loaded table -> (a weak reference to it, the key it was loaded with)
+_ORIGINS: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def _remember_origin(value: Any, key: str) -> None:
+    if isinstance(value, pd.DataFrame):
+        ident = id(value)
+        # The entry goes when the table does, before its id can be reused.
+        _ORIGINS[ident] = (weakref.ref(value, lambda _: _ORIGINS.pop(ident, None)), key)
+
+
+def origin_of(value: Any) -> str | None:
+    """The key a table was loaded with, while it is that very (unchanged) object."""
+    entry = _ORIGINS.get(id(value))
+    return entry[1] if entry is not None and entry[0]() is value else None
+
+
 def load(query: Callable[..., T], actor: Actor, **params: Any) -> T:
     """Run a service query, or reuse its result while no write has happened since."""
-    # The key is one string: the query, the data version, the actor and the parameters (all
-    # plain values with exact reprs); hashing it is far cheaper than hashing each argument.
-    name = f"{query.__module__}.{query.__qualname__}"
-    key = repr((name, _run_data_version(), actor, sorted(params.items())))
-    return _cached(key, query, actor, params)  # type: ignore[no-any-return]
+    key = _key(query, actor, params)
+    value = copy.deepcopy(_cached(key, query, actor, params))  # a page may change its copy
+    _remember_origin(value, key)
+    return value  # type: ignore[no-any-return]
+
+
+@st.cache_resource(show_spinner=False, max_entries=500)
+def _kept(key: str, _build: Callable, _actor: Actor, _params: dict[str, Any]) -> Any:
+    return _build(actor=_actor, **_params)
+
+
+def kept(build: Callable[..., T], actor: Actor, **params: Any) -> T:
+    """A finished piece of a screen (a table), built once per data version, actor and inputs."""
+    # Tables a screen builds from its reads (formatting hundreds of rows) cost more than a
+    # cached rerun may take. They are shared by every session that would build the very same
+    # one, so nothing may change a kept piece after it is built.
+    return _kept(_key(build, actor, params), build, actor, params)  # type: ignore[no-any-return]
+
+
+def ready_to_send(table: pd.DataFrame) -> pa.Table:
+    """A table converted once to what st.dataframe sends (Arrow), instead of on every rerun."""
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
+def forget_kept() -> None:
+    """Drop the loaded data and the kept pieces (benchmarks measure a cold start with it)."""
+    _cached.clear()
+    _kept.clear()
 
 
 def write(command: Callable[..., T], actor: Actor, **params: Any) -> T:

@@ -6,7 +6,7 @@ from grantmon.i18n import t
 from grantmon.settings import LOOPBACK_HOSTS
 from services.access import LOCAL_ACTOR, Actor
 from services.users import active_users, actor_from_row
-from ui.runtime import load
+from ui.runtime import kept, load
 
 ACTOR_KEY = "grantmon_actor"
 VIEW_AS_KEY = "view_as"
@@ -31,17 +31,26 @@ def local_mode_is_exposed() -> bool:
     return not auth_configured() and serving_address() not in LOOPBACK_HOSTS
 
 
+def viewers(*, actor: Actor) -> dict[str, tuple[str, Actor]]:
+    """Who local mode may view the dashboard as: a label and an actor by email."""
+    users = load(active_users, actor)
+    choices = {LOCAL: (t("Local administrator"), LOCAL_ACTOR)}
+    for _, user in users.iterrows():
+        label = f"{user['display_name'] or user['email']} ({user['role']})"
+        choices[str(user["email"])] = (label, actor_from_row(user))
+    return choices
+
+
 def choose_local_actor() -> Actor:
     """Local mode only: let the user view the dashboard as any role, from the users table."""
-    users = load(active_users, LOCAL_ACTOR)
-    labels = {LOCAL: t("Local administrator")}
-    for email, name, role in zip(users["email"], users["display_name"], users["role"], strict=True):
-        labels[str(email)] = f"{name or email} ({role})"
+    choices = kept(viewers, LOCAL_ACTOR)
     choice = st.sidebar.selectbox(
-        t("View as (local mode)"), list(labels), key=VIEW_AS_KEY, format_func=labels.__getitem__
+        t("View as (local mode)"),
+        list(choices),
+        key=VIEW_AS_KEY,
+        format_func=lambda email: choices[email][0],
     )
-    matching = users[users["email"] == choice]
-    actor = LOCAL_ACTOR if matching.empty else actor_from_row(matching.iloc[0])
+    actor = choices[choice][1] if choice in choices else LOCAL_ACTOR
     st.session_state[ACTOR_KEY] = actor
     return actor
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from data_model import AuditEntry
 from grantmon.periods import quarter_end, quarter_of, quarter_start
+from seed.scale import seed_scale
 from services.database import bump_data_version
 from tests.pages.apptest import plotly_charts, run_page
 
@@ -121,3 +122,49 @@ def test_typed_notes_are_shown_as_typed_never_as_markup(app_database):
     assert detail.value.endswith(
         r"\<b\>Venue\</b\> \*\*booked\*\* \[click\]\(javascript:alert\(1\)\)"
     )
+
+
+def _timeline_rows(app) -> set[str]:
+    """The activity rows (activity code · partner) the timeline chart shows."""
+    rows = set()
+    for trace in plotly_charts(app)[0]["data"]:
+        rows |= {y for y in trace.get("y") or [] if isinstance(y, str) and " · " in y}
+    return rows
+
+
+def test_a_long_timeline_is_shown_forty_activities_at_a_time(app_database):
+    seed_scale(app_database, 3)  # 13 demo activities and 3 x 13 more
+    with app_database.connect() as connection:
+        activities = connection.execute(sa.text("SELECT count(*) FROM activity")).scalar_one()
+    app = run_page(PAGE, view_as="viewer@example.org", **{"from": "2024Q1", "to": "2026Q4"})
+    pager = app.selectbox(key="ms_page")
+    assert pager.options == [
+        f"Activities 1–40 of {activities}",
+        f"Activities 41–52 of {activities}",
+    ]
+    first = _timeline_rows(app)
+    title = plotly_charts(app)[0]["layout"]["title"]["text"]
+    assert title.startswith(f"Activities and milestones (Activities 1–40 of {activities})")
+    pager.set_value(1).run()
+    second = _timeline_rows(app)
+    assert (len(first), len(second)) == (40, activities - 40)
+    assert not first & second
+    assert len(app.dataframe[1].value) == len(app.dataframe[1].value["Code"].unique())
+
+
+def test_the_milestone_table_follows_a_write_made_elsewhere(app_database):
+    late = late_codes(app_database)[0]
+    before = run_page(PAGE, view_as="viewer@example.org").dataframe[1].value
+    assert before.set_index("Code").loc[late, "Status"] == "⚠ late"
+    with Session(app_database) as session:
+        session.execute(
+            sa.text(
+                "UPDATE milestone SET status = 'completed', percent_complete = 100, "
+                "actual_completion_date = :day WHERE code = :c"
+            ),
+            {"day": date.today(), "c": late},
+        )
+        bump_data_version(session)  # as every real write does, on whichever server
+        session.commit()
+    after = run_page(PAGE, view_as="viewer@example.org").dataframe[1].value
+    assert after.set_index("Code").loc[late, "Status"] == "✔ completed"
