@@ -90,6 +90,7 @@ def recording_reads() -> Iterator[list[Call]]:
         calls.append((name, _query, _actor, tuple(sorted(_params.items()))))
         return cached(key, _query, _actor, _params)
 
+    recorder.clear = cached.clear  # type: ignore[attr-defined]
     runtime._cached = recorder  # type: ignore[assignment]
     try:
         yield calls

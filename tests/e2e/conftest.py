@@ -129,3 +129,18 @@ def screenshot(tab, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+def click_until_shown(tab, opener, shown, typed: str = "", attempts: int = 3) -> None:
+    """Click `opener` (and type `typed`) until `shown` appears: a click during a redraw is lost."""
+    for attempt in range(attempts):
+        opener.click()
+        if typed:
+            opener.fill(typed)
+        try:
+            shown.wait_for(timeout=5_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            tab.keyboard.press("Escape")

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import click_until_shown, screenshot
 from tests.e2e.test_screens_browser import wait_for_screen
 
 pytestmark = pytest.mark.browser
@@ -28,9 +28,8 @@ def downloaded(info) -> bytes:
 def test_a_chart_downloads_as_a_slide_size_png(page, dashboard_url):
     page.goto(f"{dashboard_url}/budget")
     wait_for_screen(page, "Budget")
-    page.get_by_role("button", name="Download").first.click()
     png_button = page.get_by_role("button", name="PNG file", exact=True)
-    png_button.wait_for(timeout=15_000)
+    click_until_shown(page, page.get_by_role("button", name="Download").first, png_button)
     with page.expect_download(timeout=60_000) as info:
         png_button.click()
     data = downloaded(info)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import click_until_shown, screenshot
 from tests.e2e.test_screens_browser import wait_for_screen
 
 pytestmark = pytest.mark.browser
@@ -11,9 +11,9 @@ pytestmark = pytest.mark.browser
 def choose(tab, label: str, option: str) -> None:
     """Pick an option in the Streamlit selectbox with this label."""
     box = tab.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(option)
-    tab.get_by_role("option").filter(has_text=option).first.click()
+    choice = tab.get_by_role("option").filter(has_text=option).first
+    click_until_shown(tab, box, choice, typed=option)
+    choice.click()
     tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
 
 
