@@ -15,6 +15,9 @@ def test_bench_writes_a_row_for_every_screen(app_database, tmp_path, capsys):
     assert [s["screen"] for s in result["screens"]] == list(SCREENS)
     for screen in result["screens"]:
         assert screen["first_ms"] > 0 and screen["floor_ms"] > 0 and screen["reads"] > 0
+        # The server's script run is part of AppTest's whole run, never more.
+        assert 0 < screen["cached_ms"] <= screen["cached_apptest_ms"]
+        assert screen["first_ms"] <= screen["first_apptest_ms"]
         assert screen["peak_rss_mb"] > 0
     printed = capsys.readouterr().out
     assert all(screen in printed for screen in SCREENS) and result["database"] == "sqlite"
