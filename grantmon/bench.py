@@ -187,7 +187,7 @@ def measure_screen(engine: Engine, screen: str, runs: int) -> ScreenTiming:
 
     app = AppTest.from_file(str(DASHBOARD), default_timeout=600)
     app.run()
-    app.switch_page(f"pages/{screen}.py")
+    app.switch_page(f"screens/{screen}.py")
     with timing_script_runs() as script_runs:
         with recording_reads() as calls:
             first = _median([_cold_render_ms(app, script_runs) for _ in range(COLD_RENDERS)])

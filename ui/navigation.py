@@ -33,7 +33,7 @@ def administrators(actor: Actor) -> bool:
 
 @dataclass(frozen=True)
 class Screen:
-    """One page: its file under pages/, title, icon, menu section and who may open it."""
+    """One page: its file under screens/, title, icon, menu section and who may open it."""
 
     name: str
     title: str
@@ -80,7 +80,7 @@ def _page(screen: Screen, actor: Actor, default: bool) -> Any:
     icon = f":material/{screen.icon}:"
     if screen.allowed(actor):
         return st.Page(
-            f"pages/{screen.name}.py",
+            f"screens/{screen.name}.py",
             title=screen.title,
             icon=icon,
             url_path=screen.name,

@@ -1,12 +1,11 @@
 """What every page does first: enter through the dashboard, then title, actor and filters."""
 
+import runpy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from types import CodeType
 
 import streamlit as st
 
@@ -40,20 +39,13 @@ class PageContext:
     filters: Filters
 
 
-@cache
-def _dashboard_code(_modified: int) -> CodeType:
-    """The dashboard script compiled once per version of the file, as Streamlit does its own."""
-    return compile(DASHBOARD.read_text(encoding="utf-8"), str(DASHBOARD), "exec")
-
-
 def start_page(script: str, title: str, intro: str = "") -> PageContext:
     """Guard, demo banner, title; `script` is the page's __file__ (its stem is its URL path)."""
-    # Streamlit runs a file under pages/ directly when its URL is asked for before the
-    # navigation exists (a new session's first request, every AppTest run). Such a run skipped
-    # the dashboard's checks: run the dashboard here instead, which then draws this page.
+    # A screen file run on its own (`streamlit run screens/x.py`) would skip the dashboard's
+    # checks: run the dashboard instead, which then draws this screen through its navigation.
+    # (Screens live outside a pages/ folder so that Streamlit never serves one directly.)
     if not _ENTERED.get():
-        namespace = {"__name__": "__main__", "__file__": str(DASHBOARD)}
-        exec(_dashboard_code(DASHBOARD.stat().st_mtime_ns), namespace)
+        runpy.run_path(str(DASHBOARD), run_name="__main__")
         st.stop()
     actor = current_actor()
     if load(has_demo_data, actor):

@@ -25,7 +25,7 @@ def wait_for_screen(tab, title: str) -> None:
 
 
 def test_a_deep_link_on_a_fresh_server_opens_that_screen_with_its_filters(page, dashboard_url):
-    # The first request after a start is the one Streamlit may serve from pages/ directly.
+    # The first request after a start comes before any session has drawn the navigation.
     page.goto(f"{dashboard_url}/regions?region=MA-04&from=2025Q1")
     wait_for_screen(page, "Regions and centres")
     region = page.get_by_role("combobox", name="Region", exact=True)

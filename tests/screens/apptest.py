@@ -8,7 +8,7 @@ DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 
 
 def run_page(page: str | None = None, *, view_as: str | None = None, **query: str) -> AppTest:
-    """Run the dashboard as a demo user (email) and switch to a page, e.g. 'pages/budget.py'."""
+    """Run the dashboard as a demo user (email) and switch to a page, e.g. 'screens/budget.py'."""
     app = AppTest.from_file(DASHBOARD, default_timeout=60)
     for key, value in query.items():
         app.query_params[key] = value

@@ -6,9 +6,9 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from tests.pages.apptest import plotly_charts, run_page
+from tests.screens.apptest import plotly_charts, run_page
 
-PAGE = "pages/results.py"
+PAGE = "screens/results.py"
 TOTAL_ROW = "region_code = 'all' AND sex = 'all' AND age_band = 'all' AND nationality_group = 'all'"
 
 

@@ -9,7 +9,7 @@ from grantmon.settings import get_settings
 from services.access import Actor
 from services.database import engine_for
 from tests.e2e.conftest import seeded_database
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 from ui.navigation import screens
 
 ROLES = {
@@ -48,7 +48,7 @@ def demo_app(tmp_path_factory) -> Iterator[None]:
     "email, screen", CASES, ids=[f"{e.split('@')[0]}-{s.name}" for e, s in CASES]
 )
 def test_screen_for_role(demo_app, email, screen):
-    page = f"pages/{screen.name}.py"
+    page = f"screens/{screen.name}.py"
     if not screen.allowed(Actor(email=email, role=ROLES[email])):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             run_page(page, view_as=email)

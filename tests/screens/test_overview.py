@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from data_model import Award
 from grantmon.formatting import money
-from tests.pages.apptest import plotly_charts, run_page
+from tests.screens.apptest import plotly_charts, run_page
 
 
 def metrics(app) -> dict[str, str]:

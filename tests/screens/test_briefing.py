@@ -1,6 +1,6 @@
 """The Briefing page: builds a pack with the user's role, offers PDF, PowerPoint, Excel, CSV."""
 
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
 
 def download_labels(app) -> list[str]:
@@ -8,7 +8,7 @@ def download_labels(app) -> list[str]:
 
 
 def test_donor_builds_a_pack_and_gets_the_files(app_database):
-    app = run_page("pages/briefing.py", view_as="donor@example.org")
+    app = run_page("screens/briefing.py", view_as="donor@example.org")
     assert app.title[0].value == "Briefing pack and exports"
     assert "Download Excel (.xlsx)" in download_labels(app)
     picker = app.multiselect(key="bp_charts")
@@ -22,8 +22,8 @@ def test_donor_builds_a_pack_and_gets_the_files(app_database):
 
 
 def test_iptt_table_shown_without_draft_column_for_donor(app_database):
-    app = run_page("pages/briefing.py", view_as="donor@example.org")
+    app = run_page("screens/briefing.py", view_as="donor@example.org")
     columns = list(app.dataframe[0].value.columns)
     assert "Actual to date" in columns and "Figures not yet approved" not in columns
-    viewer = run_page("pages/briefing.py", view_as="viewer@example.org")
+    viewer = run_page("screens/briefing.py", view_as="viewer@example.org")
     assert "Figures not yet approved" in list(viewer.dataframe[0].value.columns)

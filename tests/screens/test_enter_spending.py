@@ -2,9 +2,9 @@
 
 from sqlalchemy import text
 
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
-PAGE = "pages/enter_spending.py"
+PAGE = "screens/enter_spending.py"
 
 
 def fill(app, amount: str, justification: str = ""):

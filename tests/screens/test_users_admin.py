@@ -5,9 +5,9 @@ from sqlmodel import Session
 
 from services.access import LOCAL_ACTOR
 from services.users import actor_for_email
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
-PAGE = "pages/users_admin.py"
+PAGE = "screens/users_admin.py"
 
 
 def press(app, label: str):

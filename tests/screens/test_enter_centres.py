@@ -2,9 +2,9 @@
 
 from sqlalchemy import text
 
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
-PAGE = "pages/enter_centres.py"
+PAGE = "screens/enter_centres.py"
 
 
 def query(engine, sql: str, **params):

@@ -5,9 +5,9 @@ import base64
 import numpy as np
 from sqlalchemy import Engine, text
 
-from tests.pages.apptest import plotly_charts, run_page
+from tests.screens.apptest import plotly_charts, run_page
 
-PAGE = "pages/reintegration.py"
+PAGE = "screens/reintegration.py"
 PERIOD = {"from": "2024Q2", "to": "2026Q3"}
 STAGES = ["identified", "referred", "assisted", "plans_started", "plans_completed"]
 

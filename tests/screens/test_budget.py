@@ -3,9 +3,9 @@
 from sqlalchemy import Engine, text
 
 from grantmon.formatting import money
-from tests.pages.apptest import plotly_charts, run_page
+from tests.screens.apptest import plotly_charts, run_page
 
-PAGE = "pages/budget.py"
+PAGE = "screens/budget.py"
 CHART_TITLES = (
     "Cumulative spending against plan",
     "By cost category (SF-424A)",

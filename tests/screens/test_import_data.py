@@ -1,8 +1,8 @@
 """The import screen offers templates and current figures per data type; Import waits for a file."""
 
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
-PAGE = "pages/import_data.py"
+PAGE = "screens/import_data.py"
 
 
 def test_a_manager_sees_every_data_type_with_templates_and_downloads(app_database):

@@ -3,9 +3,9 @@
 from sqlalchemy import Engine, text
 
 from charts.maps import DISCLAIMER
-from tests.pages.apptest import plotly_charts, run_page
+from tests.screens.apptest import plotly_charts, run_page
 
-PAGE = "pages/regions.py"
+PAGE = "screens/regions.py"
 
 
 def sql_rows(engine: Engine, query: str, **params: str) -> list:

@@ -4,9 +4,9 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from data_model import AuditEntry, Indicator
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
-PAGE = "pages/enter_results.py"
+PAGE = "screens/enter_results.py"
 
 
 def open_quarter(app, code: str, quarter: str):

@@ -7,9 +7,9 @@ from sqlmodel import Session
 from data_model import Role
 from services.access import Actor
 from services.workflow_commands import return_quarter
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
-PAGE = "pages/quarter_review.py"
+PAGE = "screens/quarter_review.py"
 IOM, ILO = 1, 3
 
 

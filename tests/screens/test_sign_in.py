@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import DASHBOARD
+from tests.screens.apptest import DASHBOARD
 
 GOOD_SECRET = "4f3c2b1a" * 8
 

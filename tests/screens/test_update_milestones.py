@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import Session, select
 
 from data_model import AuditEntry, Milestone
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
-PAGE = "pages/update_milestones.py"
+PAGE = "screens/update_milestones.py"
 
 
 def submit(app):

@@ -2,9 +2,9 @@
 
 from sqlalchemy import text
 
-from tests.pages.apptest import run_page
+from tests.screens.apptest import run_page
 
-PAGE = "pages/enter_reintegration.py"
+PAGE = "screens/enter_reintegration.py"
 
 
 def fill_and_save(app, region: str, quarter: str, edits: dict):

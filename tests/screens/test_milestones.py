@@ -10,9 +10,9 @@ from data_model import AuditEntry
 from grantmon.periods import quarter_end, quarter_of, quarter_start
 from seed.scale import seed_scale
 from services.database import bump_data_version
-from tests.pages.apptest import plotly_charts, run_page
+from tests.screens.apptest import plotly_charts, run_page
 
-PAGE = "pages/milestones.py"
+PAGE = "screens/milestones.py"
 LATE_SQL = """
     SELECT m.code FROM milestone m JOIN activity a ON a.id = m.activity_id
     WHERE m.status IN ('not started', 'in progress') AND m.due_date < :today
