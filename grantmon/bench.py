@@ -95,7 +95,7 @@ def recording_reads() -> Iterator[list[Call]]:
         calls.append((name, _query, _actor, tuple(sorted(_params.items()))))
         return cached(key, _query, _actor, _params)
 
-    recorder.clear = cached.clear  # type: ignore[attr-defined]
+    recorder.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     runtime._cached = recorder  # type: ignore[assignment]
     try:
         yield calls

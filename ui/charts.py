@@ -1,9 +1,11 @@
 """Showing a chart on screen, with the context line every chart carries."""
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -16,7 +18,7 @@ from services.award import has_demo_data
 from services.filters import Filters
 from services.provenance import data_as_of
 from ui.filters import filters_text
-from ui.runtime import load, origin_of
+from ui.runtime import keyed_cache, load, origin_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -34,11 +36,9 @@ def chart_context(filters: Filters, actor: Actor, source: str | None = None) -> 
     return ChartContext(filters_text=filters_text(filters, actor), source_text=line)
 
 
-@st.cache_resource(show_spinner=False, max_entries=300)
-def _built_figure(
-    _chart: Callable[..., go.Figure], name: str, inputs: tuple, _args: tuple, _kwargs: tuple
-) -> Any:
-    return _frozen(_chart(*_args, **dict(_kwargs)))
+@keyed_cache(300)
+def _built_figure(key: str, chart: Callable[..., go.Figure], args: tuple, kwargs: dict) -> Any:
+    return _frozen(chart(*args, **kwargs))
 
 
 def _frozen(fig: go.Figure) -> go.Figure:
@@ -51,9 +51,15 @@ def _frozen(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def _identity(value: Any) -> Any:
-    """What tells this input apart: the load it came from, else the value itself (hashed)."""
-    return origin_of(value) or value
+def _identity(value: Any) -> str:
+    """What tells this input apart: the load it came from, else its content."""
+    if not isinstance(value, pd.DataFrame):
+        return repr(value)  # plain values (text, numbers, dates, dicts, ChartContext)
+    origin = origin_of(value)
+    if origin is not None:
+        return origin
+    rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+    return hashlib.sha256(rows + repr(list(value.columns)).encode()).hexdigest()
 
 
 def figure_of(chart: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
@@ -61,17 +67,16 @@ def figure_of(chart: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.
     # Building a Plotly figure costs more than a cached rerun may take. The cache is keyed by
     # the chart's own inputs (its data, context and options), so a figure is shared only by
     # sessions that would draw the very same chart, and nothing mutates a finished figure.
-    # A table straight from a load is known by that load's key, which is far cheaper to hash
-    # than its rows.
+    # A table straight from a load is known by that load's key, far cheaper than its rows.
     name = f"{chart.__module__}.{chart.__qualname__}"
-    options = tuple(sorted(kwargs.items()))
-    inputs = (tuple(_identity(a) for a in args), tuple((k, _identity(v)) for k, v in options))
-    return _built_figure(chart, name, inputs, args, options)  # type: ignore[no-any-return]
+    inputs = [_identity(a) for a in args]
+    inputs += [f"{k}={_identity(v)}" for k, v in sorted(kwargs.items())]
+    return _built_figure(repr((name, inputs)), chart, args, kwargs)  # type: ignore[no-any-return]
 
 
 def forget_figures() -> None:
     """Drop the drawn figures (benchmarks measure a cold start with it)."""
-    _built_figure.clear()
+    _built_figure.cache_clear()
 
 
 def show(fig: go.Figure, key: str) -> None:

@@ -1,6 +1,7 @@
 """Cached reads and screen pieces, keyed by the data version, the actor and their inputs."""
 
 import copy
+import threading
 import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -8,6 +9,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
+from cachetools import LRUCache, cached
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -45,26 +47,36 @@ def current_data_version() -> int:
 def refresh_data_version() -> None:
     """Read the data version once for this rerun; every load of the rerun is keyed by it."""
     # Once per rerun, not once per load: a write on any server still shows at the next rerun.
-    st.session_state[VERSION_KEY] = current_data_version()
+    # The database's address goes with it, so two databases never share a cached value.
+    st.session_state[VERSION_KEY] = (str(engine().url), current_data_version())
 
 
-def _run_data_version() -> int:
+def _run_data_version() -> tuple[str, int]:
     if VERSION_KEY not in st.session_state:
         refresh_data_version()
-    return int(st.session_state[VERSION_KEY])
+    database_url, version = st.session_state[VERSION_KEY]
+    return str(database_url), int(version)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2000)
-def _cached(key: str, _query: Callable, _actor: Actor, _params: dict[str, Any]) -> Any:
+def keyed_cache(size: int) -> Any:
+    """Keep a function's results for this process, by its first argument (a string key)."""
+    # Not st.cache_*: the key is already one string, and Streamlit's wrapper inspects the
+    # function's signature on every call, which adds up over the 50-80 reads of one rerun.
+    return cached(LRUCache(maxsize=size), key=lambda key, *_: key, lock=threading.Lock())
+
+
+@keyed_cache(2000)
+def _cached(key: str, query: Callable, actor: Actor, params: dict[str, Any]) -> Any:
     # Kept as objects, each caller getting its own copy (see load): st.cache_data would pickle
     # every result on the way in and out, which costs tens of ms for a table of thousands of rows.
     with Session(engine()) as session:
-        return _query(session=session, actor=_actor, **_params)
+        return query(session=session, actor=actor, **params)
 
 
 def _key(function: Callable, actor: Actor, params: dict[str, Any]) -> str:
-    # One string: the function, the data version, the actor and the parameters (all plain
-    # values with exact reprs); hashing it is far cheaper than hashing each argument.
+    # One string: the function, the database and its data version, the actor and the
+    # parameters (all plain values with exact reprs); hashing it is far cheaper than hashing
+    # each argument.
     name = f"{function.__code__.co_filename}:{function.__qualname__}"
     return repr((name, _run_data_version(), actor, sorted(params.items())))
 
@@ -94,9 +106,9 @@ def load(query: Callable[..., T], actor: Actor, **params: Any) -> T:
     return value  # type: ignore[no-any-return]
 
 
-@st.cache_resource(show_spinner=False, max_entries=500)
-def _kept(key: str, _build: Callable, _actor: Actor, _params: dict[str, Any]) -> Any:
-    return _build(actor=_actor, **_params)
+@keyed_cache(500)
+def _kept(key: str, build: Callable, actor: Actor, params: dict[str, Any]) -> Any:
+    return build(actor=actor, **params)
 
 
 def kept(build: Callable[..., T], actor: Actor, **params: Any) -> T:
@@ -114,8 +126,8 @@ def ready_to_send(table: pd.DataFrame) -> pa.Table:
 
 def forget_kept() -> None:
     """Drop the loaded data and the kept pieces (benchmarks measure a cold start with it)."""
-    _cached.clear()
-    _kept.clear()
+    _cached.cache_clear()
+    _kept.cache_clear()
 
 
 def write(command: Callable[..., T], actor: Actor, **params: Any) -> T:
