@@ -31,7 +31,9 @@ def burn_beside_results_chart(data: pd.DataFrame, *, context: ChartContext) -> g
                 hovertemplate="%{x}: %{y:.0f}%<extra>" + t(name) + "</extra>",
             )
         )
-    fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    # Up to 100% and a little room; further when spending has passed the award, so it shows.
+    highest = data[[column for column, *_ in SERIES]].max().max() * 100
+    fig.update_yaxes(range=[0, max(105.0, float(highest) + 5)], ticksuffix="%")
     return finish(
         fig,
         title=title,

@@ -175,7 +175,7 @@ def figure_notes() -> None:
         pending = int(regions["unapproved_assisted"].fillna(0).sum())
         if pending:
             notes.append(
-                t("Includes {n} victims assisted from figures not yet approved.", n=pending)
+                t("Includes {n} victims assisted from figures not yet approved.", n=f"{pending:,}")
             )
     if filters.component != ALL:
         notes.append(t("The component filter applies to milestones only."))

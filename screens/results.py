@@ -36,6 +36,7 @@ page = start_page(
 actor, filters = page.actor, page.filters
 SOURCE = t("quarterly indicator reports of the partners")
 UNAPPROVED_MARK = "*"
+LISTED_CODES = 12  # beyond this many, the region note counts indicators instead of naming them
 
 
 def region_name() -> str:
@@ -121,6 +122,8 @@ def region_note(facts: Digest) -> None:
     if filters.region == ALL:
         return
     codes = ", ".join(facts.region_codes) or t("none")
+    if len(facts.region_codes) > LISTED_CODES:  # hundreds of codes would bury the sentence
+        codes = t("{n} of {total}", n=len(facts.region_codes), total=len(facts.indicators))
     st.info(
         t(
             "Targets are national, so status stays national. Only indicators reported by region "

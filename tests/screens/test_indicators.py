@@ -6,6 +6,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from seed.scale import seed_scale
 from tests.screens.apptest import plotly_charts, run_page
 
 PAGE = "screens/results.py"
@@ -114,3 +115,16 @@ def test_breakdown_chart_for_a_disaggregated_indicator(app_database):
     )
     bars = dict(zip(breakdown["data"][0]["y"], numbers(breakdown["data"][0]["x"]), strict=True))
     assert bars["Sex · female"] == female
+
+
+def test_many_regional_indicators_are_counted_not_listed_in_the_region_note(app_database):
+    seed_scale(app_database, 3)
+    by_region = scalar(
+        app_database, "SELECT count(*) FROM indicator WHERE disaggregations LIKE '%region%'"
+    )
+    total = scalar(app_database, "SELECT count(*) FROM indicator")
+    assert by_region > 12
+    app = run_page(PAGE, view_as="viewer@example.org", region="MA-06")
+    note = next(info.value for info in app.info if "Targets are national" in info.value)
+    assert f"({by_region} of {total})" in note
+    assert "S001-" not in note  # no list of codes
