@@ -76,7 +76,6 @@ def point_app_at(url: str) -> None:
     for clear in (get_settings.cache_clear, engine_for.cache_clear):
         clear()
     st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 Call = tuple[str, Callable[..., Any], Any, tuple]
@@ -163,14 +162,11 @@ def _median(renders: list[Render]) -> Render:
 
 
 def _forget_everything_kept() -> None:
-    """Empty the data cache, the drawn figures and the kept tables: a cold start."""
-    import streamlit as st
-
+    """Empty the loaded data, the drawn figures and the kept tables: a cold start."""
     from services.indicators import forget_computed
     from ui.charts import forget_figures
     from ui.runtime import forget_kept
 
-    st.cache_data.clear()
     forget_figures()
     forget_kept()
     forget_computed()

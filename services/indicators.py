@@ -14,11 +14,12 @@ How figures are read (the page repeats this for readers):
   indicators disaggregated by region and are returned beside the national ones.
 """
 
-from collections import OrderedDict
+import threading
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from cachetools import LRUCache
 from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select
 from sqlmodel import Session, col
 
@@ -269,13 +270,15 @@ def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> p
     return tracking_and_figures(session=session, actor=actor, filters=filters)[0]
 
 
-_COMPUTED: OrderedDict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = OrderedDict()
-COMPUTED_KEPT = 16
+# Shared by every session thread of a server process: the lock guards the cache itself.
+_COMPUTED: LRUCache[tuple, tuple[pd.DataFrame, pd.DataFrame]] = LRUCache(maxsize=16)
+_COMPUTED_LOCK = threading.Lock()
 
 
 def forget_computed() -> None:
     """Drop the kept tracking tables (benchmarks measure a cold start with it)."""
-    _COMPUTED.clear()
+    with _COMPUTED_LOCK:
+        _COMPUTED.clear()
 
 
 def tracking_and_figures(
@@ -286,12 +289,14 @@ def tracking_and_figures(
     # briefing): it is kept per database, data version, actor and filters, so any write, made
     # by any process, makes it stale.
     key = (str(session.get_bind().engine.url), data_version(session), actor, filters)
-    if key not in _COMPUTED:
+    with _COMPUTED_LOCK:
+        found = _COMPUTED.get(key)
+    if found is None:
         figures = _figures(session, actor, filters, None)
-        _COMPUTED[key] = (_tracking(session, actor, filters, figures, None), figures)
-        while len(_COMPUTED) > COMPUTED_KEPT:
-            _COMPUTED.popitem(last=False)
-    tracking, figures = _COMPUTED[key]
+        found = (_tracking(session, actor, filters, figures, None), figures)
+        with _COMPUTED_LOCK:
+            _COMPUTED[key] = found
+    tracking, figures = found
     return tracking.copy(), figures.copy()
 
 
