@@ -192,7 +192,8 @@ def latest_entry(rows: Sequence[Any]) -> tuple[str, Any]:
     """Who entered the most recent of these rows, and when."""
     if not rows:
         return "", None
-    last = max(rows, key=lambda r: r.entered_at)
+    # Times are kept to the second: within one second, the row saved more often is the later.
+    last = max(rows, key=lambda r: (r.entered_at, r.version))
     return last.entered_by, last.entered_at
 
 

@@ -1,5 +1,6 @@
 """A real `streamlit run dashboard.py` on a free port, and a real headless Chromium."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -129,6 +130,16 @@ def screenshot(tab, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+RUNNING = '[data-testid="stStatusWidget"]'
+
+
+def settle(tab) -> None:
+    """Wait for the rerun a change started: it may begin a moment after the change is made."""
+    with contextlib.suppress(Exception):  # the rerun may be over before it is shown
+        tab.wait_for_selector(RUNNING, state="attached", timeout=1_500)
+    tab.wait_for_selector(RUNNING, state="detached", timeout=30_000)
 
 
 def click_until_shown(tab, opener, shown, typed: str = "", attempts: int = 3) -> None:

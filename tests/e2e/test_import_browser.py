@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, settle
 from tests.e2e.test_screens_browser import wait_for_screen
 from tests.e2e.test_update_browser import late_count
 
@@ -18,7 +18,7 @@ def upload(tab, tmp_path, name: str, body: str) -> None:
     tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     tab.get_by_text(name, exact=True).wait_for(timeout=30_000)
     # Let the rerun the upload started finish, so the click is not lost in it.
-    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+    settle(tab)
     button = tab.get_by_role("button", name="Import", exact=True)
     expect(button).to_be_enabled(timeout=30_000)
     button.click()

@@ -1,8 +1,11 @@
 """In Chromium, a programme manager completes a late milestone and the Overview shows it."""
 
-import pytest
+import re
 
-from tests.e2e.conftest import click_until_shown, screenshot
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import click_until_shown, screenshot, settle
 from tests.e2e.test_screens_browser import wait_for_screen
 
 pytestmark = pytest.mark.browser
@@ -12,9 +15,18 @@ def choose(tab, label: str, option: str) -> None:
     """Pick an option in the Streamlit selectbox with this label."""
     box = tab.get_by_role("combobox", name=label, exact=True)
     choice = tab.get_by_role("option").filter(has_text=option).first
-    click_until_shown(tab, box, choice, typed=option)
-    choice.click()
-    tab.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=30_000)
+    for attempt in range(3):
+        try:
+            click_until_shown(tab, box, choice, typed=option)
+            choice.click(timeout=5_000)
+            break
+        except Exception:  # the list was redrawn under the click by a rerun still going
+            if attempt == 2:
+                raise
+            tab.keyboard.press("Escape")
+            settle(tab)
+    expect(box).to_have_value(re.compile(re.escape(option)))
+    settle(tab)
 
 
 def late_count(tab) -> int:

@@ -233,11 +233,25 @@ def test_readers_cannot_enter_results(demo_engine, role):
     assert stored_cells(demo_engine, "1.1.a", "2026Q4") == {}
 
 
+def same_second_for_every_cell(engine, code: str, quarter: str) -> None:
+    """Give every cell the same save time, as when two saves fall in the same second."""
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE indicatorresult SET entered_at = (SELECT MAX(entered_at) FROM"
+                " indicatorresult WHERE indicator_id = :i AND quarter = :q)"
+                " WHERE indicator_id = :i AND quarter = :q"
+            ),
+            {"i": indicator_id(engine, code), "q": quarter},
+        )
+
+
 def test_the_second_of_two_concurrent_edits_is_refused_and_names_the_cell(demo_engine):
     opened = opened_grid(demo_engine, "1.1.a", "2026Q3")
     total, female = opened["total"], opened["sex=female"]
     first = {"total": total + 2, "sex=female": female + 2, "sex=male": total - female}
     save(demo_engine, ADMIN, "1.1.a", "2026Q3", first, opened=opened)
+    same_second_for_every_cell(demo_engine, "1.1.a", "2026Q3")
     second = {"total": total + 1, "sex=female": female + 1, "sex=male": total - female}
     with pytest.raises(StaleEdit) as refused:
         save(demo_engine, ilo_manager(demo_engine), "1.1.a", "2026Q3", second, opened=opened)
