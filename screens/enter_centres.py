@@ -17,11 +17,10 @@ from services.centre_entry import (
     record_occupancy,
     update_centre,
 )
-from services.commands import CommandError, StaleEdit
 from services.result_entry import result_quarters
-from ui.forms import Refusals
+from ui.forms import Refusals, rerun_saying, show_refusal
 from ui.page import start_page
-from ui.runtime import load, write
+from ui.runtime import load
 
 SAVED_KEY = "centre_saved"
 REFUSALS = Refusals("centre")
@@ -32,36 +31,23 @@ page = start_page(
 )
 
 
-def show_refusal(scope: tuple[int, str]) -> None:
-    """Explain why nothing was saved; for a stale edit, what the other person changed."""
+def show_refusal_of(scope: tuple[int, str]) -> None:
+    """Why the last save of this form was refused, if it was."""
     error = REFUSALS.of(scope)
-    if error is None:
-        return
-    st.error(error.message, icon=":material/block:")
-    if isinstance(error, StaleEdit) and error.their_changes:
-        changes = pd.DataFrame(
-            [(name, a, b) for name, (a, b) in error.their_changes.items()],
-            columns=[t("Field"), t("When you opened the form"), t("Now")],
-        )
-        st.dataframe(changes.astype(str), hide_index=True, width="stretch")
+    if error is not None:
+        show_refusal(error)
 
 
 def send(scope: tuple[int, str], command: Any, done: str, **params: Any) -> None:
     """Run a command; keep its refusal for the next run, or the success message."""
-    try:
-        write(command, page.actor, today=date.today(), **params)
-    except CommandError as error:
-        REFUSALS.remember(scope, error)
-        st.rerun()
-    REFUSALS.clear()
-    st.session_state[SAVED_KEY] = done
-    st.rerun()
+    REFUSALS.write(scope, command, page.actor, today=date.today(), **params)
+    rerun_saying(SAVED_KEY, done)
 
 
 def centre_form(row: pd.Series) -> None:
     """Status, opening date and capacity of the centre."""
     scope = (int(row["id"]), "centre")
-    show_refusal(scope)
+    show_refusal_of(scope)
     with st.form(f"centre-{row['id']}-{row['version']}"):
         status = st.selectbox(
             t("Status"), CENTRE_STATUSES, index=CENTRE_STATUSES.index(row["status"])
@@ -117,7 +103,7 @@ def occupancy_form(row: pd.Series, history: pd.DataFrame) -> None:
             "average_beds_occupied": int(stored["average_beds_occupied"].iloc[0]),
         }
     )
-    show_refusal(scope)
+    show_refusal_of(scope)
     REFUSALS.field_error(scope, "quarter")
     with st.form(f"occupancy-{row['id']}-{quarter}"):
         people = st.number_input(

@@ -9,7 +9,7 @@ import streamlit as st
 from data_model.reintegration import FUNNEL_STAGES
 from grantmon.i18n import t
 from services.audit import record_history
-from services.commands import CommandError, StaleEdit
+from services.commands import CommandError
 from services.entry_rules import LOCKED, quarter_is_locked
 from services.reintegration_entry import (
     enter_reintegration,
@@ -20,9 +20,9 @@ from services.reintegration_entry import (
     stage_labels,
 )
 from services.result_entry import result_quarters
-from ui.forms import Refusals
+from ui.forms import Refusals, rerun_saying, show_refusal
 from ui.page import start_page
-from ui.runtime import load, write
+from ui.runtime import load
 
 SAVED_KEY = "reintegration_saved"
 REFUSALS = Refusals("reintegration")
@@ -37,17 +37,11 @@ page = start_page(
 st.caption(t("Each stage must be at most the stage before it (identified ≥ referred ≥ ...)."))
 
 
-def show_refusal(error: CommandError) -> None:
+def show_refusal_by_cell(error: CommandError) -> None:
     """Explain why nothing was saved, one line per cell that needs attention."""
-    st.error(error.message, icon=":material/block:")
+    show_refusal(error, changed=t("Cell"))
     for message in error.field_errors.values():
         st.error(message, icon=":material/error:")
-    if isinstance(error, StaleEdit) and error.their_changes:
-        changes = pd.DataFrame(
-            [(key, a, b) for key, (a, b) in error.their_changes.items()],
-            columns=[t("Cell"), t("When you opened the form"), t("Now")],
-        )
-        st.dataframe(changes.astype(str), hide_index=True, width="stretch")
 
 
 def editor_frame(grid: pd.DataFrame) -> pd.DataFrame:
@@ -94,22 +88,17 @@ def save(grid: pd.DataFrame, scope: tuple[str, str], values: dict[str, Any]) -> 
         for i, cell in enumerate(grid["cell"])
     }
     opened = flat({c: v for c, v in shown.items() if v["identified"] is not None})
-    try:
-        write(
-            enter_reintegration,
-            page.actor,
-            quarter=scope[0],
-            region_code=scope[1],
-            values=values,
-            opened=opened,
-            today=date.today(),
-        )
-    except CommandError as error:
-        REFUSALS.remember(scope, error)
-        st.rerun()
-    REFUSALS.clear()
-    st.session_state[SAVED_KEY] = t("Saved {quarter}, {region}.", quarter=scope[0], region=scope[1])
-    st.rerun()
+    REFUSALS.write(
+        scope,
+        enter_reintegration,
+        page.actor,
+        quarter=scope[0],
+        region_code=scope[1],
+        values=values,
+        opened=opened,
+        today=date.today(),
+    )
+    rerun_saying(SAVED_KEY, t("Saved {quarter}, {region}.", quarter=scope[0], region=scope[1]))
 
 
 regions = load(entry_regions, page.actor)
@@ -133,7 +122,7 @@ if load(quarter_is_locked, page.actor, partner_id=partner, quarter=scope[0]):
 else:
     refusal = REFUSALS.of(scope)
     if refusal:
-        show_refusal(refusal)
+        show_refusal_by_cell(refusal)
     submitted = grid_form(grid, scope)
     if submitted is not None:
         save(grid, scope, submitted)

@@ -19,9 +19,9 @@ from services.result_entry import (
     result_quarters,
     results_quarter_locked,
 )
-from ui.forms import Refusals, history_panel
+from ui.forms import Refusals, history_panel, rerun_saying
 from ui.page import start_page
-from ui.runtime import load, write
+from ui.runtime import load
 
 SAVED_KEY = "results_saved"  # "code quarter" saved on the previous run
 REFUSALS = Refusals("results")
@@ -99,22 +99,17 @@ def save(grid: pd.DataFrame, scope: tuple[int, str], code: str, form: dict[str, 
     """Send the grid through the command and report the outcome after a rerun."""
     stored = grid.dropna(subset=["value"])
     opened = dict(zip(stored["cell"], stored["value"], strict=True))
-    try:
-        write(
-            enter_results,
-            page.actor,
-            indicator_id=scope[0],
-            quarter=scope[1],
-            opened=opened,
-            today=date.today(),
-            **form,
-        )
-    except CommandError as error:
-        REFUSALS.remember(scope, error)
-        st.rerun()
-    REFUSALS.clear()
-    st.session_state[SAVED_KEY] = f"{code} {scope[1]}"
-    st.rerun()
+    REFUSALS.write(
+        scope,
+        enter_results,
+        page.actor,
+        indicator_id=scope[0],
+        quarter=scope[1],
+        opened=opened,
+        today=date.today(),
+        **form,
+    )
+    rerun_saying(SAVED_KEY, f"{code} {scope[1]}")
 
 
 def show_history(entity_id: str) -> None:

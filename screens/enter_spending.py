@@ -10,9 +10,9 @@ from grantmon.formatting import long_date, money
 from grantmon.i18n import t
 from services.commands import CommandError, StaleEdit
 from services.spending_entry import add_expenditure, line_expenditures, spending_lines
-from ui.forms import Refusals
+from ui.forms import Refusals, rerun_saying
 from ui.page import start_page
-from ui.runtime import load, write
+from ui.runtime import load
 
 SAVED_KEY = "spending_saved"
 SAVES_KEY = "spending_saves"  # how many expenditures this session saved
@@ -56,27 +56,23 @@ def spending_form(line_id: int) -> dict[str, Any] | None:
 
 def save(row: pd.Series, values: dict[str, Any]) -> None:
     """Send the form through the command and report the outcome after a rerun."""
-    try:
-        saved = write(
-            add_expenditure,
-            page.actor,
-            budget_line_id=int(row["id"]),
-            values=values,
-            opened_spent_cents=int(row["spent_cents"]),
-            today=date.today(),
-        )
-    except CommandError as error:
-        REFUSALS.remember(int(row["id"]), error)
-        st.rerun()
-    REFUSALS.clear()
+    saved = REFUSALS.write(
+        int(row["id"]),
+        add_expenditure,
+        page.actor,
+        budget_line_id=int(row["id"]),
+        values=values,
+        opened_spent_cents=int(row["spent_cents"]),
+        today=date.today(),
+    )
     st.session_state[SAVES_KEY] = st.session_state.get(SAVES_KEY, 0) + 1
-    st.session_state[SAVED_KEY] = t(
+    said = t(
         "Saved {amount} on {day} ({quarter}).",
         amount=f"US${saved['amount_cents'] / 100:,.2f}",
         day=long_date(date.fromisoformat(saved["spent_on"])),
         quarter=saved["quarter"],
     )
-    st.rerun()
+    rerun_saying(SAVED_KEY, said)
 
 
 def show_refusal(error: CommandError) -> None:

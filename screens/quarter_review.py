@@ -8,7 +8,6 @@ import streamlit as st
 
 from grantmon.i18n import t
 from services.audit import record_history
-from services.commands import CommandError
 from services.workflow import (
     APPROVED,
     ENTITY,
@@ -29,9 +28,9 @@ from services.workflow_commands import (
     return_quarter,
     submit_quarter,
 )
-from ui.forms import Refusals, as_plain_text, show_refusal
+from ui.forms import Refusals, as_plain_text, rerun_saying, show_refusal
 from ui.page import start_page
-from ui.runtime import load, write
+from ui.runtime import load
 
 PICKER_KEY = "review_picker"
 DONE_KEY = "review_done"  # success message of the previous run's action
@@ -119,24 +118,18 @@ def act(row: pd.Series, command: Callable[..., Any], done: str, **extra: Any) ->
     """Run a workflow command for the picked quarter; report the outcome after a rerun."""
     has_report = int(row["version"]) > 0
     opened = {"status": row["status"], "comment": row["comment"]} if has_report else {}
-    try:
-        write(
-            command,
-            page.actor,
-            partner_id=int(row["partner_id"]),
-            quarter=str(row["quarter"]),
-            version=int(row["version"]),
-            opened=opened,
-            **extra,
-        )
-    except CommandError as error:
-        REFUSALS.remember(label(row), error)
-        st.session_state.pop(SEEN_KEY, None)
-        st.rerun()
-    REFUSALS.clear()
     st.session_state.pop(SEEN_KEY, None)
-    st.session_state[DONE_KEY] = done
-    st.rerun()
+    REFUSALS.write(
+        label(row),
+        command,
+        page.actor,
+        partner_id=int(row["partner_id"]),
+        quarter=str(row["quarter"]),
+        version=int(row["version"]),
+        opened=opened,
+        **extra,
+    )
+    rerun_saying(DONE_KEY, done)
 
 
 def figure_line(row: pd.Series) -> str:

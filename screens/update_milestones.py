@@ -10,11 +10,10 @@ from data_model import MilestoneStatus
 from grantmon.formatting import long_date
 from grantmon.i18n import t
 from services.audit import record_history
-from services.commands import CommandError
 from services.milestone_updates import EDITABLE, editable_milestones, update_milestone
-from ui.forms import Refusals, history_panel, show_refusal
+from ui.forms import Refusals, history_panel, rerun_saying, show_refusal
 from ui.page import start_page
-from ui.runtime import load, write
+from ui.runtime import load
 
 PICKER_KEY = "milestone_picker"
 SAVED_KEY = "milestone_saved"  # code of the milestone saved on the previous run
@@ -66,21 +65,16 @@ def milestone_form(row: pd.Series) -> dict[str, Any] | None:
 def save(row: pd.Series, values: dict[str, Any]) -> None:
     """Send the form through the update command and report the outcome."""
     opened = {name: row[name] for name in EDITABLE}
-    try:
-        write(
-            update_milestone,
-            page.actor,
-            milestone_id=int(row["id"]),
-            values=values,
-            opened=opened,
-            today=date.today(),
-        )
-    except CommandError as error:
-        REFUSALS.remember(row["id"], error)
-        st.rerun()
-    REFUSALS.clear()
-    st.session_state[SAVED_KEY] = row["code"]
-    st.rerun()
+    REFUSALS.write(
+        row["id"],
+        update_milestone,
+        page.actor,
+        milestone_id=int(row["id"]),
+        values=values,
+        opened=opened,
+        today=date.today(),
+    )
+    rerun_saying(SAVED_KEY, row["code"])
 
 
 if milestones.empty:

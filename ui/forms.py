@@ -1,12 +1,18 @@
 """Pieces every entry form shares: refusals shown next to their fields, and a change history."""
 
 import re
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from grantmon.i18n import t
+from services.access import Actor
 from services.commands import CommandError, StaleEdit
+from ui.runtime import write
+
+T = TypeVar("T")
 
 MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")
 
@@ -35,6 +41,16 @@ class Refusals:
         refused_id, error = st.session_state.get(self.key, (None, None))
         return error if refused_id == record_id else None
 
+    def write(self, record_id: object, command: Callable[..., T], actor: Actor, **params: Any) -> T:
+        """Run a command; if it is refused, keep the refusal and rerun to show it by the form."""
+        try:
+            saved = write(command, actor, **params)
+        except CommandError as error:
+            self.remember(record_id, error)
+            st.rerun()
+        self.clear()
+        return saved
+
     def field_error(self, record_id: object, field: str) -> None:
         """Show the refused save's message for one field, right under it."""
         error = self.of(record_id)
@@ -42,13 +58,19 @@ class Refusals:
             st.error(error.field_errors[field], icon=":material/error:")
 
 
-def show_refusal(error: CommandError) -> None:
+def rerun_saying(key: str, message: object) -> NoReturn:
+    """Rerun the screen, which then says `message` (kept under `key`) above the form."""
+    st.session_state[key] = message
+    st.rerun()
+
+
+def show_refusal(error: CommandError, changed: str = "") -> None:
     """Explain why nothing was saved; for a stale edit, what the other person changed."""
     st.error(error.message, icon=":material/block:")
     if isinstance(error, StaleEdit) and error.their_changes:
         changes = pd.DataFrame(
             [(name, before, after) for name, (before, after) in error.their_changes.items()],
-            columns=[t("Field"), t("When you opened the form"), t("Now")],
+            columns=[changed or t("Field"), t("When you opened the form"), t("Now")],
         )
         st.dataframe(changes.astype(str), hide_index=True, width="stretch")
 
