@@ -146,6 +146,14 @@ def milestone_timeline(
     return frame(session, ordered, TIMELINE_COLUMNS)
 
 
+def completed_in_quarter(*, session: Session, actor: Actor, filters: Filters, quarter: str) -> int:
+    """How many filtered milestones were completed (actual date) within a quarter."""
+    query = _where_filters(_joined(select(func.count())), filters).where(
+        col(Milestone.actual_completion_date).between(quarter_start(quarter), quarter_end(quarter))
+    )
+    return int(session.execute(query).scalar_one())
+
+
 def milestone_status_counts(
     *, session: Session, actor: Actor, filters: Filters, today: date
 ) -> pd.DataFrame:

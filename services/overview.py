@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from data_model import AuditEntry, Expenditure, IndicatorResult, Milestone, ReintegrationFigure
-from grantmon.periods import quarter_end, quarter_start, quarters_between, shift_quarter
+from grantmon.periods import quarter_end, quarters_between, shift_quarter
 from services.access import Actor
 from services.award import award_summary
 from services.budget import budget_summary, burn_series
 from services.filters import Filters
 from services.indicators import tracking_and_figures
-from services.milestones import milestone_status_counts, milestone_timeline
+from services.milestones import completed_in_quarter, milestone_status_counts
 from services.regions import centre_summary
 from services.reintegration import reintegration_totals
 
@@ -55,12 +55,6 @@ def one_quarter_earlier(filters: Filters) -> Filters:
     return replace(filters, start=min(filters.start, end), end=end)
 
 
-def completed_in(timeline: pd.DataFrame, quarter: str) -> int:
-    """Milestones whose actual completion date falls in a quarter."""
-    done = pd.to_datetime(timeline["actual_completion_date"]).dt.date
-    return int(done.between(quarter_start(quarter), quarter_end(quarter)).sum())
-
-
 def reporting_quarter(filters: Filters, last_with_spending: str | None) -> Filters:
     """The filters ending at the latest quarter with reported figures (not an empty current one)."""
     end = min(filters.end, last_with_spending or filters.end)
@@ -74,7 +68,9 @@ def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: da
     before = one_quarter_earlier(latest)
     money_before = budget_summary(session=session, actor=actor, filters=before)
     counts = milestone_status_counts(session=session, actor=actor, filters=filters, today=today)
-    timeline = milestone_timeline(session=session, actor=actor, filters=filters, today=today)
+    completed = completed_in_quarter(
+        session=session, actor=actor, filters=filters, quarter=latest.end
+    )
     centres = centre_summary(session=session, actor=actor, filters=filters)
     centres_before = centre_summary(session=session, actor=actor, filters=before)
     victims = reintegration_totals(session=session, actor=actor, filters=filters)
@@ -86,7 +82,7 @@ def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: da
         elapsed_share=money.elapsed_share,
         spent_in_quarter_cents=money.spent_cents - money_before.spent_cents,
         milestones=dict(zip(counts["status"], counts["count"].astype(int), strict=True)),
-        completed_in_quarter=completed_in(timeline, latest.end),
+        completed_in_quarter=completed,
         open_centres=centres.open_centres,
         open_centres_before=centres_before.open_centres,
         known_beds=centres.known_beds,

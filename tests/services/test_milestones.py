@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from data_model import AuditEntry
+from grantmon.periods import quarter_end, quarter_start
 from seed.demo import DEMO_AS_OF
 from services.access import Actor
 from services.filters import Filters
 from services.milestones import (
     STATES,
+    completed_in_quarter,
     describe_changes,
     late_milestones,
     milestone_detail,
@@ -112,6 +114,28 @@ def test_each_sidebar_filter_changes_the_counts_as_sql_does(demo_engine, changed
     expected = sql_counts(demo_engine, filters)
     assert found == {state: expected.get(state, 0) for state in STATES}
     assert sum(found.values()) < sum(counts(demo_engine, EVERYTHING).values())
+
+
+def sql_completed_in(engine, filters: Filters, quarter: str) -> int:
+    query = f"SELECT COUNT(*) {FROM_SQL} AND m.actual_completion_date BETWEEN :done_1 AND :done_2"
+    params = _params(filters) | {"done_1": quarter_start(quarter), "done_2": quarter_end(quarter)}
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text(query), params).scalar_one())
+
+
+@pytest.mark.parametrize("changed", [{}, {"partner": "ILO"}, {"region": "MA-04"}])
+def test_the_overview_counts_milestones_completed_in_a_quarter_as_sql_does(demo_engine, changed):
+    filters = replace(EVERYTHING, **changed)
+    found = {}
+    with Session(demo_engine) as session:
+        for quarter in ("2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3"):
+            found[quarter] = completed_in_quarter(
+                session=session, actor=VIEWER, filters=filters, quarter=quarter
+            )
+    expected = {quarter: sql_completed_in(demo_engine, filters, quarter) for quarter in found}
+    assert found == expected
+    if not changed:
+        assert sum(found.values()) > 0
 
 
 def test_a_later_day_turns_on_track_milestones_late(demo_engine):
