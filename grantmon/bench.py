@@ -235,15 +235,30 @@ def warm_up_seconds() -> float:
     return time.perf_counter() - began
 
 
+def machine_ms() -> float:
+    """A fixed pure-Python loop (median of 5): how fast this machine is now, to compare runs."""
+    times = []
+    for _ in range(5):
+        began = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        times.append((time.perf_counter() - began) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def run_bench(engine: Engine, *, runs: int = 5, briefing: bool = True) -> dict[str, Any]:
     """Measure every screen (and the briefing pack); return the figures as plain data."""
     from streamlit.logger import set_log_level
 
     set_log_level("error")
     point_app_at(engine.url.render_as_string(hide_password=False))
+    speed_before = machine_ms()
     warm_up = warm_up_seconds()
     screens = [measure_screen(engine, screen, runs) for screen in SCREENS]
     return {
+        # A virtual machine's speed moves from hour to hour: this puts runs side by side.
+        "machine_loop_ms": [speed_before, machine_ms()],
         "database": engine.dialect.name,
         "warm_up_s": round(warm_up, 2),
         "python": sys.version.split()[0],
@@ -270,4 +285,6 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"briefing pack (default charts, PDF): {result['briefing_s']:.1f} s")
     lines.append(f"process warm-up (once per server process): {result['warm_up_s']:.1f} s")
     lines.append(f"peak RSS of the process: {result['peak_rss_mb']:.0f} MB")
+    before, after = result["machine_loop_ms"]
+    lines.append(f"machine speed (a fixed Python loop, before / after): {before} / {after} ms")
     return "\n".join(lines)

@@ -109,7 +109,10 @@ def reintegration_totals(
     *, session: Session, actor: Actor, filters: Filters
 ) -> ReintegrationTotals:
     """Identified, referred, assisted, plans started and completed, through privacy."""
-    true = _true_totals(session, actor, filters)
+    return _protected_totals(_true_totals(session, actor, filters), actor)
+
+
+def _protected_totals(true: pd.Series, actor: Actor) -> ReintegrationTotals:
     return ReintegrationTotals(
         **{stage: protect_count(int(true[stage]), actor=actor) for stage in FUNNEL_STAGES},
         suppressed=not sees_true_figures(actor),
@@ -134,8 +137,8 @@ def _long(protected: Protected[pd.Series], **columns: Any) -> pd.DataFrame:
 
 def funnel(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """One row per stage: count (NaN when suppressed), hidden flags, share of identified."""
-    totals = reintegration_totals(session=session, actor=actor, filters=filters)
     true = _true_totals(session, actor, filters)
+    totals = _protected_totals(true, actor)
     labels = stage_labels()
     data = pd.DataFrame(
         {

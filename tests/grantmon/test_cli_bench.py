@@ -19,5 +19,7 @@ def test_bench_writes_a_row_for_every_screen(app_database, tmp_path, capsys):
         assert 0 < screen["cached_ms"] <= screen["cached_apptest_ms"]
         assert screen["first_ms"] <= screen["first_apptest_ms"]
         assert screen["peak_rss_mb"] > 0
+    assert all(ms > 0 for ms in result["machine_loop_ms"])
     printed = capsys.readouterr().out
     assert all(screen in printed for screen in SCREENS) and result["database"] == "sqlite"
+    assert "machine speed" in printed
