@@ -2,7 +2,8 @@
 
 Each screen is rendered with Streamlit's AppTest in this process, as a server would: "first"
 with empty data caches, "cached" the median of re-runs. A render is timed as the server's script
-run (Streamlit's ScriptRunner, which also serialises every element for the browser); AppTest's
+run (Streamlit's ScriptRunner, which also serialises every element for the browser; each script
+compiled once, as a server keeps it, where AppTest compiles it again on every run); AppTest's
 whole run, which then reads every element back into a tree, is reported beside it. While the
 first render runs, every
 service read the page's loaders ask for is recorded; the floor is the time of those same
@@ -126,12 +127,16 @@ def _label(name: str, params: tuple) -> str:
 @contextmanager
 def timing_script_runs() -> Iterator[list[float]]:
     """Time each script run as a server executes it, without AppTest then reading the result."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
     runs: list[float] = []
     original = ScriptRunner._run_script
+    # A server compiles each script once and keeps its bytecode; AppTest compiles on every run.
+    compiled = ScriptCache()
 
     def timed(self: ScriptRunner, rerun_data: Any) -> None:
+        self._script_cache = self._pages_manager._script_cache = compiled
         began = time.perf_counter()
         try:
             original(self, rerun_data)
@@ -163,7 +168,7 @@ def _median(renders: list[Render]) -> Render:
 
 def _forget_everything_kept() -> None:
     """Empty the loaded data, the drawn figures and the kept tables: a cold start."""
-    from services.indicators import forget_computed
+    from services.kept import forget_computed
     from ui.charts import forget_figures
     from ui.runtime import forget_kept
 

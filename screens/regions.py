@@ -339,6 +339,13 @@ def victim_figures(code: str, name: str) -> None:
         context=context,
     )
     show(fig, key="regions_victims")
+    table = kept(victim_rows, actor, filters=filters, code=code)
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def victim_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
+    """The region's victim figures per quarter as readable cells (suppressed ones marked)."""
+    victims = load(region_victims, actor, filters=filters, region=code)
     table: dict[str, Any] = {t("Quarter"): victims["quarter"]}
     for column, label in VICTIM_LABELS.items():
         flags = victims[f"{column}_suppressed"].astype(bool)
@@ -347,7 +354,7 @@ def victim_figures(code: str, name: str) -> None:
         table[t("Review")] = victims["approved"].map(
             {True: t("approved"), False: "▨ " + t("not yet approved")}
         )
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    return ready_to_send(pd.DataFrame(table))
 
 
 def drill_down() -> None:

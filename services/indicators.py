@@ -14,12 +14,10 @@ How figures are read (the page repeats this for readers):
   indicators disaggregated by region and are returned beside the national ones.
 """
 
-import threading
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from cachetools import LRUCache
 from sqlalchemy import ColumnElement, Executable, and_, case, func, or_, select
 from sqlmodel import Session, col
 
@@ -27,8 +25,8 @@ from data_model import Indicator, IndicatorResult, IndicatorTarget, Outcome, Out
 from data_model.common import ALL
 from data_model.results import ReportStatus
 from services.access import Actor
-from services.database import data_version
 from services.filters import Filters
+from services.kept import PerDataVersion
 from services.privacy import protect_series
 from services.sql import frame
 
@@ -271,32 +269,22 @@ def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> p
 
 
 # Shared by every session thread of a server process: the lock guards the cache itself.
-_COMPUTED: LRUCache[tuple, tuple[pd.DataFrame, pd.DataFrame]] = LRUCache(maxsize=16)
-_COMPUTED_LOCK = threading.Lock()
-
-
-def forget_computed() -> None:
-    """Drop the kept tracking tables (benchmarks measure a cold start with it)."""
-    with _COMPUTED_LOCK:
-        _COMPUTED.clear()
+_TRACKING: PerDataVersion[tuple[pd.DataFrame, pd.DataFrame]] = PerDataVersion(size=16)
 
 
 def tracking_and_figures(
     *, session: Session, actor: Actor, filters: Filters
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """indicator_tracking and quarterly_figures together, computed once per data version."""
+
     # One screen asks for this table several times (KPIs, alerts, burn beside results, the
     # briefing): it is kept per database, data version, actor and filters, so any write, made
     # by any process, makes it stale.
-    key = (str(session.get_bind().engine.url), data_version(session), actor, filters)
-    with _COMPUTED_LOCK:
-        found = _COMPUTED.get(key)
-    if found is None:
+    def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
         figures = _figures(session, actor, filters, None)
-        found = (_tracking(session, actor, filters, figures, None), figures)
-        with _COMPUTED_LOCK:
-            _COMPUTED[key] = found
-    tracking, figures = found
+        return _tracking(session, actor, filters, figures, None), figures
+
+    tracking, figures = _TRACKING.get(session, (actor, filters), compute)
     return tracking.copy(), figures.copy()
 
 
