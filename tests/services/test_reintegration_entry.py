@@ -10,6 +10,8 @@ from data_model import AuditEntry, Partner, ReintegrationFigure
 from services.access import Actor
 from services.commands import CommandError, NotAllowed, StaleEdit
 from services.entry_rules import LOCKED
+from services.filters import Filters
+from services.reintegration import breakdown, reintegration_totals
 from services.reintegration_entry import (
     enter_reintegration,
     entry_regions,
@@ -89,6 +91,25 @@ def test_a_manager_enters_a_new_quarter_as_eight_draft_cells(demo_engine):
     }
     assert (entry.entity, entry.entity_id.split()[:2]) == ("reintegration", ["MA-04", "2026Q4"])
     assert '"female/18-24 identified": 5' in (entry.after or "")
+
+
+def test_the_funnel_and_breakdowns_read_just_before_a_save_show_it_right_after(demo_engine):
+    figures = Filters(start="2026Q4", end="2026Q4", region="MA-04")
+
+    def assisted_by_age() -> dict:
+        with Session(demo_engine) as session:
+            table = breakdown(
+                session=session, actor=ADMIN, filters=figures, by="age_band", stage="assisted"
+            )
+            totals = reintegration_totals(session=session, actor=ADMIN, filters=figures)
+        female = table[table["sex"] == "female"].set_index("category")["count"]
+        return {"18-24": female.get("18-24"), "all": totals.assisted}
+
+    before = assisted_by_age()
+    save(demo_engine, manager(demo_engine), changes={"female/18-24": FUNNEL})
+    after = assisted_by_age()
+    assert after["18-24"] == (before["18-24"] or 0) + FUNNEL["assisted"]
+    assert after["all"] == (before["all"] or 0) + FUNNEL["assisted"]
 
 
 def test_changing_a_submitted_quarter_bumps_only_the_changed_cell(demo_engine):
