@@ -268,7 +268,6 @@ def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> p
     return tracking_and_figures(session=session, actor=actor, filters=filters)[0]
 
 
-# Shared by every session thread of a server process: the lock guards the cache itself.
 _TRACKING: PerDataVersion[tuple[pd.DataFrame, pd.DataFrame]] = PerDataVersion(size=16)
 
 

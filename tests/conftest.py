@@ -98,27 +98,25 @@ def demo_engine(empty_engine: Engine) -> Engine:
     return empty_engine
 
 
-@pytest.fixture
-def app_database(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """Point the app at a seeded SQLite database (the services tests also cover PostgreSQL)."""
+def forget_app_caches() -> None:
+    """Forget the settings and engines, so the app in this process reads DATABASE_URL anew."""
     import streamlit as st
 
     from grantmon.settings import get_settings
     from services.database import engine_for
 
+    for clear in (get_settings.cache_clear, engine_for.cache_clear, st.cache_resource.clear):
+        clear()
+
+
+@pytest.fixture
+def app_database(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
+    """Point the app at a seeded SQLite database (the services tests also cover PostgreSQL)."""
     engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
     upgrade(engine)
     seed_database(engine, demo=True)
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    caches = (
-        get_settings.cache_clear,
-        engine_for.cache_clear,
-        st.cache_resource.clear,
-        st.cache_data.clear,
-    )
-    for clear in caches:
-        clear()
+    forget_app_caches()
     yield engine
-    for clear in caches:
-        clear()
+    forget_app_caches()
     engine.dispose()

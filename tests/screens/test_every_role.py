@@ -3,11 +3,9 @@
 from collections.abc import Iterator
 
 import pytest
-import streamlit as st
 
-from grantmon.settings import get_settings
 from services.access import Actor
-from services.database import engine_for
+from tests.conftest import forget_app_caches
 from tests.e2e.conftest import seeded_database
 from tests.screens.apptest import run_page
 from ui.navigation import screens
@@ -27,21 +25,9 @@ def demo_app(tmp_path_factory) -> Iterator[None]:
     """One seeded SQLite database for the whole matrix (the services tests cover PostgreSQL)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", seeded_database(tmp_path_factory.mktemp("roles")))
-        for clear in (
-            get_settings.cache_clear,
-            engine_for.cache_clear,
-            st.cache_resource.clear,
-            st.cache_data.clear,
-        ):
-            clear()
+        forget_app_caches()
         yield
-    for clear in (
-        get_settings.cache_clear,
-        engine_for.cache_clear,
-        st.cache_resource.clear,
-        st.cache_data.clear,
-    ):
-        clear()
+    forget_app_caches()
 
 
 @pytest.mark.parametrize(
