@@ -4,11 +4,11 @@ import streamlit as st
 
 from data_model.db import DatabaseConfigError
 from grantmon.i18n import t
-from ui import banners, runtime, session
-from ui.auth import signed_in_actor
-from ui.filters import sidebar_filters
-from ui.navigation import navigation as build_navigation
-from ui.page import entered_through_dashboard
+from grantmon.ui import banners, runtime, session
+from grantmon.ui.auth import signed_in_actor
+from grantmon.ui.filters import sidebar_filters
+from grantmon.ui.navigation import navigation as build_navigation
+from grantmon.ui.page import entered_through_dashboard
 
 st.set_page_config(page_title=t("Grant monitor"), page_icon=":material/monitoring:", layout="wide")
 

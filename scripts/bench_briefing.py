@@ -13,13 +13,13 @@ import kaleido
 import plotly.io as pio
 from sqlmodel import Session
 
-from charts.export import export_figure, image_bytes, start_image_server, stop_image_server
 from data_model import Role
-from services.access import Actor
-from services.briefing import Inputs, _source_line, chart_catalogue
-from services.database import default_engine
-from services.filters import describe, filter_options
-from services.indicators import indicator_tracking
+from grantmon.charts.export import export_figure, image_bytes, start_image_server, stop_image_server
+from grantmon.services.briefing.pack import Inputs, _source_line, chart_catalogue
+from grantmon.services.core.access import Actor
+from grantmon.services.core.database import default_engine
+from grantmon.services.core.filters import describe, filter_options
+from grantmon.services.results.indicators import indicator_tracking
 
 
 def figures(count: int) -> list:

@@ -5,10 +5,10 @@ from sqlmodel import Session, SQLModel, select
 
 from data_model import Partner, Source
 from data_model.db import session_scope
+from grantmon.services.core.database import bump_data_version
 from seed.demo import seed_demo
 from seed.loader import id_map
 from seed.reference import seed_reference
-from services.database import bump_data_version
 
 
 def row_counts(session: Session) -> dict[str, int]:

@@ -50,6 +50,7 @@ from data_model import (
 from data_model.common import AGE_BANDS, ALL, NATIONALITY_GROUPS, SEXES
 from data_model.db import session_scope
 from grantmon.periods import quarter_end, quarter_of, quarters_between
+from grantmon.services.core.database import bump_data_version
 from seed.demo import (
     DEMO_AS_OF,
     FIRST_QUARTER,
@@ -61,7 +62,6 @@ from seed.demo import (
     status_for,
 )
 from seed.demo_plan import ACTIVITIES, CATEGORY_SHARES, CENTRES, COMPONENTS, INDICATORS
-from services.database import bump_data_version
 
 ENTERED_BY = "scale seed"
 ENTERED_AT = datetime(2026, 10, 15, 9, 0, tzinfo=UTC)  # fixed, so runs are reproducible

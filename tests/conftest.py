@@ -102,8 +102,8 @@ def forget_app_caches() -> None:
     """Forget the settings and engines, so the app in this process reads DATABASE_URL anew."""
     import streamlit as st
 
+    from grantmon.services.core.database import engine_for
     from grantmon.settings import get_settings
-    from services.database import engine_for
 
     for clear in (get_settings.cache_clear, engine_for.cache_clear, st.cache_resource.clear):
         clear()

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from charts.export import PNG_SIZE, ExportError, figure_bytes, file_name
-from charts.overview import burn_beside_results_chart
-from charts.style import ChartContext, empty_figure
+from grantmon.charts.export import PNG_SIZE, ExportError, figure_bytes, file_name
+from grantmon.charts.overview import burn_beside_results_chart
+from grantmon.charts.style import ChartContext, empty_figure
 
 CONTEXT = ChartContext(
     filters_text="2024Q1–2025Q4 · all regions", source_text="Source: test. Data as of 1 Jan 2026."

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from charts.indicators import disaggregation_bars, status_display, target_vs_actual
-from charts.style import ChartContext
+from grantmon.charts.indicators import disaggregation_bars, status_display, target_vs_actual
+from grantmon.charts.style import ChartContext
 
 CONTEXT = ChartContext(filters_text="2024Q1–2024Q3", source_text="Source: test")
 

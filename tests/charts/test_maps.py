@@ -8,12 +8,17 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from charts.maps import DISCLAIMER, TILE_STYLE, occupancy_chart, region_map, victims_chart
-from charts.style import ChartContext
-from services.access import Actor
-from services.filters import Filters
-from services.geography import region_geojson, signed_area
-from services.regions import centre_occupancy, centre_points, region_metrics, region_victims
+from grantmon.charts.maps import DISCLAIMER, TILE_STYLE, occupancy_chart, region_map, victims_chart
+from grantmon.charts.style import ChartContext
+from grantmon.services.core.access import Actor
+from grantmon.services.core.filters import Filters
+from grantmon.services.regions.geography import region_geojson, signed_area
+from grantmon.services.regions.reads import (
+    centre_occupancy,
+    centre_points,
+    region_metrics,
+    region_victims,
+)
 
 CONTEXT = ChartContext(filters_text="test filters", source_text="Source: test.")
 VIEWER = Actor(email="viewer@example.org", role="viewer")

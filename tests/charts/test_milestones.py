@@ -4,8 +4,8 @@ from datetime import date
 
 import pandas as pd
 
-from charts.milestones import milestone_gantt
-from charts.style import ChartContext
+from grantmon.charts.milestones import milestone_gantt
+from grantmon.charts.style import ChartContext
 
 TODAY = date(2026, 1, 15)
 CONTEXT = ChartContext(filters_text="2024Q1–2026Q3", source_text="Source: test records.")

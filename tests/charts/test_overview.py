@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from charts.overview import burn_beside_results_chart
-from charts.style import ChartContext
+from grantmon.charts.overview import burn_beside_results_chart
+from grantmon.charts.style import ChartContext
 
 CONTEXT = ChartContext(filters_text="2024Q1–2024Q3", source_text="Source: test.")
 

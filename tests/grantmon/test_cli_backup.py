@@ -12,10 +12,10 @@ from sqlmodel import Session, col, select
 
 from data_model import Milestone
 from data_model.db import make_engine, upgrade
+from grantmon.services.core.access import Actor
+from grantmon.services.core.database import data_version
+from grantmon.services.milestones.updates import update_milestone
 from seed.run import seed_database
-from services.access import Actor
-from services.database import data_version
-from services.milestone_updates import update_milestone
 from tests.conftest import PG_ADMIN_URL, skip_or_fail
 from tests.grantmon.test_cli import grantmon
 

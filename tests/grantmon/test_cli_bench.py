@@ -2,8 +2,8 @@
 
 import json
 
-from grantmon.bench import SCREENS
 from grantmon.cli import main
+from grantmon.cli.bench_run import SCREENS
 
 
 def test_bench_writes_a_row_for_every_screen(app_database, tmp_path, capsys):

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from services.access import LOCAL_ACTOR, Actor
-from services.audit import audit_log, record_history
-from services.commands import NotAllowed
+from grantmon.services.core.access import LOCAL_ACTOR, Actor
+from grantmon.services.core.audit import audit_log, record_history
+from grantmon.services.core.commands import NotAllowed
 from tests.services.test_milestone_updates import manager, open_milestone, save
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from data_model import Role
-from services.access import Actor
-from services.briefing import chart_catalogue, collect_briefing
-from services.briefing_files import briefing_pdf, briefing_pptx
-from services.filters import filter_options
+from grantmon.services.briefing.files import briefing_pdf, briefing_pptx
+from grantmon.services.briefing.pack import chart_catalogue, collect_briefing
+from grantmon.services.core.access import Actor
+from grantmon.services.core.filters import filter_options
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 CHARTS = ("overview-burn", "reintegration-funnel")

@@ -8,10 +8,7 @@ from sqlmodel import Session
 
 from data_model import Role
 from grantmon.periods import quarter_end
-from seed.run import seed_database
-from services.access import Actor
-from services.award import award_summary
-from services.budget import (
+from grantmon.services.budget.reads import (
     budget_by,
     budget_lines,
     budget_summary,
@@ -19,7 +16,10 @@ from services.budget import (
     off_plan_lines,
     quarterly_spending,
 )
-from services.filters import Filters
+from grantmon.services.core.access import Actor
+from grantmon.services.core.award import award_summary
+from grantmon.services.core.filters import Filters
+from seed.run import seed_database
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)

@@ -11,16 +11,16 @@ from sqlmodel import Session
 
 from data_model import Role
 from data_model.reintegration import FUNNEL_STAGES
-from seed.run import row_counts, seed_database
-from services.access import Actor
-from services.bulk.importer import (
+from grantmon.services.bulk.importer import (
     DATA_TYPES,
     ImportRefused,
     export_data,
     import_file,
     template,
 )
-from services.commands import CommandError, NotAllowed
+from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import CommandError, NotAllowed
+from seed.run import row_counts, seed_database
 
 TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role=Role.ADMIN)

@@ -7,10 +7,10 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from data_model import AuditEntry, Centre, Partner
-from services.access import Actor
-from services.centre_entry import editable_centres, record_occupancy, update_centre
-from services.commands import CommandError, NotAllowed, StaleEdit
-from services.entry_rules import LOCKED
+from grantmon.services.centres.entry import editable_centres, record_occupancy, update_centre
+from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
+from grantmon.services.core.entry_rules import LOCKED
 
 TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role="administrator")

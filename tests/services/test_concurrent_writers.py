@@ -22,11 +22,11 @@ from sqlmodel import Session, col, func, select
 
 from data_model import AuditEntry, Expenditure, Milestone, MilestoneStatus
 from data_model.db import make_engine
-from services.access import Actor
-from services.commands import StaleEdit
-from services.database import data_version
-from services.milestone_updates import update_milestone
-from services.spending_entry import add_expenditure, spending_lines
+from grantmon.services.budget.spending import add_expenditure, spending_lines
+from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import StaleEdit
+from grantmon.services.core.database import data_version
+from grantmon.services.milestones.updates import update_milestone
 
 WRITERS = 20
 SAVES_EACH = 1

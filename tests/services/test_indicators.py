@@ -8,17 +8,17 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from seed.scale import seed_scale
-from services.access import Actor
-from services.filters import Filters
-from services.indicators import (
+from grantmon.services.core.access import Actor
+from grantmon.services.core.filters import Filters
+from grantmon.services.results.entry import enter_results, result_grid
+from grantmon.services.results.indicators import (
     assess,
     indicator_disaggregations,
     indicator_tracking,
     off_track_indicators,
     quarterly_figures,
 )
-from services.result_entry import enter_results, result_grid
+from seed.scale import seed_scale
 
 VIEWER = Actor(email="viewer@example.org", role="viewer")
 DONOR = Actor(email="donor@example.org", role="donor")

@@ -10,9 +10,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from data_model import Role
-from services.access import Actor
-from services.filters import filter_options
-from services.iptt_export import iptt_csv, iptt_notes, iptt_table, iptt_xlsx, neutralised
+from grantmon.services.core.access import Actor
+from grantmon.services.core.filters import filter_options
+from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx, neutralised
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)

@@ -6,10 +6,10 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from data_model import Activity, AuditEntry, Milestone, Partner
-from services.access import Actor
-from services.commands import CommandError, NotAllowed, StaleEdit
-from services.database import data_version
-from services.milestone_updates import update_milestone
+from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
+from grantmon.services.core.database import data_version
+from grantmon.services.milestones.updates import update_milestone
 
 TODAY = date(2026, 11, 28)
 

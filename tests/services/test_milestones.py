@@ -10,10 +10,9 @@ from sqlmodel import Session
 
 from data_model import AuditEntry
 from grantmon.periods import quarter_end, quarter_start
-from seed.demo import DEMO_AS_OF
-from services.access import Actor
-from services.filters import Filters
-from services.milestones import (
+from grantmon.services.core.access import Actor
+from grantmon.services.core.filters import Filters
+from grantmon.services.milestones.reads import (
     STATES,
     completed_in_quarter,
     describe_changes,
@@ -24,6 +23,7 @@ from services.milestones import (
     milestone_timeline,
     milestones_outside_period,
 )
+from seed.demo import DEMO_AS_OF
 
 TODAY = DEMO_AS_OF  # the day the demo's statuses were set: every state but cancelled occurs
 EVERYTHING = Filters(start="2024Q1", end="2026Q4")

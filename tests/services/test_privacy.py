@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 
 from data_model import Role
-from grantmon.settings import get_settings
-from services.access import Actor
-from services.privacy import (
+from grantmon.services.core.access import Actor
+from grantmon.services.core.privacy import (
     cell_text,
     privacy_notice,
     protect_count,
@@ -20,6 +19,7 @@ from services.privacy import (
     suppress_series,
     suppress_table,
 )
+from grantmon.settings import get_settings
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)

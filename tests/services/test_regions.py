@@ -8,10 +8,9 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from grantmon.periods import quarter_end
-from grantmon.settings import get_settings
-from services.access import Actor
-from services.filters import Filters
-from services.regions import (
+from grantmon.services.core.access import Actor
+from grantmon.services.core.filters import Filters
+from grantmon.services.regions.reads import (
     centre_occupancy,
     centre_points,
     centre_summary,
@@ -20,6 +19,7 @@ from services.regions import (
     region_victims,
     suppress_small_counts,
 )
+from grantmon.settings import get_settings
 
 VIEWER = Actor(email="viewer@example.org", role="viewer")
 DONOR = Actor(email="donor@example.org", role="donor")

@@ -7,9 +7,9 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from data_model import Role
-from services.access import Actor
-from services.filters import Filters
-from services.reintegration import (
+from grantmon.services.core.access import Actor
+from grantmon.services.core.filters import Filters
+from grantmon.services.reintegration.reads import (
     breakdown,
     funnel,
     quarterly_trend,

@@ -7,17 +7,17 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from data_model import AuditEntry, Partner, ReintegrationFigure
-from services.access import Actor
-from services.commands import CommandError, NotAllowed, StaleEdit
-from services.entry_rules import LOCKED
-from services.filters import Filters
-from services.reintegration import breakdown, reintegration_totals
-from services.reintegration_entry import (
+from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
+from grantmon.services.core.entry_rules import LOCKED
+from grantmon.services.core.filters import Filters
+from grantmon.services.reintegration.entry import (
     enter_reintegration,
     entry_regions,
     flat,
     reintegration_grid,
 )
+from grantmon.services.reintegration.reads import breakdown, reintegration_totals
 
 TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role="administrator")

@@ -7,10 +7,10 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from data_model import AuditEntry, Indicator, Partner
-from services.access import Actor
-from services.commands import CommandError, NotAllowed, StaleEdit
-from services.entry_rules import LOCKED
-from services.result_entry import (
+from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
+from grantmon.services.core.entry_rules import LOCKED
+from grantmon.services.results.entry import (
     NeedsConfirmation,
     enter_results,
     result_grid,

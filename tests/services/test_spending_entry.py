@@ -7,10 +7,10 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from data_model import AuditEntry, BudgetLine, Partner
-from services.access import Actor
-from services.commands import CommandError, NotAllowed, StaleEdit
-from services.entry_rules import LOCKED
-from services.spending_entry import add_expenditure, parse_amount, spending_lines
+from grantmon.services.budget.spending import add_expenditure, parse_amount, spending_lines
+from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
+from grantmon.services.core.entry_rules import LOCKED
 
 TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role="administrator")

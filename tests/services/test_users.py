@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import Session, func, select
 
 from data_model import AuditEntry
-from services.access import LOCAL_ACTOR, Actor
-from services.commands import CommandError, NotAllowed
-from services.users import UserCreate, actor_for_email, add_user, remove_user
+from grantmon.services.core.access import LOCAL_ACTOR, Actor
+from grantmon.services.core.commands import CommandError, NotAllowed
+from grantmon.services.core.users import UserCreate, actor_for_email, add_user, remove_user
 
 
 def find(engine, email: str) -> Actor | None:

@@ -7,19 +7,19 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from data_model import Role
-from services.access import Actor
-from services.audit import record_history
-from services.commands import CommandError, NotAllowed, StaleEdit
-from services.database import data_version
-from services.filters import Filters
-from services.reintegration import reintegration_totals
-from services.workflow import quarter_is_locked, quarter_statuses
-from services.workflow_commands import (
+from grantmon.services.core.access import Actor
+from grantmon.services.core.audit import record_history
+from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
+from grantmon.services.core.database import data_version
+from grantmon.services.core.filters import Filters
+from grantmon.services.reintegration.reads import reintegration_totals
+from grantmon.services.workflow.commands import (
     approve_quarter,
     reopen_quarter,
     return_quarter,
     submit_quarter,
 )
+from grantmon.services.workflow.reads import quarter_is_locked, quarter_statuses
 
 IOM, UNODC, ILO = 1, 2, 3  # partner ids as the public seed stores them
 ADMIN = Actor(email="admin@example.org", role=Role.ADMIN)

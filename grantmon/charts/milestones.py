@@ -1,0 +1,259 @@
+"""Charts of activities and milestones: the Gantt timeline."""
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from grantmon.charts.style import (
+    BLUE,
+    ORANGE,
+    PURPLE,
+    SKY,
+    YELLOW,
+    ChartContext,
+    empty_figure,
+    finish,
+    status_colour,
+    status_label,
+)
+from grantmon.formatting import long_date
+from grantmon.i18n import t
+
+# Bars avoid the status colours (green, vermilion, grey) so milestone markers stand out on them.
+BAR_COLOURS = [SKY, ORANGE, PURPLE, YELLOW, BLUE]
+# Each state has its own marker shape as well as its colour (never colour alone).
+STATE_SYMBOLS = {
+    "completed": "circle",
+    "on track": "diamond",
+    "late": "x",
+    "not started": "circle-open",
+    "cancelled": "x-thin-open",
+}
+GROUPINGS = ("component", "partner")
+ROW_HEIGHT = 30
+# A timeline taller than this many activities is shown a page at a time: one chart of a thousand
+# rows would be metres tall and slow to send on every rerun.
+ACTIVITIES_PER_PAGE = 40
+HEADER = "\u00a7 "  # marks a group's header row among the row keys
+
+
+def _rows(frame: pd.DataFrame, group_by: str) -> pd.DataFrame:
+    """One row per activity, sorted so rows of the same group sit together."""
+    other = "partner" if group_by == "component" else "component"
+    activities = frame.drop_duplicates("activity_code").copy()
+    activities["row"] = _row_key(activities)
+    activities["planned_start"] = pd.to_datetime(activities["planned_start"])
+    activities["planned_end"] = pd.to_datetime(activities["planned_end"])
+    return activities.sort_values([group_by, other, "activity_code"])
+
+
+def activity_count(frame: pd.DataFrame) -> int:
+    """How many activities (rows of the timeline) these milestones belong to."""
+    return int(frame["activity_code"].nunique())
+
+
+def page_of_timeline(frame: pd.DataFrame, group_by: str, page: int) -> pd.DataFrame:
+    """The milestones of the activities on one page of the timeline (pages count from 0)."""
+    codes = _rows(frame, group_by)["activity_code"]
+    shown = codes.iloc[page * ACTIVITIES_PER_PAGE : (page + 1) * ACTIVITIES_PER_PAGE]
+    return frame[frame["activity_code"].isin(shown)]
+
+
+def _row_key(frame: pd.DataFrame) -> pd.Series:
+    return frame["activity_code"] + " · " + frame["partner"]
+
+
+def _row_order(activities: pd.DataFrame, group_by: str) -> list[str]:
+    """Row keys from top to bottom, a header row (HEADER + group name) before each group."""
+    order: list[str] = []
+    for group, rows in activities.groupby(group_by, sort=False):
+        order += [f"{HEADER}{group}", *rows["row"]]
+    return order
+
+
+def _activity_bars(activities: pd.DataFrame, group_by: str, order: list[str]) -> go.Figure:
+    """One bar per activity over its planned span, coloured by group; rows top down in order."""
+    # The bars px.timeline would draw (a base date and a length in milliseconds on a date axis),
+    # built directly: px.timeline takes several times as long, on every first render.
+    fig = go.Figure()
+    for number, (group, rows) in enumerate(activities.groupby(group_by, sort=False)):
+        fig.add_trace(
+            go.Bar(
+                base=rows["planned_start"],
+                x=(rows["planned_end"] - rows["planned_start"]).dt.total_seconds() * 1000,
+                y=rows["row"],
+                orientation="h",
+                name=str(group),
+                text=rows["activity"],
+                customdata=rows[["activity", "component", "partner"]].to_numpy(),
+                marker={"color": BAR_COLOURS[number % len(BAR_COLOURS)], "opacity": 0.45},
+                showlegend=False,
+                textposition="inside",
+                insidetextanchor="start",
+                textfont={"color": "#222"},
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<br>"
+                    + t("Planned")
+                    + ": %{base|%d %b %Y} – %{x|%d %b %Y}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        barmode="overlay",
+        xaxis={"type": "date"},
+        yaxis={"categoryorder": "array", "categoryarray": order[::-1]},
+    )
+    return fig
+
+
+def _group_headers(fig: go.Figure, order: list[str], anchor: pd.Timestamp) -> None:
+    """Name each group on its own row (instead of a colour legend), readable on a phone too."""
+    headers = [row for row in order if row.startswith(HEADER)]
+    # An invisible point per header row makes the axis keep that row.
+    fig.add_trace(
+        go.Scatter(
+            x=[anchor] * len(headers),
+            y=headers,
+            mode="markers",
+            marker={"opacity": 0},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    for header in headers:
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=header,
+            yref="y",
+            xanchor="left",
+            text=f"<b>{header.removeprefix(HEADER)}</b>",
+            showarrow=False,
+            font={"size": 13, "color": "#222"},
+        )
+    labels = ["" if row.startswith(HEADER) else row for row in order]
+    fig.update_yaxes(tickmode="array", tickvals=order, ticktext=labels)
+
+
+def _span_legend_entry(fig: go.Figure) -> None:
+    """A legend entry saying what a bar is (the bars themselves stay out of the legend)."""
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=t("planned span of an activity"),
+            marker={"symbol": "square", "size": 14, "color": SKY, "opacity": 0.6},
+        )
+    )
+
+
+def _milestone_markers(fig: go.Figure, frame: pd.DataFrame) -> None:
+    """One trace per state, so the legend names each state with its symbol."""
+    rows = _row_key(frame)
+    for state, symbol in STATE_SYMBOLS.items():
+        chosen = frame["state"] == state
+        if not chosen.any():
+            continue
+        part = frame[chosen]
+        late = state == "late"
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(part["due_date"]),
+                y=rows[chosen],
+                mode="markers+text" if late else "markers",
+                name=status_label(state),
+                text=["⚠"] * len(part) if late else None,
+                textposition="top center",
+                textfont={"color": status_colour(state), "size": 14},
+                marker={
+                    "symbol": symbol,
+                    "size": 14 if late else 11,
+                    "color": status_colour(state),
+                    "line": {"width": 1.5, "color": "white" if not late else status_colour(state)},
+                },
+                customdata=part[["code", "title", "percent_complete"]].to_numpy(),
+                hovertemplate=(
+                    "<b>%{customdata[0]}</b> %{customdata[1]}<br>"
+                    + t("Due")
+                    + ": %{x|%d %b %Y}<br>"
+                    + status_label(state)
+                    + " · %{customdata[2]}% "
+                    + t("complete")
+                    + "<extra></extra>"
+                ),
+            )
+        )
+
+
+def _today_line(fig: go.Figure, today: date) -> None:
+    # A shape plus an annotation: add_vline's own annotation fails on date axes.
+    fig.add_shape(
+        type="line",
+        x0=today.isoformat(),
+        x1=today.isoformat(),
+        xref="x",
+        yref="paper",
+        y0=0,
+        y1=1,
+        line={"color": "#333", "width": 1.5, "dash": "dash"},
+    )
+    fig.add_annotation(
+        x=today.isoformat(),
+        xref="x",
+        yref="paper",
+        y=1,
+        yanchor="bottom",
+        text=t("Today, {day}", day=long_date(today)),
+        showarrow=False,
+        font={"size": 11, "color": "#333"},
+    )
+
+
+def milestone_gantt(
+    frame: pd.DataFrame,
+    *,
+    context: ChartContext,
+    today: date,
+    group_by: str = "component",
+    part: str = "",
+) -> go.Figure:
+    """Activities as bars over their planned span, milestones as markers by state, a today line."""
+    # `part` names the page of a long timeline, so an exported image says what it shows.
+    title = t("Activities and milestones") + (f" ({part})" if part else "")
+    if frame.empty:
+        return empty_figure(
+            title=title, context=context, message=t("No milestones match these filters.")
+        )
+    activities = _rows(frame, group_by)
+    order = _row_order(activities, group_by)
+    fig = _activity_bars(activities, group_by, order)
+    _group_headers(fig, order, activities["planned_start"].min())
+    _span_legend_entry(fig)
+    _milestone_markers(fig, frame)
+    _today_line(fig, today)
+    height = 260 + ROW_HEIGHT * len(order)
+    finish(
+        fig,
+        title=title,
+        context=context,
+        x_title=t("Date"),
+        y_title=t("Activity · partner"),
+        height=height,
+    )
+    _place_title_legend_source(fig, height, context)
+    return fig
+
+
+def _place_title_legend_source(fig: go.Figure, height: int, context: ChartContext) -> None:
+    """Title at the very top, legend (up to three rows on a phone) above the plot, source below."""
+    top, bottom = 150, 100
+    plot_height = height - top - bottom
+    fig.update_layout(
+        margin={"t": top, "b": bottom},
+        title={"yref": "container", "y": 1 - 24 / height, "yanchor": "top"},
+        legend={"y": 1 + 24 / plot_height},
+        uniformtext={"minsize": 10, "mode": "hide"},
+    )
+    fig.update_annotations(selector={"text": context.source_text}, y=-60 / plot_height)

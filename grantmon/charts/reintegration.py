@@ -1,0 +1,280 @@
+"""Charts of reintegration outcomes: funnel, quarterly trend, breakdowns, sustainability scores.
+
+Suppressed figures are never drawn as zero: the bar or point is left out and a grey
+'■ suppressed' marker sits at the baseline in its place. On IOM screens the figures a donor
+would not see are hatched (bars) or open (points) and marked ■ in their labels.
+"""
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from grantmon.charts.style import (
+    BLUE,
+    GREY,
+    ORANGE,
+    PALETTE,
+    ChartContext,
+    empty_figure,
+    finish,
+    status_colour,
+)
+from grantmon.i18n import t
+
+SEX_COLOURS = {"female": ORANGE, "male": BLUE}
+DONOR_HATCH = "/"
+
+
+def _finish(
+    fig: go.Figure,
+    *,
+    context: ChartContext,
+    horizontal: bool = True,
+    legend_room: int = 110,
+    **kwargs: Any,
+) -> go.Figure:
+    """grantmon.charts.style.finish, with the source line a fixed distance below the x-axis title.
+
+    finish() places it at a share of the plot height, which lands on the axis title in short
+    charts; a pixel offset keeps it clear at any height.
+    """
+    fig = finish(fig, context=context, **kwargs)
+    for note in fig.layout.annotations:
+        if note.text == context.source_text:
+            # Below the tick labels (angled on a phone) and the axis title.
+            note.update(y=0, yshift=-62 if horizontal else -92)
+    if horizontal:
+        # Horizontal charts: keep category names clear of the markers drawn at zero.
+        fig.update_yaxes(ticklabelstandoff=10)
+    # A legend sits between the subtitle and the plot: give it room.
+    has_legend = any(trace.showlegend is not False for trace in fig.data)
+    bottom = 90 if horizontal else 120
+    fig.update_layout(margin={"b": bottom, "t": legend_room if has_legend else 80})
+    return fig
+
+
+def _number(value: float, donor_hidden: bool) -> str:
+    text = f"{round(value):,}"
+    return f"{text} ■" if donor_hidden else text
+
+
+def _suppressed_markers(
+    fig: go.Figure, *, x: list, y: list, horizontal: bool, hover: list[str] | None = None, **kw: Any
+) -> None:
+    """Grey squares at the baseline where a figure is suppressed (one legend entry)."""
+    if not x:
+        return
+    fig.add_scatter(
+        x=x,
+        y=y,
+        mode="markers+text",
+        orientation="h" if horizontal else "v",  # grouped beside the bars they stand for
+        marker={"symbol": "square", "size": 11, "color": status_colour("suppressed")},
+        text=[t("suppressed")] * len(x),
+        textposition="middle right" if horizontal else "top center",
+        textfont={"color": GREY, "size": 11},
+        name=t("suppressed (hidden for privacy)"),
+        legendgroup="suppressed",
+        showlegend=not any(trace.legendgroup == "suppressed" for trace in fig.data),
+        hovertext=hover or [t("suppressed")] * len(x),
+        hovertemplate="%{hovertext}<extra></extra>",
+        cliponaxis=False,
+        **kw,
+    )
+
+
+def _donor_note(data: pd.DataFrame, note: str) -> str:
+    """A title note on IOM screens only, where some shown figures are hidden from donors."""
+    return note if (data["donor_hidden"] & ~data["hidden"]).any() else ""
+
+
+def _hatched() -> str:
+    return t(" (hatched: hidden from donors)")
+
+
+def funnel_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
+    """Identified > referred > assisted > plan started > plan completed (people)."""
+    title = t("Reintegration funnel")  # bar labels: people · share of identified
+    if data.empty or (data["count"].fillna(0).sum() == 0 and not data["hidden"].any()):
+        return empty_figure(title=title, context=context, message=t("No figures for these filters"))
+    shown = data[~data["hidden"]]
+    labels = [
+        _number(c, d) + (f" · {s:.0%}" if pd.notna(s) and i else "")
+        for i, (c, d, s) in enumerate(
+            zip(shown["count"], shown["donor_hidden"], shown["share_of_identified"], strict=True)
+        )
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        x=shown["count"],
+        y=shown["label"],
+        orientation="h",
+        marker={
+            "color": PALETTE[0],
+            "pattern": {"shape": [DONOR_HATCH if d else "" for d in shown["donor_hidden"]]},
+        },
+        text=labels,
+        textposition="auto",
+        name=t("People"),
+        showlegend=False,
+        hovertemplate="%{y}: %{x:,} " + t("people") + "<extra></extra>",
+    )
+    hidden = data[data["hidden"]]
+    _suppressed_markers(fig, x=[0] * len(hidden), y=list(hidden["label"]), horizontal=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(data["label"])[::-1])
+    fig.update_xaxes(rangemode="tozero")
+    return _finish(
+        fig,
+        title=title + _donor_note(data, _hatched()),
+        context=context,
+        x_title=t("People (number; % of identified)"),
+        y_title=None,
+        height=360,
+    )
+
+
+def trend_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
+    """People at each funnel stage per quarter; quarters not yet approved are shaded."""
+    title = t("Quarterly trend")
+    if data.empty:
+        return empty_figure(title=title, context=context, message=t("No figures for these filters"))
+    fig = go.Figure()
+    for colour, (_stage, rows) in zip(PALETTE, data.groupby("stage", sort=False), strict=False):
+        fig.add_scatter(
+            x=rows["quarter"],
+            y=rows["count"].where(~rows["hidden"], None),
+            mode="lines+markers",
+            name=str(rows["label"].iloc[0]),
+            line={"color": colour, "width": 2},
+            marker={
+                "color": colour,
+                "size": 8,
+                "symbol": ["circle-open" if d else "circle" for d in rows["donor_hidden"]],
+            },
+            connectgaps=False,
+            hovertemplate="%{x}: %{y:,} " + t("people") + "<extra>%{fullData.name}</extra>",
+        )
+    # One marker per quarter, its hover naming every stage hidden there.
+    hidden = data[data["hidden"]].groupby("quarter", sort=True)["label"].agg(", ".join)
+    hover = [t("{quarter}: {stages} suppressed", quarter=q, stages=s) for q, s in hidden.items()]
+    _suppressed_markers(
+        fig, x=list(hidden.index), y=[0] * len(hidden), horizontal=False, hover=hover
+    )
+    quarters = sorted(data["quarter"].unique())
+    _shade_unapproved(fig, data, quarters)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=quarters)
+    fig.update_yaxes(rangemode="tozero")
+    note = _donor_note(data, t(" (open points: hidden from donors)"))
+    return _finish(
+        fig,
+        title=title + note,
+        context=context,
+        horizontal=False,
+        legend_room=165,  # five stages wrap to three legend rows on a phone
+        x_title=t("Quarter"),
+        y_title=t("People (number)"),
+    )
+
+
+def _shade_unapproved(fig: go.Figure, data: pd.DataFrame, quarters: list[str]) -> None:
+    """Shade quarters whose figures are not all approved (IOM screens only have them)."""
+    for quarter in sorted(data.loc[data["unapproved"] > 0, "quarter"].unique()):
+        position = quarters.index(quarter)  # category axes place quarter k at x = k
+        fig.add_vrect(
+            x0=position - 0.5,
+            x1=position + 0.5,
+            fillcolor=GREY,
+            opacity=0.15,
+            line_width=0,
+            annotation_text=t("not yet approved"),
+            annotation_position="top",
+            annotation_font={"size": 10, "color": "#555"},
+        )
+
+
+def breakdown_chart(
+    data: pd.DataFrame, *, context: ChartContext, title: str, category_title: str
+) -> go.Figure:
+    """People by category (region or age band) and sex; totals are left to the table."""
+    inner = data[(data["category"] != "Total") & (data["sex"] != "Total")]
+    if inner.empty:
+        return empty_figure(title=title, context=context, message=t("No figures for these filters"))
+    order = list(dict.fromkeys(inner["label"]))
+    fig = go.Figure()
+    for sex, rows in inner.groupby("sex", sort=False):
+        shown = rows[~rows["hidden"]]
+        fig.add_bar(
+            x=shown["count"],
+            y=shown["label"],
+            orientation="h",
+            name=t("Female") if sex == "female" else t("Male"),
+            offsetgroup=str(sex),
+            marker={
+                "color": SEX_COLOURS.get(str(sex), GREY),
+                "pattern": {"shape": [DONOR_HATCH if d else "" for d in shown["donor_hidden"]]},
+            },
+            text=[
+                _number(c, d) for c, d in zip(shown["count"], shown["donor_hidden"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,} " + t("people") + "<extra>%{fullData.name}</extra>",
+        )
+    for sex, rows in inner[inner["hidden"]].groupby("sex", sort=False):
+        _suppressed_markers(
+            fig, x=[0] * len(rows), y=list(rows["label"]), horizontal=True, offsetgroup=str(sex)
+        )
+    fig.update_layout(barmode="group", scattermode="group")
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+    return _finish(
+        fig,
+        title=title + _donor_note(inner, _hatched()),
+        context=context,
+        x_title=t("People (number)"),
+        y_title=category_title,
+        height=max(360, 120 + 46 * len(order)),
+    )
+
+
+def score_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
+    """Mean sustainability score (0 to 1) by dimension, weighted by plans completed."""
+    title = t("Reintegration sustainability scores")
+    overall = data[data["group"] == "Total"] if not data.empty else data
+    if overall.empty:
+        return empty_figure(title=title, context=context, message=t("No scores for these filters"))
+    shown = overall[~overall["hidden"]]
+    people = [
+        t("n = suppressed") if h else t("n = {n}", n=f"{round(n):,}")
+        for n, h in zip(shown["people"], shown["people_hidden"], strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        x=shown["score"],
+        y=shown["dimension_label"],
+        orientation="h",
+        marker={
+            "color": [
+                PALETTE[2] if d != "score_composite" else PALETTE[0] for d in shown["dimension"]
+            ]
+        },
+        text=[f"{s:.2f} ({p})" for s, p in zip(shown["score"], people, strict=True)],
+        textposition="auto",
+        showlegend=False,
+        hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+    )
+    hidden = overall[overall["hidden"]]
+    _suppressed_markers(
+        fig, x=[0] * len(hidden), y=list(hidden["dimension_label"]), horizontal=True
+    )
+    fig.update_xaxes(range=[0, 1])
+    fig.update_yaxes(categoryorder="array", categoryarray=list(overall["dimension_label"])[::-1])
+    return _finish(
+        fig,
+        title=title,
+        context=context,
+        x_title=t("Mean score (0 = lowest, 1 = highest)"),
+        y_title=None,
+        height=340,
+    )

@@ -1,0 +1,128 @@
+"""The `grantmon` command: database upgrade, seeding and serving the dashboard."""
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from data_model.db import DatabaseConfigError, has_schema, upgrade
+from grantmon.cli import backup as cli_backup
+from grantmon.cli import bench as cli_bench
+from grantmon.cli import data as cli_data
+from grantmon.cli import export as cli_export
+from grantmon.cli import users as cli_users
+from grantmon.services.core.database import default_engine
+from grantmon.settings import LOOPBACK_HOSTS, PROJECT_ROOT, get_settings
+from seed.run import row_counts, seed_database
+
+
+def cmd_db_upgrade(args: argparse.Namespace, engine: Engine) -> int:
+    """Apply every pending migration."""
+    upgrade(engine)
+    print("Database schema is up to date.")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, engine: Engine) -> int:
+    """Store the public facts (and the demo set with --demo); never overwrite a row."""
+    if not has_schema(engine):
+        upgrade(engine)
+    demo = args.demo or args.plan_only or bool(args.scale)
+    added = seed_database(engine, demo=demo, figures=not args.plan_only)
+    if args.scale:
+        from seed.scale import seed_scale
+
+        added += seed_scale(engine, args.scale, seed=args.random_seed)
+    with Session(engine) as session:
+        total = sum(row_counts(session).values())
+    print(f"Seeded: {added} rows added, {total} rows in the database.")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, engine: Engine) -> int:
+    """Migrate, seed the demo into an empty database, and serve the dashboard."""
+    if args.address not in LOOPBACK_HOSTS and not secrets_have_auth():
+        print(
+            f"grantmon: refusing to serve on {args.address} without sign-in: configure "
+            "[auth] in .streamlit/secrets.toml, or serve on 127.0.0.1.",
+            file=sys.stderr,
+        )
+        return 2
+    upgrade(engine)
+    with Session(engine) as session:
+        empty = row_counts(session)["award"] == 0
+    if empty:
+        seed_database(engine, demo=True)
+    print(f"Serving the grant monitor on http://localhost:{args.port}")
+    return subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "dashboard.py"),
+            "--server.address",
+            args.address,
+            "--server.port",
+            str(args.port),
+        ],
+        cwd=PROJECT_ROOT,
+    )
+
+
+def secrets_have_auth() -> bool:
+    """Whether .streamlit/secrets.toml configures sign-in."""
+    import tomllib
+
+    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    return path.exists() and "auth" in tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    settings = get_settings()
+    parser = argparse.ArgumentParser(prog="grantmon", description="Grant monitor")
+    commands = parser.add_subparsers(dest="command", required=True)
+    db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
+    seed = commands.add_parser("seed", help="store the public facts about the grant")
+    seed.add_argument("--demo", action="store_true", help="add the demo data set")
+    seed.add_argument("--scale", type=int, default=0, help="add N generated blocks (seed/scale.py)")
+    seed.add_argument("--random-seed", type=int, default=2024, help="seed of the --scale data")
+    seed.add_argument(
+        "--plan-only",
+        action="store_true",
+        help="add only the demo's plan (no figures), to load figures from files",
+    )
+    seed.set_defaults(handler=cmd_seed)
+    run = commands.add_parser("run", help="serve the dashboard")
+    run.add_argument("--port", type=int, default=settings.server_port)
+    run.add_argument("--address", default=settings.server_address)
+    run.set_defaults(handler=cmd_run)
+    cli_users.register(commands)
+    cli_data.register_export(cli_export.register(commands))
+    cli_data.register(commands)
+    cli_bench.register(commands)
+    cli_backup.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; database problems end in one clear line and exit code 2."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace, Engine], int] = args.handler
+    try:
+        return handler(args, default_engine())
+    except DatabaseConfigError as error:
+        print(f"grantmon: {error}", file=sys.stderr)
+    except SQLAlchemyError as error:
+        print(f"grantmon: database error: {str(error).splitlines()[0]}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

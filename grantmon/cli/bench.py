@@ -1,0 +1,44 @@
+"""`grantmon bench`: time every screen, optionally on freshly generated data (seed/scale.py)."""
+
+import argparse
+import json
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from data_model.db import has_schema, upgrade
+from grantmon.services.core.database import engine_for
+
+
+def cmd_bench(args: argparse.Namespace, engine: Engine) -> int:
+    """Seed up to --scale blocks if asked, measure, print a table and write JSON."""
+    from grantmon.cli.bench_run import run_bench, table
+    from seed.run import seed_database
+    from seed.scale import seed_scale
+
+    if args.database:
+        engine = engine_for(args.database)
+    if not has_schema(engine):
+        upgrade(engine)
+    if args.scale:
+        seed_database(engine, demo=True)
+        seed_scale(engine, args.scale, seed=args.random_seed)
+    result = run_bench(engine, runs=args.runs, briefing=not args.no_briefing)
+    result["scale"] = args.scale
+    print(table(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"Wrote {args.json}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the bench subcommand."""
+    bench = commands.add_parser("bench", help="time every screen and the briefing pack")
+    bench.add_argument("--scale", type=int, default=0, help="first generate N blocks of data")
+    bench.add_argument("--random-seed", type=int, default=2024, help="seed of the --scale data")
+    bench.add_argument("--database", help="database URL (default: the configured one)")
+    bench.add_argument("--json", help="write the figures to this file")
+    bench.add_argument("--runs", type=int, default=5, help="cached re-runs per screen")
+    bench.add_argument("--no-briefing", action="store_true", help="skip the briefing pack")
+    bench.set_defaults(handler=cmd_bench)

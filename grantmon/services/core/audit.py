@@ -1,0 +1,69 @@
+"""Reading the audit trail (rows are only ever added, by core.commands.record_change)."""
+
+import json
+from datetime import UTC, date, datetime, time
+
+import pandas as pd
+from sqlalchemy import Executable, select
+from sqlmodel import Session, col
+
+from data_model import AuditEntry, Role
+from grantmon.i18n import t
+from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import NotAllowed
+from grantmon.services.core.sql import frame
+
+COLUMNS = ["at", "actor", "action", "entity", "entity_id", "before", "after", "reason"]
+
+
+def changed_fields(before: str | None, after: str | None) -> str:
+    """'field: old → new' for every field an audit row changed."""
+    old, new = json.loads(before or "{}"), json.loads(after or "{}")
+    return "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new if old.get(k) != new.get(k))
+
+
+def record_history(*, session: Session, actor: Actor, entity: str, entity_id: str) -> pd.DataFrame:
+    """Every recorded change of one record, newest first (who, when, what, why)."""
+    query: Executable = (
+        select(*[col(getattr(AuditEntry, name)) for name in COLUMNS])
+        .where(col(AuditEntry.entity) == entity, col(AuditEntry.entity_id) == entity_id)
+        .order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc())
+    )
+    return with_changes(frame(session, query, COLUMNS))
+
+
+def audit_log(
+    *,
+    session: Session,
+    actor: Actor,
+    entity: str | None = None,
+    who: str | None = None,
+    since: date | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """The latest changes, filtered; administrators only."""
+    if actor.role != Role.ADMIN:
+        raise NotAllowed(t("Only administrators can read the audit log."))
+    query = select(*[col(getattr(AuditEntry, name)) for name in COLUMNS])
+    if entity:
+        query = query.where(col(AuditEntry.entity) == entity)
+    if who:
+        query = query.where(col(AuditEntry.actor).contains(who))
+    if since:
+        query = query.where(col(AuditEntry.at) >= datetime.combine(since, time.min, UTC))
+    query = query.order_by(col(AuditEntry.at).desc(), col(AuditEntry.id).desc()).limit(limit)
+    return with_changes(frame(session, query, COLUMNS))
+
+
+def with_changes(entries: pd.DataFrame) -> pd.DataFrame:
+    """Add a readable 'changes' column to audit rows."""
+    entries["changes"] = [
+        changed_fields(b, a) for b, a in zip(entries["before"], entries["after"], strict=True)
+    ]
+    return entries
+
+
+def audited_entities(*, session: Session, actor: Actor) -> list[str]:
+    """The kinds of record the audit log holds changes for."""
+    query = select(col(AuditEntry.entity)).distinct().order_by(col(AuditEntry.entity))
+    return list(session.execute(query).scalars())

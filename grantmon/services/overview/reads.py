@@ -1,0 +1,160 @@
+"""The Overview's read model: KPIs and their change over the last quarter, burn vs results."""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pandas as pd
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from data_model import AuditEntry, Expenditure, IndicatorResult, Milestone, ReintegrationFigure
+from grantmon.periods import quarter_end, quarters_between, shift_quarter
+from grantmon.services.budget.reads import budget_summary, burn_series
+from grantmon.services.core.access import Actor
+from grantmon.services.core.award import award_summary
+from grantmon.services.core.filters import Filters
+from grantmon.services.milestones.reads import completed_in_quarter, milestone_status_counts
+from grantmon.services.regions.reads import centre_summary
+from grantmon.services.reintegration.reads import reintegration_totals
+from grantmon.services.results.indicators import tracking_and_figures
+
+
+class LatestUpdate(BaseModel):
+    """The most recent write to the figures: when and by whom."""
+
+    at: datetime | None
+    by: str
+
+
+class Kpis(BaseModel):
+    """Headline figures at the end of the filter period; `quarter` is the latest reported one."""
+
+    spent_cents: int
+    budget_cents: int
+    spent_share: float | None
+    elapsed_share: float
+    spent_in_quarter_cents: int
+    milestones: dict[str, int]
+    completed_in_quarter: int
+    open_centres: int
+    open_centres_before: int
+    known_beds: int
+    centres_without_capacity: int
+    assisted: int | None
+    assisted_before: int | None
+    plans_completed: int | None
+    plans_completed_before: int | None
+    suppressed: bool
+    quarter: str
+
+
+def one_quarter_earlier(filters: Filters) -> Filters:
+    """The same filters ending a quarter earlier (the start moves back only if it must)."""
+    end = shift_quarter(filters.end, -1)
+    return replace(filters, start=min(filters.start, end), end=end)
+
+
+def reporting_quarter(filters: Filters, last_with_spending: str | None) -> Filters:
+    """The filters ending at the latest quarter with reported figures (not an empty current one)."""
+    end = min(filters.end, last_with_spending or filters.end)
+    return replace(filters, start=min(filters.start, end), end=end)
+
+
+def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: date) -> Kpis:
+    """Every KPI card of the Overview, each with what changed in the latest reported quarter."""
+    money = budget_summary(session=session, actor=actor, filters=filters)
+    latest = reporting_quarter(filters, money.last_spending_quarter)
+    before = one_quarter_earlier(latest)
+    money_before = budget_summary(session=session, actor=actor, filters=before)
+    counts = milestone_status_counts(session=session, actor=actor, filters=filters, today=today)
+    completed = completed_in_quarter(
+        session=session, actor=actor, filters=filters, quarter=latest.end
+    )
+    centres = centre_summary(session=session, actor=actor, filters=filters)
+    centres_before = centre_summary(session=session, actor=actor, filters=before)
+    victims = reintegration_totals(session=session, actor=actor, filters=filters)
+    victims_before = reintegration_totals(session=session, actor=actor, filters=before)
+    return Kpis(
+        spent_cents=money.spent_cents,
+        budget_cents=money.budget_cents,
+        spent_share=money.spent_share,
+        elapsed_share=money.elapsed_share,
+        spent_in_quarter_cents=money.spent_cents - money_before.spent_cents,
+        milestones=dict(zip(counts["status"], counts["count"].astype(int), strict=True)),
+        completed_in_quarter=completed,
+        open_centres=centres.open_centres,
+        open_centres_before=centres_before.open_centres,
+        known_beds=centres.known_beds,
+        centres_without_capacity=centres.centres_without_capacity,
+        assisted=victims.assisted,
+        assisted_before=victims_before.assisted,
+        plans_completed=victims.plans_completed,
+        plans_completed_before=victims_before.plans_completed,
+        suppressed=victims.suppressed,
+        quarter=latest.end,
+    )
+
+
+def burn_beside_results(
+    *, session: Session, actor: Actor, filters: Filters, today: date
+) -> pd.DataFrame:
+    """Per quarter: share of budget spent, of the period elapsed and of life targets reached."""
+    award = award_summary(session=session, actor=actor)
+    burn = burn_series(session=session, actor=actor, filters=filters)
+    targets, results = tracking_and_figures(session=session, actor=actor, filters=filters)
+    quarters = [q for q in quarters_between(filters.start, filters.end) if q in set(burn.quarter)]
+    reached = _results_share(results, targets)
+    rows = []
+    for quarter in quarters:
+        cumulative = burn.loc[burn.quarter == quarter, "cumulative_cents"].iloc[0]
+        rows.append(
+            {
+                "quarter": quarter,
+                "budget_spent": None if pd.isna(cumulative) else cumulative / award.amount_cents,
+                "period_elapsed": award.elapsed_share(min(quarter_end(quarter), today)),
+                "targets_reached": reached.get(quarter),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["quarter", "budget_spent", "period_elapsed", "targets_reached"]
+    )
+
+
+def _results_share(results: pd.DataFrame, targets: pd.DataFrame) -> dict[str, float]:
+    """Mean share of life-of-award targets reached by cumulative 'increase' indicators."""
+    life = targets.set_index("code")["life_target"]
+    counted = results[results.cumulative & (results.direction == "increase")].copy()
+    counted["life_target"] = counted["code"].map(life)
+    counted = counted[counted.life_target > 0]
+    counted["share"] = (counted.actual_to_date / counted.life_target).clip(upper=1.0)
+    means = counted.groupby("quarter")["share"].mean().dropna()
+    return {str(quarter): float(share) for quarter, share in means.items()}
+
+
+def latest_update(*, session: Session, actor: Actor) -> LatestUpdate:
+    """The latest change to any figure: an audited edit, or the newest figure entered."""
+    # The newest row of each table (an index on its time column finds it without a scan),
+    # then the newest of those: the same answer as sorting every row, at any scale.
+    sources = [
+        (col(AuditEntry.at), col(AuditEntry.actor)),
+        (col(Milestone.updated_at), col(Milestone.updated_by)),
+        (col(IndicatorResult.entered_at), col(IndicatorResult.entered_by)),
+        (col(Expenditure.entered_at), col(Expenditure.entered_by)),
+        (col(ReintegrationFigure.entered_at), col(ReintegrationFigure.entered_by)),
+    ]
+    newest = [
+        row
+        for at, by in sources
+        if (row := session.execute(select(at, by).order_by(at.desc()).limit(1)).first())
+        and row[0] is not None
+    ]
+    if not newest:
+        return LatestUpdate(at=None, by="")
+    at, by = max(newest, key=lambda row: _comparable(row[0]))
+    return LatestUpdate(at=at, by=by)
+
+
+def _comparable(moment: datetime) -> datetime:
+    # SQLite returns naive datetimes, PostgreSQL aware ones: compare them all as UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,222 @@
+"""The indicator performance tracking table (IPTT) as a spreadsheet: Excel and CSV.
+
+One row per indicator and quarter of the period: baseline, targets, actuals, percent achieved,
+status. Disaggregations sit in columns on each indicator's latest reported quarter, over the
+same window as its total (what the Results screen shows). They are not repeated for earlier
+quarters: successive cumulative breakdowns could be subtracted from each other to recover the
+small cells that suppression hides from donors.
+
+Every text cell that a spreadsheet could read as a formula is neutralised.
+"""
+
+import csv
+import io
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session
+
+from grantmon.formatting import long_date
+from grantmon.i18n import t
+from grantmon.services.core.access import Actor
+from grantmon.services.core.award import award_summary, has_demo_data
+from grantmon.services.core.filters import Filters, describe, filter_options
+from grantmon.services.core.privacy import SUPPRESSED_MARK, privacy_notice, sees_true_figures
+from grantmon.services.core.provenance import data_as_of
+from grantmon.services.results.indicators import (
+    indicator_disaggregations,
+    indicator_tracking,
+    quarterly_figures,
+)
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DIMENSION_NAMES = {
+    "sex": "Sex",
+    "age_band": "Age band",
+    "nationality_group": "Nationality group",
+    "region": "Region",
+}
+COUNT_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT = "#,##0", "#,##0.0", "0%"
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+def neutralised(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, prefixed with a quote; others as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _base_columns(actor: Actor) -> dict[str, str]:
+    columns = {
+        "outcome": t("Outcome"),
+        "output": t("Output"),
+        "code": t("Indicator code"),
+        "title": t("Indicator"),
+        "unit": t("Unit"),
+        "direction": t("Direction"),
+        "cumulative": t("Cumulative"),
+        "baseline": t("Baseline"),
+        "life_target": t("Life-of-award target"),
+        "quarter": t("Quarter"),
+        "target": t("Target (quarter)"),
+        "actual": t("Actual (quarter)"),
+        "target_to_date": t("Target to date"),
+        "actual_to_date": t("Actual to date"),
+        "percent_achieved": t("Achieved (% of target)"),
+        "status": t("Status"),
+    }
+    if actor.may_see_unapproved and not actor.is_donor:
+        columns["unapproved_to_date"] = t("Figures not yet approved")
+    return columns
+
+
+def _quarter_rows(tracking: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    framework = tracking[["indicator_id", "outcome_code", "outcome_title", "output_code"]]
+    framework = framework.assign(
+        output_title=tracking["output_title"],
+        baseline=tracking["baseline"],
+        life_target=tracking["life_target"],
+        as_of_quarter=tracking["as_of_quarter"],
+        disaggregations=tracking["disaggregations"],
+    )
+    rows = figures.merge(framework, on="indicator_id", how="left")
+    rows["outcome"] = rows["outcome_code"] + " " + rows["outcome_title"]
+    rows["output"] = rows["output_code"] + " " + rows["output_title"]
+    rows["cumulative"] = rows["cumulative"].map({True: t("yes"), False: t("no")})
+    rows["percent_achieved"] = rows["percent_achieved"].astype(float) / 100
+    return rows
+
+
+def _cell_value(cell: pd.Series, show_true: bool) -> Any:
+    if cell["suppressed"]:
+        return f"{SUPPRESSED_MARK} {t('suppressed')}"
+    if pd.isna(cell["value"]):
+        return None
+    # IOM staff see true figures; a mark says which ones a donor sees suppressed.
+    if show_true and cell["donor_hidden"]:
+        return f"{cell['value']:,.0f} {SUPPRESSED_MARK}"
+    return float(cell["value"])
+
+
+def _disaggregation_columns(
+    session: Session, actor: Actor, filters: Filters, rows: pd.DataFrame
+) -> pd.DataFrame:
+    latest = rows[rows["quarter"] == rows["as_of_quarter"]]
+    show_true = sees_true_figures(actor)
+    for index, row in latest.iterrows():
+        if not str(row["disaggregations"] or ""):
+            continue
+        cells = indicator_disaggregations(
+            session=session, actor=actor, filters=filters, code=str(row["code"])
+        )
+        for _, cell in cells.iterrows():
+            name = f"{t(DIMENSION_NAMES.get(str(cell['dimension']), str(cell['dimension'])))}: "
+            column = name + t(str(cell["label"]))
+            if column not in rows.columns:
+                rows[column] = pd.Series([None] * len(rows), index=rows.index, dtype=object)
+            rows.at[index, column] = _cell_value(cell, show_true)
+    return rows
+
+
+def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
+    """The IPTT with readable column names: one row per indicator and quarter of the period."""
+    columns = _base_columns(actor)
+    tracking = indicator_tracking(session=session, actor=actor, filters=filters)
+    figures = quarterly_figures(session=session, actor=actor, filters=filters)
+    if figures.empty:
+        return pd.DataFrame(columns=list(columns.values()))
+    rows = _quarter_rows(tracking, figures)
+    before = set(rows.columns)
+    rows = _disaggregation_columns(session, actor, filters, rows)
+    extra = [c for c in rows.columns if c not in before]
+    table = rows[list(columns) + extra].rename(columns=columns)
+    table[t("Status")] = table[t("Status")].map(t)
+    return table.reset_index(drop=True)
+
+
+def iptt_csv(table: pd.DataFrame) -> bytes:
+    """The table as UTF-8 CSV (with a byte-order mark, so Excel reads accents right)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralised(str(c)) for c in table.columns])
+    for row in table.itertuples(index=False):
+        writer.writerow(["" if _missing(v) else neutralised(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def _number_format(header: str, value: Any) -> str:
+    if header == t("Achieved (% of target)"):
+        return PERCENT_FORMAT
+    return COUNT_FORMAT if float(value).is_integer() else DECIMAL_FORMAT
+
+
+def _write_sheet(sheet: Worksheet, table: pd.DataFrame) -> None:
+    headers = [str(c) for c in table.columns]
+    sheet.append([neutralised(h) for h in headers])
+    for row in table.itertuples(index=False):
+        sheet.append([None if _missing(v) else neutralised(v) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column, header in enumerate(headers, start=1):
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = _number_format(header, cell.value)
+        width = 40 if header in (t("Indicator"), t("Outcome"), t("Output")) else 14
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "E2"  # header row and the indicator columns stay in view
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def iptt_xlsx(table: pd.DataFrame, *, notes: list[str]) -> bytes:
+    """The table as an Excel workbook: frozen header, number formats, and a Notes sheet."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = t("IPTT")
+    _write_sheet(sheet, table)
+    about = book.create_sheet(t("Notes"))
+    for line in notes:
+        about.append([neutralised(line)])
+    about.column_dimensions["A"].width = 120
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def iptt_notes(*, session: Session, actor: Actor, filters: Filters) -> list[str]:
+    """What the workbook's Notes sheet says: award, filters, data as of, approval, privacy."""
+    award = award_summary(session=session, actor=actor)
+    as_of = data_as_of(session=session, actor=actor)
+    lines = [
+        t(
+            "Indicator performance tracking table: {title} ({code})",
+            title=award.title,
+            code=award.code,
+        ),
+        t("Filters: {text}", text=describe(filters, filter_options(session=session, actor=actor))),
+        t("Data as of {day}.", day=long_date(as_of.date() if as_of else None)),
+        t(
+            "Targets are national; the region filter changes regional figures only. "
+            "Disaggregations "
+            "are on each indicator's latest reported quarter, over the same window as its total."
+        ),
+    ]
+    if actor.is_donor or not actor.may_see_unapproved:
+        lines.append(t("Approved figures only."))
+    else:
+        lines.append(t("Includes figures not yet approved (counted in their own column)."))
+    lines.append(privacy_notice(actor=actor))
+    if has_demo_data(session=session, actor=actor):
+        lines.append(t("DEMO DATA, illustrative only."))
+    return lines

@@ -1,0 +1,41 @@
+"""Audit log: every change, who made it, when, what it changed and why (administrators)."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from grantmon.i18n import t
+from grantmon.services.core.audit import audit_log, audited_entities
+from grantmon.ui.page import start_page
+from grantmon.ui.runtime import load
+
+page = start_page(
+    __file__,
+    t("Audit log"),
+    t("Every change to the figures, newest first. Rows are never edited or deleted."),
+)
+entity_column, who_column, since_column = st.columns(3)
+entity = entity_column.selectbox(
+    t("Record type"),
+    ["", *load(audited_entities, page.actor)],
+    format_func=lambda e: e or t("All types"),
+)
+who = who_column.text_input(t("Changed by (email contains)"))
+since = since_column.date_input(
+    t("Since"), value=date.today() - timedelta(days=90), format="DD/MM/YYYY"
+)
+entries = load(audit_log, page.actor, entity=entity or None, who=who.strip() or None, since=since)
+if entries.empty:
+    st.info(t("No change recorded for these filters."))
+else:
+    shown = pd.DataFrame(
+        {
+            t("When (UTC)"): entries["at"].dt.strftime("%d %b %Y %H:%M"),
+            t("Who"): entries["actor"],
+            t("Record"): entries["entity"] + " " + entries["entity_id"],
+            t("What changed"): entries["changes"],
+            t("Reason"): entries["reason"],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")

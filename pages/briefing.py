@@ -1,0 +1,132 @@
+"""Briefing pack and exports: pick charts, build a PDF / PowerPoint pack, download the IPTT."""
+
+from datetime import date
+
+import streamlit as st
+
+from grantmon.i18n import t
+from grantmon.services.briefing.files import briefing_pdf, briefing_pptx
+from grantmon.services.briefing.pack import chart_catalogue, collect_briefing
+from grantmon.services.results.indicators import indicator_tracking
+from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
+from grantmon.ui.page import start_page
+from grantmon.ui.runtime import load, write
+
+PACK_KEY = "briefing_pack_files"
+
+page = start_page(
+    __file__,
+    t("Briefing pack and exports"),
+    t("A briefing pack in one click (PDF or PowerPoint) and the indicator tracking table."),
+)
+actor, filters, today = page.actor, page.filters, date.today()
+
+
+def chart_picker() -> tuple[str, ...]:
+    """The charts to put in the pack: the key chart of each screen unless the user changes it."""
+    codes = list(load(indicator_tracking, actor, filters=filters)["code"])
+    catalogue = chart_catalogue(codes)
+    labels = {f"{c.screen}: {c.label}": c.key for c in catalogue}
+    defaults = [f"{c.screen}: {c.label}" for c in catalogue if c.default]
+    chosen = st.multiselect(
+        t("Charts in the pack"), list(labels), default=defaults, key="bp_charts"
+    )
+    return tuple(labels[label] for label in chosen)
+
+
+def build(charts: tuple[str, ...], prepared_for: str) -> None:
+    """Build the pack with a progress bar and keep both files for the download buttons."""
+    bar = st.progress(0.0, text=t("Collecting figures"))
+    pack = write(
+        collect_briefing,
+        actor,
+        filters=filters,
+        today=today,
+        prepared_for=prepared_for,
+        charts=charts,
+        progress=lambda share, text: bar.progress(min(share, 1.0), text=text),
+    )
+    bar.progress(1.0, text=t("Writing the PDF and PowerPoint files"))
+    st.session_state[PACK_KEY] = {
+        "filters": filters,
+        "pdf": briefing_pdf(pack),
+        "pptx": briefing_pptx(pack),
+        "charts": len(pack.charts),
+    }
+    bar.empty()
+
+
+def pack_section() -> None:
+    """Choose, build, download."""
+    st.subheader(t("Briefing pack"))
+    st.caption(
+        t(
+            "Cover, key figures, the charts you pick, the indicator tracking table, late "
+            "milestones and notes on the data, for the filters in the sidebar and your role."
+        )
+    )
+    charts = chart_picker()
+    prepared_for = st.text_input(
+        t("Prepared for"), value=t("U.S. Embassy Rabat and J/TIP"), key="bp_for"
+    )
+    if st.button(t("Build the briefing pack"), type="primary", key="bp_build"):
+        build(charts, prepared_for)
+    files = st.session_state.get(PACK_KEY)
+    if not files or files["filters"] != filters:
+        return
+    st.success(t("Pack ready: {n} charts.", n=files["charts"]))
+    pdf, pptx = st.columns(2)
+    pdf.download_button(
+        t("Download PDF"),
+        files["pdf"],
+        file_name="briefing-pack.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        key="bp_pdf",
+    )
+    pptx.download_button(
+        t("Download PowerPoint"),
+        files["pptx"],
+        file_name="briefing-pack.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
+        key="bp_pptx",
+    )
+
+
+def iptt_section() -> None:
+    """The indicator tracking table as Excel and CSV (made when clicked)."""
+    st.subheader(t("Indicator tracking table"))
+    st.caption(
+        t(
+            "One row per indicator and quarter: baseline, targets, actuals, percent achieved, "
+            "status; disaggregations in columns on each indicator's latest reported quarter."
+        )
+    )
+    table = load(iptt_table, actor, filters=filters)
+    if table.empty:
+        st.info(t("No targets or figures in the selected period."))
+        return
+    notes = load(iptt_notes, actor, filters=filters)
+    excel, text = st.columns(2)
+    excel.download_button(
+        t("Download Excel (.xlsx)"),
+        lambda: iptt_xlsx(table, notes=notes),
+        file_name="indicator-tracking-table.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        key="bp_iptt_xlsx",
+    )
+    text.download_button(
+        t("Download CSV"),
+        lambda: iptt_csv(table),
+        file_name="indicator-tracking-table.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="bp_iptt_csv",
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+pack_section()
+iptt_section()

@@ -1,0 +1,234 @@
+"""Overview: is the grant on track? KPIs, alerts, budget burn beside results, award facts."""
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from grantmon.charts.indicators import status_display
+from grantmon.charts.overview import burn_beside_results_chart
+from grantmon.charts.style import status_label
+from grantmon.formatting import long_date, money, percent
+from grantmon.i18n import t
+from grantmon.services.budget.reads import off_plan_lines
+from grantmon.services.core.access import Actor
+from grantmon.services.core.award import award_partners, award_summary, context_figures
+from grantmon.services.core.filters import Filters
+from grantmon.services.core.privacy import privacy_notice
+from grantmon.services.milestones.reads import late_milestones
+from grantmon.services.overview.reads import Kpis, burn_beside_results, latest_update, overview_kpis
+from grantmon.services.results.indicators import off_track_indicators
+from grantmon.ui import banners
+from grantmon.ui.charts import chart_context, figure_of, show
+from grantmon.ui.page import start_page
+from grantmon.ui.runtime import kept, load
+
+page = start_page(__file__, t("Overview"))
+actor, filters, today = page.actor, page.filters, date.today()
+award = load(award_summary, actor)
+st.subheader(award.title)
+st.caption(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
+
+
+def change(now: int | None, before: int | None) -> str | None:
+    """A KPI's change since the previous quarter; None when there is none or it is hidden."""
+    return None if now is None or before is None or now == before else f"{now - before:+,}"
+
+
+def shown(count: int | None) -> str:
+    """A victim count, or the suppression mark."""
+    return t("■ suppressed") if count is None else f"{count:,}"
+
+
+def money_and_milestones(kpis: Kpis) -> None:
+    """Funds spent against time elapsed, and milestone progress."""
+    spent, elapsed, late = st.columns(3)
+    spent.metric(
+        t("Funds spent"),
+        percent(kpis.spent_share),
+        delta=t(
+            "{amount} in {quarter}", amount=money(kpis.spent_in_quarter_cents), quarter=kpis.quarter
+        ),
+        delta_color="off",
+        help=t(
+            "{spent} of {budget} spent.",
+            spent=money(kpis.spent_cents),
+            budget=money(kpis.budget_cents),
+        ),
+    )
+    elapsed.metric(
+        t("Award period elapsed"),
+        percent(kpis.elapsed_share),
+        help=t("Spending should roughly follow time; the chart below shows both."),
+    )
+    counts = kpis.milestones
+    late.metric(
+        t("Milestones late"),
+        counts["late"],
+        delta=t(
+            "{done} completed in {quarter}", done=kpis.completed_in_quarter, quarter=kpis.quarter
+        ),
+        delta_color="off",
+    )
+    late.caption(
+        " · ".join(
+            f"{status_label(s)} {counts[s]}"
+            for s in ("completed", "on track", "late", "not started")
+        )
+    )
+
+
+def centres_and_victims(kpis: Kpis) -> None:
+    """Centres open with their beds, victims assisted and reintegration plans completed."""
+    centres, assisted, plans = st.columns(3)
+    centres.metric(
+        t("Centres open"),
+        kpis.open_centres,
+        delta=change(kpis.open_centres, kpis.open_centres_before),
+        help=t(
+            "Beds: {beds} known; {unknown} centre(s) with capacity not public.",
+            beds=kpis.known_beds,
+            unknown=kpis.centres_without_capacity,
+        ),
+    )
+    assisted.metric(
+        t("Victims assisted"),
+        shown(kpis.assisted),
+        delta=change(kpis.assisted, kpis.assisted_before),
+    )
+    plans.metric(
+        t("Reintegration plans completed"),
+        shown(kpis.plans_completed),
+        delta=change(kpis.plans_completed, kpis.plans_completed_before),
+    )
+    st.caption(
+        t(
+            "Changes are for {quarter}, the latest quarter with reported figures. ",
+            quarter=kpis.quarter,
+        )
+        + privacy_notice(actor=actor)
+    )
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def alert_lines(*, actor: Actor, filters: Filters, today: date) -> tuple[list[str], str]:
+    """The five most urgent alerts of each kind, and a note when there are more."""
+    late = load(late_milestones, actor, filters=filters, today=today)
+    behind = load(off_track_indicators, actor, filters=filters)
+    off_plan = load(off_plan_lines, actor, filters=filters)
+    items = [
+        f"{status_label('late')} **{r['code']}** {r['title']}: "
+        + t("{days} days late", days=r["days_late"])
+        for r in records(late.head(5))
+    ]
+    items += [
+        f"{status_display(r['status'])} **{r['code']}** {r['title']}: "
+        + t("{share} of target to date", share=percent(r["percent_achieved"] / 100))
+        for r in records(behind.head(5))
+    ]
+    items += [
+        f"{status_label(r['status'])} **{r['partner']} · {r['category']}**: "
+        + t("{share} of its budget spent", share=percent(r["spent_share"]))
+        for r in records(off_plan.head(5))
+    ]
+    more = ""
+    if max(len(late), len(behind), len(off_plan)) > 5:
+        more = t(
+            "Showing the five most urgent of each kind ({late} late milestones, {behind} "
+            "indicators off target, {lines} budget lines off plan in all); see Activities, "
+            "Results framework and Budget.",
+            late=len(late),
+            behind=len(behind),
+            lines=len(off_plan),
+        )
+    return items, more
+
+
+def alerts() -> None:
+    """Late milestones, indicators worse than target and budget lines off plan."""
+    st.subheader(t("Alerts"))
+    items, more = kept(alert_lines, actor, filters=filters, today=today)
+    if not items:
+        st.success(t("Nothing needs attention for these filters."))
+    st.markdown("\n".join(f"- {item}" for item in items))  # one element, however many
+    if more:
+        st.caption(more)
+
+
+def award_facts() -> None:
+    """Amount, period and partners, each with its provenance, and the public context."""
+    with st.expander(t("The award: facts, partners and sources"), expanded=False):
+        amount, period = st.columns(2)
+        amount.metric(t("Award amount"), money(award.amount_cents, award.currency))
+        label = t("Award period (assumed)") if award.period_is_assumed else t("Award period")
+        period.metric(label, f"{long_date(award.start_date)} – {long_date(award.end_date)}")
+        banners.provenance(award.source.label())
+        if award.period_is_assumed:
+            st.caption(t("Assumption: {note}", note=award.period_note))
+        partners = kept(partners_table, actor, code=award.code)
+        st.dataframe(partners, hide_index=True, width="stretch")
+        st.markdown(t("**Reported context (not results of this grant)**"))
+        st.dataframe(context_table(), hide_index=True, width="stretch")
+
+
+def partners_table(*, actor: Actor, code: str) -> pd.DataFrame:
+    """Who implements what, and their share where it is public."""
+    frame = load(award_partners, actor, code=code)
+    return pd.DataFrame(
+        {
+            t("Partner"): frame["partner"],
+            t("Role"): frame["role"],
+            t("Component"): frame["component"],
+            t("Amount"): [
+                money(c) if pd.notna(c) else t("not public") for c in frame["amount_cents"]
+            ],
+            t("Period"): [
+                f"{long_date(s)} – {long_date(e)}" if pd.notna(s) else t("not public")
+                for s, e in zip(frame["start_date"], frame["end_date"], strict=True)
+            ],
+            t("Source"): frame["publisher"] + ": " + frame["source"],
+        }
+    )
+
+
+def context_table() -> pd.DataFrame:
+    """Publicly reported figures, with their caveats."""
+    frame = load(context_figures, actor)
+    return pd.DataFrame(
+        {
+            t("Figure"): frame["label"],
+            t("Value"): frame["value"].map("{:,}".format) + " " + frame["unit"],
+            t("Period"): frame["period"],
+            t("Caveat"): frame["caveat"],
+            t("Source"): frame["publisher"] + ": " + frame["source"],
+        }
+    )
+
+
+kpis = load(overview_kpis, actor, filters=filters, today=today)
+money_and_milestones(kpis)
+centres_and_victims(kpis)
+updated = load(latest_update, actor)
+st.caption(
+    t(
+        "Latest data update: {when} by {who}.",
+        who=updated.by or "—",
+        when=f"{updated.at:%d %b %Y %H:%M} UTC" if updated.at else "—",
+    )
+)
+context = chart_context(filters, actor)
+show(
+    figure_of(
+        burn_beside_results_chart,
+        load(burn_beside_results, actor, filters=filters, today=today),
+        context=context,
+    ),
+    key="burn-beside-results",
+)
+alerts()
+award_facts()

@@ -1,0 +1,187 @@
+"""Reintegration outcomes: from identification to completed plans, with privacy-safe figures."""
+
+import pandas as pd
+import streamlit as st
+
+from grantmon.charts.reintegration import breakdown_chart, funnel_chart, score_chart, trend_chart
+from grantmon.i18n import t
+from grantmon.services.core.access import Actor
+from grantmon.services.core.filters import Filters
+from grantmon.services.core.privacy import cell_text, privacy_notice
+from grantmon.services.reintegration.reads import (
+    ReintegrationTotals,
+    breakdown,
+    funnel,
+    quarterly_trend,
+    reintegration_totals,
+    sex_labels,
+    stage_labels,
+    sustainability_scores,
+)
+from grantmon.ui.charts import chart_context, figure_of, show
+from grantmon.ui.page import start_page
+from grantmon.ui.runtime import kept, load
+
+page = start_page(
+    __file__,
+    t("Reintegration outcomes"),
+    t(
+        "How many victims move from identification to a completed reintegration plan, and how "
+        "sustainable their reintegration is."
+    ),
+)
+actor, filters = page.actor, page.filters
+SOURCE = t("reintegration figures reported by partners")
+
+
+def notices(totals: ReintegrationTotals) -> None:
+    """Privacy, approval and filter notes: what this screen shows and hides."""
+    if totals.suppressed:
+        st.info(privacy_notice(actor=actor), icon=":material/shield_person:")
+        st.caption(t("Approved figures only."))
+    else:
+        st.warning(privacy_notice(actor=actor), icon=":material/visibility:")
+        if totals.unapproved_figures:
+            st.caption(
+                t(
+                    "Includes {n} figures not yet approved (their quarters are shaded in the "
+                    "trend).",
+                    n=totals.unapproved_figures,
+                )
+            )
+        else:
+            st.caption(t("All figures shown are approved."))
+    st.caption(
+        t(
+            "The component filter does not apply here: reintegration figures are recorded by "
+            "quarter, region, partner, sex and age band, not by component."
+        )
+    )
+
+
+def text_cells(rows: pd.DataFrame, value: str = "count", digits: int = 0) -> list[str]:
+    """Table cells: a number, '■ suppressed', '—' for no data; ■ marks donor-hidden figures."""
+    if digits == 0:
+        return [
+            cell_text(v, hidden=h, donor_hidden=d)
+            for v, h, d in zip(rows[value], rows["hidden"], rows["donor_hidden"], strict=True)
+        ]
+    return [
+        cell_text(0, hidden=True, donor_hidden=True)
+        if h
+        else ("—" if pd.isna(v) else f"{v:.{digits}f}" + (" ■" if d else ""))
+        for v, h, d in zip(rows[value], rows["hidden"], rows["donor_hidden"], strict=True)
+    ]
+
+
+def show_table(table: pd.DataFrame) -> None:
+    """A table tall enough that its total row is never scrolled out of sight."""
+    height = 38 + 35 * len(table)  # header + rows, at Streamlit's default row height
+    st.dataframe(table.reset_index(drop=True), hide_index=True, width="stretch", height=height)
+
+
+def breakdown_rows(
+    *, actor: Actor, filters: Filters, by: str, stage: str, category_title: str
+) -> pd.DataFrame:
+    """The breakdown as a table: categories down, sex across, totals included."""
+    data = load(breakdown, actor, filters=filters, by=by, stage=stage)
+    data = data.assign(text=text_cells(data))
+    wide = data.pivot(index="category", columns="sex", values="text")
+    labels = data.drop_duplicates("category").set_index("category")["label"]
+    order = list(labels.index)
+    wide = wide.reindex(index=order, columns=list(sex_labels()))
+    wide.columns = [sex_labels()[c] for c in wide.columns]
+    wide.insert(0, category_title, labels.reindex(order).to_numpy())
+    return wide
+
+
+def breakdowns() -> None:
+    """One stage by region and by age band, each split by sex."""
+    st.subheader(t("Breakdowns"))
+    labels = stage_labels()
+    stage = st.selectbox(
+        t("Funnel stage"), list(labels), index=2, format_func=labels.__getitem__, key="ri_stage"
+    )
+    ctx = chart_context(filters, actor, source=SOURCE)
+    tabs = st.tabs([t("By region and sex"), t("By age band and sex")])
+    for tab, by, heading in zip(
+        tabs, ("region", "age_band"), (t("Region"), t("Age band")), strict=True
+    ):
+        with tab:
+            data = load(breakdown, actor, filters=filters, by=by, stage=stage)
+            if data.empty:
+                st.info(t("No figures for these filters."))
+                continue
+            title = t(
+                "{stage} by {dimension} and sex", stage=labels[stage], dimension=heading.lower()
+            )
+            show(
+                figure_of(breakdown_chart, data, context=ctx, title=title, category_title=heading),
+                key=f"ri_{by}",
+            )
+            show_table(
+                kept(
+                    breakdown_rows,
+                    actor,
+                    filters=filters,
+                    by=by,
+                    stage=stage,
+                    category_title=heading,
+                )
+            )
+
+
+def scores() -> None:
+    """Mean sustainability scores overall (chart) and by region (table)."""
+    st.subheader(t("Sustainability of reintegration"))
+    overall = load(sustainability_scores, actor, filters=filters)
+    show(
+        figure_of(score_chart, overall, context=chart_context(filters, actor, source=SOURCE)),
+        key="ri_scores",
+    )
+    st.caption(
+        t(
+            "Scores as entered from the IOM Reintegration Sustainability Survey (0 to 1), averaged "
+            "over the people who completed a plan. A mean over 1 to {n} people is hidden from "
+            "donors like a count.",
+            n=load(reintegration_totals, actor, filters=filters).threshold,
+        )
+    )
+    by_region = kept(score_rows, actor, filters=filters)
+    if not by_region.empty:
+        show_table(by_region)
+
+
+def score_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
+    """Mean scores by region, each dimension across, with the people behind each mean."""
+    by_region = load(sustainability_scores, actor, filters=filters, by="region")
+    if by_region.empty:
+        return by_region
+    by_region = by_region.assign(text=text_cells(by_region, "score", digits=2))
+    wide = by_region.pivot(index="group", columns="dimension_label", values="text")
+    wide = wide[list(dict.fromkeys(by_region["dimension_label"]))]  # economic ... composite
+    people = by_region.drop_duplicates("group").set_index("group").reindex(wide.index)
+    wide[t("People with a score")] = [
+        cell_text(n, hidden=h, donor_hidden=False)
+        for n, h in zip(people["people"], people["people_hidden"], strict=True)
+    ]
+    wide.insert(0, t("Region"), people["label"].to_numpy())
+    return wide
+
+
+totals = load(reintegration_totals, actor, filters=filters)
+notices(totals)
+if not totals.has_data:
+    st.info(t("No reintegration figures for these filters. Try a longer period or another region."))
+else:
+    context = chart_context(filters, actor, source=SOURCE)
+    show(
+        figure_of(funnel_chart, load(funnel, actor, filters=filters), context=context),
+        key="ri_funnel",
+    )
+    show(
+        figure_of(trend_chart, load(quarterly_trend, actor, filters=filters), context=context),
+        key="ri_trend",
+    )
+    breakdowns()
+    scores()

@@ -1,0 +1,43 @@
+"""Every screen renders for every role allowed to open it; the others are not registered."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from grantmon.services.core.access import Actor
+from grantmon.ui.navigation import screens
+from tests.conftest import forget_app_caches
+from tests.e2e.conftest import seeded_database
+from tests.pages.apptest import run_page
+
+ROLES = {
+    "admin@example.org": "administrator",
+    "me.officer@example.org": "m&e officer",
+    "manager.ilo@example.org": "programme manager",
+    "viewer@example.org": "viewer",
+    "donor@example.org": "donor",
+}
+CASES = [(email, screen) for email in ROLES for screen in screens()]
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory) -> Iterator[None]:
+    """One seeded SQLite database for the whole matrix (the services tests cover PostgreSQL)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", seeded_database(tmp_path_factory.mktemp("roles")))
+        forget_app_caches()
+        yield
+    forget_app_caches()
+
+
+@pytest.mark.parametrize(
+    "email, screen", CASES, ids=[f"{e.split('@')[0]}-{s.name}" for e, s in CASES]
+)
+def test_screen_for_role(demo_app, email, screen):
+    page = f"pages/{screen.name}.py"
+    if not screen.allowed(Actor(email=email, role=ROLES[email])):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            run_page(page, view_as=email)
+        return
+    app = run_page(page, view_as=email)
+    assert app.title[0].value == screen.title

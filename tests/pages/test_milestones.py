@@ -1,0 +1,170 @@
+"""The Activities and milestones page: timeline, late list and history, as readers see them."""
+
+import json
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from data_model import AuditEntry
+from grantmon.periods import quarter_end, quarter_of, quarter_start
+from grantmon.services.core.database import bump_data_version
+from seed.scale import seed_scale
+from tests.pages.apptest import plotly_charts, run_page
+
+PAGE = "pages/milestones.py"
+LATE_SQL = """
+    SELECT m.code FROM milestone m JOIN activity a ON a.id = m.activity_id
+    WHERE m.status IN ('not started', 'in progress') AND m.due_date < :today
+      AND m.due_date BETWEEN :first AND :last
+      AND (:region = 'all' OR EXISTS (SELECT 1 FROM activityregion r
+                                      WHERE r.activity_id = a.id AND r.region_code = :region))
+    ORDER BY m.due_date, m.code
+"""
+
+
+def late_codes(engine, region: str = "all") -> list[str]:
+    """Late milestones due within the default period (the award's quarters to today)."""
+    with engine.connect() as connection:
+        start, end = connection.execute(sa.text("SELECT start_date, end_date FROM award")).one()
+        start, end = (d if isinstance(d, date) else date.fromisoformat(d) for d in (start, end))
+        params = {
+            "today": date.today(),
+            "first": quarter_start(quarter_of(start)),
+            "last": quarter_end(quarter_of(min(date.today(), end))),
+            "region": region,
+        }
+        return list(connection.execute(sa.text(LATE_SQL), params).scalars())
+
+
+def test_donor_sees_the_timeline_with_the_late_milestones_of_a_region(app_database):
+    app = run_page(PAGE, view_as="donor@example.org", region="MA-04")
+    expected = late_codes(app_database, "MA-04")
+    charts = plotly_charts(app)
+    assert len(charts) == 1
+    assert charts[0]["layout"]["title"]["text"].startswith("Activities and milestones")
+    late_trace = [tr for tr in charts[0]["data"] if tr.get("name") == "⚠ late"]
+    assert expected and len(late_trace[0]["x"]) == len(expected)
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["⚠ late"] == str(len(expected))
+    late_table = app.dataframe[0].value
+    assert list(late_table["Code"]) == expected
+    assert (late_table["Days late"] > 0).all()
+
+
+def test_region_filter_changes_what_is_shown(app_database):
+    everywhere = run_page(PAGE, view_as="viewer@example.org")
+    in_region = run_page(PAGE, view_as="viewer@example.org", region="MA-04")
+    rows = [len(app.dataframe[1].value) for app in (everywhere, in_region)]
+    assert rows[1] < rows[0]
+    assert list(everywhere.dataframe[0].value["Code"]) == late_codes(app_database)
+
+
+def test_status_filter_keeps_only_late_milestones(app_database):
+    app = run_page(PAGE, view_as="viewer@example.org")
+    app.multiselect(key="ms_states").set_value(["late"]).run()
+    assert not app.exception
+    table = app.dataframe[1].value
+    assert set(table["Status"]) == {"⚠ late"}
+    assert sorted(table["Code"]) == sorted(late_codes(app_database))
+    names = {trace.get("name") for trace in plotly_charts(app)[0]["data"]}
+    assert "✔ completed" not in names
+
+
+def test_detail_opens_on_the_most_late_milestone_and_shows_its_history(app_database):
+    app = run_page(PAGE, view_as="viewer@example.org")
+    assert any("No changes recorded yet" in info.value for info in app.info)
+    most_late = late_codes(app_database)[0]
+    with Session(app_database) as session:
+        milestone_id = session.execute(
+            sa.text("SELECT id FROM milestone WHERE code = :c"), {"c": most_late}
+        ).scalar_one()
+        session.add(
+            AuditEntry(
+                actor="manager.iom@example.org",
+                action="update",
+                entity="milestone",
+                entity_id=str(milestone_id),
+                before=json.dumps({"percent_complete": 60}),
+                after=json.dumps({"percent_complete": 79}),
+                reason="Venue confirmed",
+            )
+        )
+        bump_data_version(session)  # as every real write does, so cached reads refresh
+        session.commit()
+    app = run_page(PAGE, view_as="viewer@example.org")
+    assert app.selectbox(key="ms_pick").value == milestone_id
+    history = app.dataframe[2].value
+    assert list(history["Changes"]) == ["percent complete: 60 → 79"]
+    assert list(history["Reason"]) == ["Venue confirmed"]
+
+
+def test_a_period_without_milestones_shows_a_clear_empty_state(app_database):
+    app = run_page(PAGE, view_as="donor@example.org", **{"from": "2024Q1", "to": "2024Q2"})
+    infos = " ".join(info.value for info in app.info)
+    assert "No milestones match these filters" in infos
+    chart = plotly_charts(app)[0]
+    assert "No milestones match" in chart["layout"]["annotations"][0]["text"]
+    assert any("No milestone is late" in s.value for s in app.success)
+
+
+def test_typed_notes_are_shown_as_typed_never_as_markup(app_database):
+    most_late = late_codes(app_database)[0]
+    note = "<b>Venue</b> **booked** [click](javascript:alert(1))"
+    with Session(app_database) as session:
+        session.execute(
+            sa.text("UPDATE milestone SET notes = :n WHERE code = :c"), {"n": note, "c": most_late}
+        )
+        bump_data_version(session)
+        session.commit()
+    app = run_page(PAGE, view_as="viewer@example.org")
+    detail = next(m for m in app.markdown if "Notes" in m.value)
+    assert detail.value.endswith(
+        r"\<b\>Venue\</b\> \*\*booked\*\* \[click\]\(javascript:alert\(1\)\)"
+    )
+
+
+def _timeline_rows(app) -> set[str]:
+    """The activity rows (activity code · partner) the timeline chart shows."""
+    rows = set()
+    for trace in plotly_charts(app)[0]["data"]:
+        rows |= {y for y in trace.get("y") or [] if isinstance(y, str) and " · " in y}
+    return rows
+
+
+def test_a_long_timeline_is_shown_forty_activities_at_a_time(app_database):
+    seed_scale(app_database, 3)  # 13 demo activities and 3 x 13 more
+    with app_database.connect() as connection:
+        activities = connection.execute(sa.text("SELECT count(*) FROM activity")).scalar_one()
+    app = run_page(PAGE, view_as="viewer@example.org", **{"from": "2024Q1", "to": "2026Q4"})
+    pager = app.selectbox(key="ms_page")
+    assert pager.options == [
+        f"Activities 1–40 of {activities}",
+        f"Activities 41–52 of {activities}",
+    ]
+    first = _timeline_rows(app)
+    title = plotly_charts(app)[0]["layout"]["title"]["text"]
+    assert title.startswith(f"Activities and milestones (Activities 1–40 of {activities})")
+    pager.set_value(1).run()
+    second = _timeline_rows(app)
+    assert (len(first), len(second)) == (40, activities - 40)
+    assert not first & second
+    assert len(app.dataframe[1].value) == len(app.dataframe[1].value["Code"].unique())
+
+
+def test_the_milestone_table_follows_a_write_made_elsewhere(app_database):
+    late = late_codes(app_database)[0]
+    before = run_page(PAGE, view_as="viewer@example.org").dataframe[1].value
+    assert before.set_index("Code").loc[late, "Status"] == "⚠ late"
+    with Session(app_database) as session:
+        session.execute(
+            sa.text(
+                "UPDATE milestone SET status = 'completed', percent_complete = 100, "
+                "actual_completion_date = :day WHERE code = :c"
+            ),
+            {"day": date.today(), "c": late},
+        )
+        bump_data_version(session)  # as every real write does, on whichever server
+        session.commit()
+    after = run_page(PAGE, view_as="viewer@example.org").dataframe[1].value
+    assert after.set_index("Code").loc[late, "Status"] == "✔ completed"

@@ -1,0 +1,83 @@
+"""The Overview answers 'is the grant on track?' with figures equal to the database's."""
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from data_model import Award
+from grantmon.formatting import money
+from tests.pages.apptest import plotly_charts, run_page
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def sql_total(engine, statement: str) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text(statement)).scalar_one() or 0)
+
+
+def test_funds_spent_equals_the_sum_of_expenditures(app_database):
+    spent = sql_total(app_database, "SELECT SUM(amount_cents) FROM expenditure")
+    budget = sql_total(app_database, "SELECT SUM(amount_cents) FROM budgetline")
+    assert metrics(run_page())["Funds spent"] == f"{spent / budget * 100:.0f}%"
+
+
+def test_victims_assisted_equals_the_sum_of_reintegration_figures(app_database):
+    assisted = sql_total(app_database, "SELECT SUM(assisted) FROM reintegrationfigure")
+    assert metrics(run_page())["Victims assisted"] == f"{assisted:,}"
+
+
+def test_a_donor_sees_approved_figures_only(app_database):
+    approved = sql_total(
+        app_database, "SELECT SUM(assisted) FROM reintegrationfigure WHERE status = 'approved'"
+    )
+    shown = metrics(run_page(view_as="donor@example.org"))["Victims assisted"]
+    assert shown == f"{approved:,}"
+    assert approved < sql_total(app_database, "SELECT SUM(assisted) FROM reintegrationfigure")
+
+
+def test_late_milestones_count_and_alerts_agree_with_the_database(app_database):
+    late = sql_total(
+        app_database,
+        "SELECT COUNT(*) FROM milestone WHERE due_date < CURRENT_DATE "
+        "AND status NOT IN ('completed', 'cancelled')",
+    )
+    app = run_page()
+    assert metrics(app)["Milestones late"] == str(late)
+    alerts = " ".join(item.value for item in app.markdown)
+    assert "days late" in alerts and "worse than target" in alerts
+
+
+def test_filters_change_the_figures(app_database):
+    everywhere = metrics(run_page())["Victims assisted"]
+    oujda = sql_total(
+        app_database, "SELECT SUM(assisted) FROM reintegrationfigure WHERE region_code = 'MA-02'"
+    )
+    in_oriental = metrics(run_page(region="MA-02"))["Victims assisted"]
+    assert in_oriental == f"{oujda:,}" != everywhere
+
+
+def test_budget_burn_is_drawn_beside_results(app_database):
+    (chart,) = plotly_charts(run_page())
+    names = [trace["name"] for trace in chart["data"]]
+    assert names == ["Budget spent", "Life-of-award targets reached (mean)", "Award period elapsed"]
+    assert "Budget burn beside results" in chart["layout"]["title"]["text"]
+
+
+def test_award_facts_keep_their_source_and_caveats(app_database):
+    with Session(app_database) as session:
+        award = session.exec(select(Award)).one()
+    app = run_page()
+    assert metrics(app)["Award amount"] == money(award.amount_cents) == "US$2,500,000"
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "Source: US Embassy Rabat and press coverage, 10 May 2024" in captions
+    partners, context = (frame.value for frame in app.dataframe[:2])
+    assert list(partners["Partner"]) == ["IOM", "UNODC", "ILO"]
+    assert "Not a 2024 result" in " ".join(context["Caveat"])
+
+
+def test_demo_data_and_local_mode_are_marked(app_database):
+    app = run_page()
+    assert any("DEMO DATA" in warning.value for warning in app.warning)
+    assert any("Local mode" in info.value for info in app.info)

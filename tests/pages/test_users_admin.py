@@ -1,0 +1,48 @@
+"""Administrators give and withdraw access on the Users screen; nobody else has it."""
+
+import pytest
+from sqlmodel import Session
+
+from grantmon.services.core.access import LOCAL_ACTOR
+from grantmon.services.core.users import actor_for_email
+from tests.pages.apptest import run_page
+
+PAGE = "pages/users_admin.py"
+
+
+def press(app, label: str):
+    next(b for b in app.button if b.label == label).click()
+    return app.run()
+
+
+def test_an_administrator_gives_access_and_the_person_can_sign_in(app_database):
+    app = run_page(PAGE)
+    next(i for i in app.text_input if i.label == "Email").input("Nadia@Embassy.gov")
+    next(s for s in app.selectbox if s.label == "Role").set_value("donor")
+    press(app, "Give access")
+    assert not app.exception
+    assert "nadia@embassy.gov can now sign in." in [s.value for s in app.success]
+    with Session(app_database) as session:
+        actor = actor_for_email(session=session, actor=LOCAL_ACTOR, email="nadia@embassy.gov")
+    assert actor is not None and actor.role == "donor"
+
+
+def test_a_bad_address_is_refused_in_plain_words(app_database):
+    app = run_page(PAGE)
+    next(i for i in app.text_input if i.label == "Email").input("not an address")
+    press(app, "Give access")
+    assert "'not an address' is not an email address" in [e.value for e in app.error]
+
+
+def test_withdrawing_access_removes_the_person(app_database):
+    app = run_page(PAGE)
+    next(s for s in app.selectbox if s.label == "Email").set_value("viewer@example.org")
+    press(app, "Withdraw access")
+    emails = list(app.dataframe[0].value["Email"])
+    assert "viewer@example.org" not in emails and "donor@example.org" in emails
+
+
+@pytest.mark.parametrize("reader", ["manager.iom@example.org", "donor@example.org"])
+def test_only_administrators_have_the_users_screen(app_database, reader):
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        run_page(PAGE, view_as=reader)
