@@ -123,6 +123,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grantmon: database error: {str(error).splitlines()[0]}", file=sys.stderr)
     return 2
 
-
-if __name__ == "__main__":
-    sys.exit(main())
