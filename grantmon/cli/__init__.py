@@ -122,4 +122,3 @@ def main(argv: list[str] | None = None) -> int:
     except SQLAlchemyError as error:
         print(f"grantmon: database error: {str(error).splitlines()[0]}", file=sys.stderr)
     return 2
-
