@@ -3,7 +3,9 @@ a role, a sign-in lives on the server, and a misconfiguration is named to whoeve
 
 import itertools
 import time
+import tomllib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, col, select
@@ -195,3 +197,25 @@ def test_local_mode_serves_the_loopback_address(database, server_address, addres
     server_address(address)
     app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
     assert not app.error and app.metric
+
+
+def example_forms() -> tuple[dict, dict]:
+    """The two forms of .streamlit/secrets.example.toml (the second is commented out there)."""
+    text = (Path(DASHBOARD).parent / ".streamlit" / "secrets.example.toml").read_text()
+    single = tomllib.loads(text)["auth"] | {"cookie_secret": GOOD_SECRET}
+    commented = text[text.index("# [auth.") :].splitlines()
+    named = tomllib.loads("\n".join(line.removeprefix("#").removeprefix(" ") for line in commented))
+    shared = {key: single[key] for key in ("redirect_uri", "cookie_secret")}
+    return single, {**shared, **named["auth"]}
+
+
+def test_both_forms_of_the_example_secrets_work_as_the_readme_says(database):
+    single, named = example_forms()
+    assert [b.label for b in dashboard(single).button] == ["Sign in"]
+    app = dashboard(named)
+    assert [b.label for b in app.button] == [
+        "Sign in with IOM (Microsoft)",
+        "Sign in with US Embassy",
+    ]
+    entra = claims("admin@iom.int", provider="microsoft", email_verified=None, xms_edov=True)
+    assert dashboard(named, entra).title[0].value == "No access yet"  # verified, no role yet

@@ -4,6 +4,7 @@ access, idleness or age, on whichever server the person reaches next."""
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,6 +46,17 @@ def issued_at(claims: Mapping[str, Any]) -> datetime | None:
         return None
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """One sign-in as a browser presents it, at one moment."""
+
+    actor: Actor
+    key: str
+    provider: str
+    issued: datetime | None
+    now: datetime
+
+
 def check_sign_in(
     *,
     session: Session,
@@ -55,56 +67,46 @@ def check_sign_in(
     now: datetime | None = None,
 ) -> str | None:
     """Record a new sign-in or mark this one seen; the reason it has ended, or None if live."""
-    now = now or utc_now()
+    seen = _Seen(actor, key, provider, issued, now or utc_now())
     try:
-        return _check(session, actor, key, provider, issued, now)
+        return _check(session, seen)
     except IntegrityError:  # another server recorded the same sign-in a moment ago
         session.rollback()
-        return _check(session, actor, key, provider, issued, now)
+        return _check(session, seen)
 
 
-def _check(
-    session: Session,
-    actor: Actor,
-    key: str,
-    provider: str,
-    issued: datetime | None,
-    now: datetime,
-) -> str | None:
+def _check(session: Session, seen: _Seen) -> str | None:
     with one_transaction(session):
-        record = session.get(SignInSession, key, with_for_update=True)
+        record = session.get(SignInSession, seen.key, with_for_update=True)
         if record is None:
-            return _start(session, actor, key, provider, issued, now)
+            return _start(session, seen)
         if record.ended_at is not None:
             return record.end_reason or SIGNED_OUT
-        if record.email != actor.email:  # the token names another person than the record
-            return _end(session, record, now, SIGNED_OUT)
-        reason = _age_problem(record, now)
+        if record.email != seen.actor.email:  # the token names another person than the record
+            return _end(session, record, seen.now, SIGNED_OUT)
+        reason = _age_problem(record, seen.now)
         if reason:
-            return _end(session, record, now, reason)
-        if now - _utc(record.last_seen_at) >= SEEN_EVERY:
-            record.last_seen_at = now
+            return _end(session, record, seen.now, reason)
+        if seen.now - _utc(record.last_seen_at) >= SEEN_EVERY:
+            record.last_seen_at = seen.now
             session.add(record)
     return None
 
 
-def _start(
-    session: Session,
-    actor: Actor,
-    key: str,
-    provider: str,
-    issued: datetime | None,
-    now: datetime,
-) -> str | None:
-    if issued is None or now - issued > FRESH_SIGN_IN:
+def _start(session: Session, seen: _Seen) -> str | None:
+    if seen.issued is None or seen.now - seen.issued > FRESH_SIGN_IN:
         return EXPIRED
     session.add(
         SignInSession(
-            id=key, email=actor.email, provider=provider, started_at=now, last_seen_at=now
+            id=seen.key,
+            email=seen.actor.email,
+            provider=seen.provider,
+            started_at=seen.now,
+            last_seen_at=seen.now,
         )
     )
     session.flush()  # a second server recording the same sign-in fails here, not at commit
-    _audit(session, actor, "sign-in", key)
+    _audit(session, seen.actor, "sign-in", seen.key)
     return None
 
 
