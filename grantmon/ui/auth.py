@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from streamlit.logger import get_logger
@@ -51,6 +51,7 @@ def auth_settings() -> Mapping:
 
 def _provider(name: str, section: Mapping) -> Provider:
     domains = section.get("allowed_domains", [])
+    domains = [domains] if isinstance(domains, str) else domains  # one domain written bare
     return Provider(
         name=name,
         label=str(section.get("label") or (name.capitalize() if name != DEFAULT else "")),
@@ -111,7 +112,7 @@ def host_mismatch() -> str | None:
     expected = _redirect_origin()
     if f"{parts.scheme}://{parts.netloc}".lower() == expected:
         return None
-    query = "&".join(f"{k}={v}" for k, v in st.query_params.items())
+    query = urlencode(st.query_params.to_dict())
     return expected + parts.path + (f"?{query}" if query else "")
 
 

@@ -123,10 +123,13 @@ def test_an_unverified_address_gets_no_role(database, verified):
     assert not any("administrator" in caption.value for caption in app.caption)
 
 
-def test_a_provider_limited_to_domains_refuses_other_domains(database):
+@pytest.mark.parametrize("domains", [["example.org"], "example.org"])
+def test_a_provider_limited_to_domains_refuses_other_domains(database, domains):
+    auth = {**NAMED, "microsoft": {**NAMED["microsoft"], "allowed_domains": domains}}
     user = claims("donor@example.net", provider="microsoft", xms_edov=True)
-    app = dashboard(NAMED, user)
+    app = dashboard(auth, user)
     assert "Addresses at example.net cannot sign in" in app.error[0].value
+    assert "(allowed: example.org)" in app.error[0].value
     assert not app.metric
 
 
