@@ -1,6 +1,13 @@
 """Tables, engine and migrations of the grant monitor."""
 
-from data_model.access import AuditEntry, DataVersion, ImportBatch, Role, User
+from data_model.access import (
+    AuditEntry,
+    DataVersion,
+    ImportBatch,
+    Role,
+    SignInSession,
+    User,
+)
 from data_model.activities import Activity, ActivityRegion, Milestone, MilestoneStatus
 from data_model.budget import CATEGORY_LABELS, BudgetLine, CostCategory, Expenditure
 from data_model.centres import Centre, CentreOccupancy
@@ -44,6 +51,7 @@ __all__ = [
     "ReintegrationFigure",
     "ReportStatus",
     "Role",
+    "SignInSession",
     "Source",
     "User",
 ]

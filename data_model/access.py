@@ -40,7 +40,7 @@ class AuditEntry(SQLModel, table=True):
     actor: str = Field(max_length=254, index=True)
     action: str = Field(max_length=40)
     entity: str = Field(max_length=40, index=True)
-    entity_id: str = Field(default="", max_length=40)
+    entity_id: str = Field(default="", max_length=254)  # may be an e-mail address
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
     reason: str = Field(default="", max_length=2000)
@@ -65,3 +65,17 @@ class ImportBatch(SQLModel, table=True):
     imported_by: str = Field(max_length=254)
     imported_at: datetime = Field(default_factory=utc_now)
     forced: bool = False
+
+
+class SignInSession(SQLModel, table=True):
+    """One sign-in through the identity provider, kept so that it can end on the server."""
+
+    # The identity cookie lives in the browser for 30 days and is checked by nobody: this row
+    # is what sign-out, withdrawn access and the idle and maximum ages end.
+    id: str = Field(primary_key=True, max_length=64)  # a digest of the ID token's identity
+    email: str = Field(max_length=254, index=True)
+    provider: str = Field(default="", max_length=40)
+    started_at: datetime = Field(default_factory=utc_now)
+    last_seen_at: datetime = Field(default_factory=utc_now)
+    ended_at: datetime | None = None
+    end_reason: str | None = Field(default=None, max_length=20)

@@ -1,5 +1,7 @@
 """One settings object for the whole application, read from the environment."""
 
+import ipaddress
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -7,7 +9,23 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# What Streamlit binds when server.address is empty or unset: every interface.
+STREAMLIT_DEFAULT_BIND = "0.0.0.0"
+
+
+def bound_address(configured: str | None) -> str:
+    """The address a Streamlit server really listens on for this server.address value."""
+    return configured or STREAMLIT_DEFAULT_BIND
+
+
+def is_loopback(address: str) -> bool:
+    """Whether a listening address is reachable from this machine only."""
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name or a Unix socket: may be reachable from elsewhere
 
 
 class Settings(BaseSettings):
@@ -24,6 +42,20 @@ class Settings(BaseSettings):
     server_port: int = 8501
     suppression_threshold: int = Field(default=5, ge=1, le=50)
     locale: str = "en"
+    # A sign-in ends after this long without a page load or a click, and this long after it
+    # began whatever happens; the person then signs in again.
+    session_idle_hours: float = Field(default=8, gt=0, le=24 * 7)
+    session_max_days: float = Field(default=7, gt=0, le=90)
+
+    @property
+    def session_idle(self) -> timedelta:
+        """How long a sign-in may go unused."""
+        return timedelta(hours=self.session_idle_hours)
+
+    @property
+    def session_max_age(self) -> timedelta:
+        """How long a sign-in may last at most."""
+        return timedelta(days=self.session_max_days)
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file in the data folder."""

@@ -13,7 +13,10 @@ from grantmon.ui.runtime import load
 page = start_page(
     __file__,
     t("Audit log"),
-    t("Every change to the figures, newest first. Rows are never edited or deleted."),
+    t(
+        "Every change to the figures and every sign-in and sign-out, newest first. Rows are "
+        "never edited or deleted."
+    ),
 )
 entity_column, who_column, since_column = st.columns(3)
 entity = entity_column.selectbox(
@@ -25,6 +28,22 @@ who = who_column.text_input(t("Changed by (email contains)"))
 since = since_column.date_input(
     t("Since"), value=date.today() - timedelta(days=90), format="DD/MM/YYYY"
 )
+
+
+def action_words(action: str) -> str:
+    """What an audit row's action code means, in words."""
+    words = {
+        "sign-in": t("Signed in"),
+        "sign-out": t("Signed out"),
+        "create": t("Created"),
+        "update": t("Changed"),
+        "import": t("Imported"),
+        "add": t("Access given"),
+        "remove": t("Access withdrawn"),
+    }
+    return words.get(action, action)
+
+
 entries = load(audit_log, page.actor, entity=entity or None, who=who.strip() or None, since=since)
 if entries.empty:
     st.info(t("No change recorded for these filters."))
@@ -33,6 +52,7 @@ else:
         {
             t("When (UTC)"): entries["at"].dt.strftime("%d %b %Y %H:%M"),
             t("Who"): entries["actor"],
+            t("Action"): entries["action"].map(action_words),
             t("Record"): entries["entity"] + " " + entries["entity_id"],
             t("What changed"): entries["changes"],
             t("Reason"): entries["reason"],

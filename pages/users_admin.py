@@ -70,4 +70,5 @@ with st.form("remove-user"):
     st.subheader(t("Withdraw access"))
     leaving = st.selectbox(t("Email"), list(users["email"]))
     if st.form_submit_button(t("Withdraw access")):
-        run(remove_user, t("{email} can no longer sign in.", email=leaving), email=leaving)
+        done = t("{email} can no longer sign in; their open sessions have ended.", email=leaving)
+        run(remove_user, done, email=leaving)

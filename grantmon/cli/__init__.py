@@ -16,8 +16,10 @@ from grantmon.cli import data as cli_data
 from grantmon.cli import export as cli_export
 from grantmon.cli import users as cli_users
 from grantmon.services.core.database import default_engine
-from grantmon.settings import LOOPBACK_HOSTS, PROJECT_ROOT, get_settings
+from grantmon.settings import PROJECT_ROOT, bound_address, get_settings, is_loopback
 from seed.run import row_counts, seed_database
+
+SERVER = PROJECT_ROOT / "grantmon" / "server" / "app.py"  # dashboard.py with headers, see there
 
 
 def cmd_db_upgrade(args: argparse.Namespace, engine: Engine) -> int:
@@ -45,9 +47,10 @@ def cmd_seed(args: argparse.Namespace, engine: Engine) -> int:
 
 def cmd_run(args: argparse.Namespace, engine: Engine) -> int:
     """Migrate, seed the demo into an empty database, and serve the dashboard."""
-    if args.address not in LOOPBACK_HOSTS and not secrets_have_auth():
+    address = bound_address(args.address)  # what Streamlit binds: "" means every interface
+    if not is_loopback(address) and not secrets_have_auth():
         print(
-            f"grantmon: refusing to serve on {args.address} without sign-in: configure "
+            f"grantmon: refusing to serve on {address} without sign-in: configure "
             "[auth] in .streamlit/secrets.toml, or serve on 127.0.0.1.",
             file=sys.stderr,
         )
@@ -64,9 +67,9 @@ def cmd_run(args: argparse.Namespace, engine: Engine) -> int:
             "-m",
             "streamlit",
             "run",
-            str(PROJECT_ROOT / "dashboard.py"),
+            str(SERVER),
             "--server.address",
-            args.address,
+            address,
             "--server.port",
             str(args.port),
         ],

@@ -1,4 +1,4 @@
-"""`python -m grantmon.cli`: the `grantmon` command."""
+"""`python -m grantmon.cli`: the grantmon command."""
 
 import sys
 

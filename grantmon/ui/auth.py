@@ -1,16 +1,47 @@
 """Sign-in with the organisation's OpenID Connect provider (st.login), and who may come in."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from grantmon.i18n import t
 from grantmon.services.core.access import LOCAL_ACTOR, Actor
-from grantmon.services.core.users import actor_for_email, record_session_event
+from grantmon.services.core.sessions import (
+    EXPIRED,
+    IDLE,
+    SIGNED_OUT,
+    WITHDRAWN,
+    check_sign_in,
+    end_sign_in,
+    issued_at,
+    sign_in_key,
+)
+from grantmon.services.core.users import actor_for_email
 from grantmon.ui.runtime import load, write
 
-SIGNED_IN_KEY = "grantmon_sign_in_recorded"
+LOG = get_logger("grantmon.auth")
 UNSAFE_SECRETS = ("change", "placeholder", "example", "secret", "xxx")
+DEFAULT = "default"  # Streamlit's name for the provider set directly under [auth]
+VERIFIED = "email_verified"  # the OpenID Connect claim that the address was verified
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One identity provider of the secrets: [auth] itself, or an [auth.NAME] section."""
+
+    name: str  # DEFAULT for the provider set directly under [auth]
+    label: str
+    allowed_domains: tuple[str, ...]
+    verified_claim: str
+
+    @property
+    def login_args(self) -> tuple[str, ...]:
+        """What st.login takes to start this provider's sign-in."""
+        return () if self.name == DEFAULT else (self.name,)
 
 
 def auth_settings() -> Mapping:
@@ -18,43 +49,127 @@ def auth_settings() -> Mapping:
     return st.secrets["auth"]
 
 
-def providers() -> list[str | None]:
-    """Named providers ([auth.NAME] sections), or the one unnamed provider."""
-    named = [name for name, value in auth_settings().items() if isinstance(value, Mapping)]
-    return list(named) or [None]
+def _provider(name: str, section: Mapping) -> Provider:
+    domains = section.get("allowed_domains", [])
+    domains = [domains] if isinstance(domains, str) else domains  # one domain written bare
+    return Provider(
+        name=name,
+        label=str(section.get("label") or (name.capitalize() if name != DEFAULT else "")),
+        allowed_domains=tuple(str(d).strip().lower().lstrip("@") for d in domains),
+        verified_claim=str(section.get("verified_email_claim") or VERIFIED),
+    )
 
 
-def cookie_secret_problem() -> str | None:
-    """Why the cookie secret is unsafe, if it is (short, or a placeholder)."""
+def providers() -> list[Provider]:
+    """The provider set directly under [auth] and every [auth.NAME] section that is one."""
+    settings = auth_settings()
+    found = [_provider(DEFAULT, settings)] if "client_id" in settings else []
+    # A table without a client_id (client_kwargs, for one) belongs to a provider, it is none.
+    for name, value in settings.items():
+        if isinstance(value, Mapping) and "client_id" in value:
+            found.append(_provider(str(name), value))
+    return found
+
+
+def configuration_problem() -> str | None:
+    """What is wrong with [auth] in words for whoever deploys, if anything."""
     secret = str(auth_settings().get("cookie_secret", ""))
     if len(secret) < 32 or any(word in secret.lower() for word in UNSAFE_SECRETS):
         return t(
             "Sign-in is configured with a placeholder or short cookie_secret (under 32 "
             "characters). Set a long random value in .streamlit/secrets.toml."
         )
+    found = providers()
+    if not found:
+        return t(
+            "[auth] in .streamlit/secrets.toml names no identity provider: give client_id, "
+            "client_secret and server_metadata_url under [auth] or under [auth.NAME]."
+        )
+    for provider in found:
+        if "_" in provider.name:
+            return t(
+                "The provider section [auth.{name}] has an underscore in its name, which "
+                "Streamlit does not accept: rename it (for example [auth.{fixed}]).",
+                name=provider.name,
+                fixed=provider.name.replace("_", ""),
+            )
     return None
+
+
+def _redirect_origin() -> str:
+    uri = str(auth_settings().get("redirect_uri", ""))
+    uri = uri.replace("{port}", str(st.get_option("server.port")))
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def host_mismatch() -> str | None:
+    """The address sign-in works at, when the browser opened another one."""
+    opened = st.context.url
+    if not opened:
+        return None
+    parts = urlsplit(opened)
+    expected = _redirect_origin()
+    if f"{parts.scheme}://{parts.netloc}".lower() == expected:
+        return None
+    query = urlencode(st.query_params.to_dict())
+    return expected + parts.path + (f"?{query}" if query else "")
+
+
+def sign_in_buttons() -> None:
+    """One button per provider."""
+    for provider in providers():
+        label = (
+            t("Sign in with {provider}", provider=provider.label)
+            if provider.label
+            else t("Sign in")
+        )
+        st.button(
+            label,
+            on_click=st.login,
+            args=provider.login_args,
+            type="primary",
+            key=f"login-{provider.name}",
+        )
 
 
 def sign_in_screen() -> None:
     """The only thing a visitor sees before signing in."""
     st.title(t("Grant monitor"))
+    right_address = host_mismatch()
+    if right_address:
+        st.warning(
+            t(
+                "Sign-in only works at the address registered with the identity provider, "
+                "{origin}, and this page was opened at another address: signing in from here "
+                "would bring you back to this screen. Open the dashboard at its own address.",
+                origin=_redirect_origin(),
+            ),
+            icon=":material/link_off:",
+        )
+        st.link_button(t("Open {address}", address=right_address), right_address, type="primary")
+        return
     st.write(t("Sign in with your organisation's account to see the grant's figures."))
-    for provider in providers():
-        label = t("Sign in with {provider}", provider=provider) if provider else t("Sign in")
-        args = (provider,) if provider else ()
-        st.button(label, on_click=st.login, args=args, type="primary", key=f"login-{provider}")
+    sign_in_buttons()
 
 
-def sign_out_button(actor: Actor) -> None:
-    """Sign out in the sidebar; the event goes to the audit log first."""
+def sign_out_button(actor: Actor, key: str) -> None:
+    """Sign out in the sidebar: the sign-in ends on the server first, then in the browser."""
 
     def sign_out() -> None:
-        write(record_session_event, actor, action="sign-out")
+        write(end_sign_in, actor, key=key)
         st.logout()
 
     with st.sidebar:
         st.caption(t("Signed in as {email} ({role})", email=actor.email, role=actor.role))
         st.button(t("Sign out"), on_click=sign_out, key="sign-out")
+
+
+def refused_screen(title: str, message: str) -> None:
+    """Sign-in refused: say why, show no data, offer to leave and try another account."""
+    st.title(title)
+    st.error(message, icon=":material/block:")
+    st.button(t("Sign out"), on_click=st.logout, key="sign-out-refused")
 
 
 def no_access_screen(email: str) -> None:
@@ -70,22 +185,77 @@ def no_access_screen(email: str) -> None:
     st.button(t("Sign out"), on_click=st.logout, key="sign-out-no-access")
 
 
-def signed_in_actor() -> Actor:
-    """The signed-in person's actor; stops at the sign-in or no-access screen otherwise."""
-    problem = cookie_secret_problem()
+def ended_screen(reason: str) -> None:
+    """A sign-in that has ended on the server: sign in again."""
+    messages = {
+        SIGNED_OUT: t("You signed out."),
+        WITHDRAWN: t("An administrator withdrew or changed your access."),
+        IDLE: t("Your session ended after a long time without use."),
+        EXPIRED: t("Your session reached its maximum length."),
+    }
+    st.title(t("Please sign in again"))
+    st.info(messages.get(reason, messages[EXPIRED]), icon=":material/logout:")
+    sign_in_buttons()
+
+
+def _claim_is_true(value: Any) -> bool:
+    return value is True or str(value).strip().lower() == "true"
+
+
+def identity_problem(user: Mapping[str, Any]) -> str | None:
+    """Why this signed-in identity may not come in (unverified address, other domain)."""
+    email = str(user.get("email") or "").strip().lower()
+    named = str(user.get("provider") or DEFAULT)
+    provider = next((p for p in providers() if p.name == named), None)
+    if provider is None or not email:
+        return t("The identity provider did not say who you are (no e-mail address).")
+    if not _claim_is_true(user.get(provider.verified_claim)):
+        return t(
+            "The identity provider has not verified the e-mail address {email}, so it cannot "
+            "be used to sign in here. Verify it with your provider, or use your organisation's "
+            "account.",
+            email=email,
+        )
+    domain = email.rpartition("@")[2]
+    if provider.allowed_domains and domain not in provider.allowed_domains:
+        return t(
+            "Addresses at {domain} cannot sign in with this provider (allowed: {allowed}).",
+            domain=domain,
+            allowed=", ".join(provider.allowed_domains),
+        )
+    return None
+
+
+def stop_unless_configured() -> None:
+    """A deployer's mistake in [auth] is named on the page instead of a broken button."""
+    problem = configuration_problem()
     if problem:
         st.error(problem)
         st.stop()
-    if not st.user.get("is_logged_in", False):
+
+
+def signed_in_actor() -> Actor:
+    """The signed-in person's actor; stops at the sign-in, refusal or no-access screen."""
+    stop_unless_configured()
+    user = st.user.to_dict()
+    if not user.get("is_logged_in", False):
         sign_in_screen()
         st.stop()
-    email = str(st.user.get("email") or "")
+    problem = identity_problem(user)
+    if problem:
+        LOG.warning("Sign-in refused for %s: %s", user.get("email"), problem)
+        refused_screen(t("Sign-in refused"), problem)
+        st.stop()
+    email = str(user["email"]).strip().lower()
     actor = load(actor_for_email, LOCAL_ACTOR, email=email)
     if actor is None:
         no_access_screen(email)
         st.stop()
-    if not st.session_state.get(SIGNED_IN_KEY):
-        write(record_session_event, actor, action="sign-in")
-        st.session_state[SIGNED_IN_KEY] = True
-    sign_out_button(actor)
+    key = sign_in_key(user)
+    provider = str(user.get("provider") or DEFAULT)
+    ended = write(check_sign_in, actor, key=key, provider=provider, issued=issued_at(user))
+    if ended:
+        ended_screen(ended)
+        st.stop()
+    sign_out_button(actor, key)
     return actor

@@ -5,7 +5,7 @@ import streamlit as st
 from grantmon.i18n import t
 from grantmon.services.core.access import LOCAL_ACTOR, Actor
 from grantmon.services.core.users import active_users, actor_from_row
-from grantmon.settings import LOOPBACK_HOSTS
+from grantmon.settings import bound_address, is_loopback
 from grantmon.ui.runtime import kept, load
 
 ACTOR_KEY = "grantmon_actor"
@@ -22,13 +22,13 @@ def auth_configured() -> bool:
 
 
 def serving_address() -> str:
-    """The address the server listens on."""
-    return str(st.get_option("server.address") or "127.0.0.1")
+    """The address the server really listens on (Streamlit binds every one when unset)."""
+    return bound_address(st.get_option("server.address"))
 
 
 def local_mode_is_exposed() -> bool:
     """Local mode (no sign-in) must never listen beyond this machine."""
-    return not auth_configured() and serving_address() not in LOOPBACK_HOSTS
+    return not auth_configured() and not is_loopback(serving_address())
 
 
 def viewers(*, actor: Actor) -> dict[str, tuple[str, Actor]]:

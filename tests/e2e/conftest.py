@@ -54,15 +54,18 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> No
     raise RuntimeError("streamlit did not become healthy")
 
 
-def start_dashboard(database_url: str, cwd: Path = ROOT, port: int | None = None):
-    """Start `streamlit run dashboard.py` (secrets are read from cwd); return process and URL."""
+def start_dashboard(
+    database_url: str, cwd: Path = ROOT, port: int | None = None, log: Path | None = None
+):
+    """Start the dashboard's server as `grantmon run` does (secrets are read from cwd), its
+    output going to `log` when given; return process and URL."""
     port = port or free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "dashboard.py"),
+        str(ROOT / "grantmon" / "server" / "app.py"),
         "--server.port",
         str(port),
         "--server.address",
@@ -74,7 +77,7 @@ def start_dashboard(database_url: str, cwd: Path = ROOT, port: int | None = None
         command,
         cwd=cwd,
         env={**os.environ, "DATABASE_URL": database_url},
-        stdout=subprocess.PIPE,
+        stdout=log.open("w") if log else subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )

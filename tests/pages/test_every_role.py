@@ -1,13 +1,16 @@
-"""Every screen renders for every role allowed to open it; the others are not registered."""
+"""Every screen renders for every role allowed to open it, once every kind of audit row exists
+(sign-ins without before or after, creations, updates, imports); the others are not registered."""
 
 from collections.abc import Iterator
 
 import pytest
 
+from data_model.db import make_engine
 from grantmon.services.core.access import Actor
 from grantmon.ui.navigation import screens
 from tests.conftest import forget_app_caches
 from tests.e2e.conftest import seeded_database
+from tests.pages import audit_rows
 from tests.pages.apptest import run_page
 
 ROLES = {
@@ -24,7 +27,11 @@ CASES = [(email, screen) for email in ROLES for screen in screens()]
 def demo_app(tmp_path_factory) -> Iterator[None]:
     """One seeded SQLite database for the whole matrix (the services tests cover PostgreSQL)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", seeded_database(tmp_path_factory.mktemp("roles")))
+        url = seeded_database(tmp_path_factory.mktemp("roles"))
+        engine = make_engine(url)
+        audit_rows.every_kind(engine)
+        engine.dispose()
+        patch.setenv("DATABASE_URL", url)
         forget_app_caches()
         yield
     forget_app_caches()

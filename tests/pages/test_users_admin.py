@@ -6,6 +6,7 @@ from sqlmodel import Session
 from grantmon.services.core.access import LOCAL_ACTOR
 from grantmon.services.core.users import actor_for_email
 from tests.pages.apptest import run_page
+from tests.services.test_sessions import WITHDRAWN, check, live_sign_in
 
 PAGE = "pages/users_admin.py"
 
@@ -34,12 +35,15 @@ def test_a_bad_address_is_refused_in_plain_words(app_database):
     assert "'not an address' is not an email address" in [e.value for e in app.error]
 
 
-def test_withdrawing_access_removes_the_person(app_database):
+def test_withdrawing_access_removes_the_person_and_ends_their_sign_ins(app_database):
+    still_signed_in = [live_sign_in(app_database, "viewer@example.org", n) for n in range(2)]
     app = run_page(PAGE)
     next(s for s in app.selectbox if s.label == "Email").set_value("viewer@example.org")
     press(app, "Withdraw access")
     emails = list(app.dataframe[0].value["Email"])
     assert "viewer@example.org" not in emails and "donor@example.org" in emails
+    assert "their open sessions have ended" in app.success[0].value
+    assert [check(app_database, claims) for claims in still_signed_in] == [WITHDRAWN] * 2
 
 
 @pytest.mark.parametrize("reader", ["manager.iom@example.org", "donor@example.org"])

@@ -16,9 +16,14 @@ from grantmon.services.core.sql import frame
 COLUMNS = ["at", "actor", "action", "entity", "entity_id", "before", "after", "reason"]
 
 
-def changed_fields(before: str | None, after: str | None) -> str:
-    """'field: old → new' for every field an audit row changed."""
-    old, new = json.loads(before or "{}"), json.loads(after or "{}")
+def _fields(value: object) -> dict:
+    # A missing value arrives as None, or as NaN once pandas has read the column (pandas 3).
+    return json.loads(value) if isinstance(value, str) and value.strip() else {}
+
+
+def changed_fields(before: object, after: object) -> str:
+    """'field: old → new' for every field an audit row changed (none for sign-ins)."""
+    old, new = _fields(before), _fields(after)
     return "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new if old.get(k) != new.get(k))
 
 

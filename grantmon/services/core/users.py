@@ -11,6 +11,7 @@ from data_model import Partner, Region, Role, User
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError, NotAllowed, one_transaction, record_change
+from grantmon.services.core.sessions import end_sign_ins_of
 from grantmon.services.core.sql import frame
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -50,20 +51,6 @@ def actor_for_email(*, session: Session, actor: Actor, email: str) -> Actor | No
     users = active_users(session=session, actor=actor)
     match = users[users["email"].str.lower() == email.strip().lower()]
     return None if match.empty or not email.strip() else actor_from_row(match.iloc[0])
-
-
-def record_session_event(*, session: Session, actor: Actor, action: str) -> None:
-    """Audit a sign-in or sign-out."""
-    with one_transaction(session):
-        record_change(
-            session,
-            actor=actor,
-            action=action,
-            entity="session",
-            entity_id=actor.email,
-            before=None,
-            after=None,
-        )
 
 
 class UserCreate(BaseModel):
@@ -112,7 +99,7 @@ def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
 
 
 def remove_user(*, session: Session, actor: Actor, email: str) -> None:
-    """Withdraw a person's access (the row stays, inactive, for the audit trail)."""
+    """Withdraw a person's access and end their sign-ins (the row stays, for the audit trail)."""
     if actor.role != Role.ADMIN:
         raise NotAllowed(t("Only administrators can withdraw access."))
     with one_transaction(session):
@@ -125,6 +112,7 @@ def remove_user(*, session: Session, actor: Actor, email: str) -> None:
             raise CommandError(t("{email} has no access to withdraw.", email=email))
         user.active = False
         session.add(user)
+        end_sign_ins_of(session, user.email)  # a browser still signed in is let go at once
         record_change(
             session,
             actor=actor,

@@ -278,8 +278,8 @@ def describe_changes(before: str | None, after: str | None) -> str:
     )
 
 
-def _as_dict(text: str | None) -> dict | None:
-    if text is None or text.strip() == "":
+def _as_dict(text: object) -> dict | None:
+    if not isinstance(text, str) or text.strip() == "":  # None, or NaN read by pandas 3
         return {}
     try:
         parsed = json.loads(text)

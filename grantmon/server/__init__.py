@@ -1,0 +1,1 @@
+"""The dashboard's web server (Streamlit's, with the grant monitor's additions)."""
