@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data_model.reintegration import FUNNEL_STAGES
+from grantmon.formatting import number, quarter_label
 from grantmon.i18n import t
 from grantmon.services.core.audit import record_history
 from grantmon.services.core.commands import CommandError
@@ -98,7 +99,8 @@ def save(grid: pd.DataFrame, scope: tuple[str, str], values: dict[str, Any]) -> 
         opened=opened,
         today=date.today(),
     )
-    rerun_saying(SAVED_KEY, t("Saved {quarter}, {region}.", quarter=scope[0], region=scope[1]))
+    saved = t("Saved {quarter}, {region}.", quarter=quarter_label(scope[0]), region=scope[1])
+    rerun_saying(SAVED_KEY, saved)
 
 
 regions = load(entry_regions, page.actor)
@@ -110,7 +112,7 @@ names = dict(zip(regions["code"], regions["name"], strict=True))
 region = st.selectbox(
     t("Region"), list(names), format_func=lambda c: f"{names[c]} ({c})", key="reint_region"
 )
-quarter = st.selectbox(t("Quarter"), quarters, key="reint_quarter")
+quarter = st.selectbox(t("Quarter"), quarters, key="reint_quarter", format_func=quarter_label)
 scope = (str(quarter), str(region))
 grid = load(reintegration_grid, page.actor, quarter=scope[0], region_code=scope[1])
 if SAVED_KEY in st.session_state:
@@ -129,4 +131,4 @@ else:
 history = load(
     record_history, page.actor, entity="reintegration", entity_id=f"{region} {quarter} {partner}"
 )
-st.caption(t("{count} changes recorded for this grid.", count=len(history)))
+st.caption(t("{count} changes recorded for this grid.", count=number(len(history))))

@@ -8,6 +8,7 @@ from grantmon.i18n import t
 from grantmon.services.core.access import LOCAL_ACTOR, Actor
 from grantmon.services.core.users import actor_for_email, record_session_event
 from grantmon.ui.runtime import load, write
+from grantmon.vocabulary import word
 
 SIGNED_IN_KEY = "grantmon_sign_in_recorded"
 UNSAFE_SECRETS = ("change", "placeholder", "example", "secret", "xxx")
@@ -53,7 +54,7 @@ def sign_out_button(actor: Actor) -> None:
         st.logout()
 
     with st.sidebar:
-        st.caption(t("Signed in as {email} ({role})", email=actor.email, role=actor.role))
+        st.caption(t("Signed in as {email} ({role})", email=actor.email, role=word(actor.role)))
         st.button(t("Sign out"), on_click=sign_out, key="sign-out")
 
 

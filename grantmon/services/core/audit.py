@@ -12,14 +12,24 @@ from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import NotAllowed
 from grantmon.services.core.sql import frame
+from grantmon.vocabulary import field_name, word
 
 COLUMNS = ["at", "actor", "action", "entity", "entity_id", "before", "after", "reason"]
+WORDED_FIELDS = frozenset({"status", "role"})  # their values are codes with words for readers
+
+
+def _value(field: str, value: object) -> str:
+    return word(value) if field in WORDED_FIELDS and isinstance(value, str) else str(value)
 
 
 def changed_fields(before: str | None, after: str | None) -> str:
-    """'field: old → new' for every field an audit row changed."""
+    """'field: old → new' for every field an audit row changed, in the reader's words."""
     old, new = json.loads(before or "{}"), json.loads(after or "{}")
-    return "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new if old.get(k) != new.get(k))
+    return "; ".join(
+        f"{field_name(k)}: {_value(k, old.get(k))} → {_value(k, new.get(k))}"
+        for k in new
+        if old.get(k) != new.get(k)
+    )
 
 
 def record_history(*, session: Session, actor: Actor, entity: str, entity_id: str) -> pd.DataFrame:
