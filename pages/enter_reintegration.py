@@ -65,6 +65,7 @@ def grid_form(grid: pd.DataFrame, scope: tuple[str, str]) -> dict[str, Any] | No
             width="stretch",
             num_rows="fixed",
             disabled=[t("Sex and age band")],
+            placeholder="—",  # a blank count, in any language (Streamlit would write "None")
             column_config={
                 labels[s]: st.column_config.NumberColumn(labels[s], min_value=0, step=1)
                 for s in FUNNEL_STAGES
@@ -120,7 +121,7 @@ if SAVED_KEY in st.session_state:
 partner = load(entry_partner_id, page.actor)
 if load(quarter_is_locked, page.actor, partner_id=partner, quarter=scope[0]):
     st.warning(t(LOCKED), icon=":material/lock:")
-    st.dataframe(editor_frame(grid), hide_index=True, width="stretch")
+    st.dataframe(editor_frame(grid), hide_index=True, width="stretch", placeholder="—")
 else:
     refusal = REFUSALS.of(scope)
     if refusal:

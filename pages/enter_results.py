@@ -23,6 +23,7 @@ from grantmon.services.results.entry import (
 from grantmon.ui.forms import Refusals, history_panel, rerun_saying
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.vocabulary import word
 
 SAVED_KEY = "results_saved"  # "code quarter" saved on the previous run
 REFUSALS = Refusals("results")
@@ -126,7 +127,7 @@ if indicators.empty or not quarters:
     st.info(t("No indicator or award period is stored yet: run `grantmon seed`."))
     st.stop()
 
-by_label = {f"{r['code']} · {r['title']} ({r['unit']})": r for _, r in indicators.iterrows()}
+by_label = {f"{r['code']} · {r['title']} ({word(r['unit'])})": r for _, r in indicators.iterrows()}
 indicator = by_label[st.selectbox(t("Indicator"), list(by_label), key="results_indicator")]
 quarter = st.selectbox(t("Quarter"), quarters, key="results_quarter", format_func=quarter_label)
 scope = (int(indicator["id"]), str(quarter))

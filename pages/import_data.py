@@ -20,6 +20,7 @@ from grantmon.services.bulk.importer import (
 )
 from grantmon.services.core.commands import CommandError
 from grantmon.ui.forms import show_refusal
+from grantmon.ui.language import file_uploader_words
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
 
@@ -122,6 +123,7 @@ titles = {str(kind.title): name for name, kind in DATA_TYPES.items()}
 name = titles[st.selectbox(t("Data"), list(titles), key="import_type")]
 downloads(name)
 st.divider()
+file_uploader_words()
 upload = st.file_uploader(
     t("File to import (.csv or .xlsx, up to {size} MB)", size=MAX_BYTES // 1024 // 1024),
     type=["csv", "xlsx"],

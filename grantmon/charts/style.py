@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from babel.dates import get_day_names, get_month_names
 
 from data_model.common import QUARTER_PATTERN
 from grantmon.formatting import plotly_separators, quarter_label
-from grantmon.i18n import current_language
+from grantmon.i18n import N_, SOURCE_LANGUAGE, current_language, t
 from grantmon.vocabulary import word
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -135,6 +136,56 @@ def empty_figure(*, title: str, context: ChartContext, message: str) -> go.Figur
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return finish(fig, title=title, context=context, height=300)
+
+
+# What plotly.js writes itself (the toolbar over a chart), translated through the catalogue.
+PLOTLY_WORDS = [
+    N_("Download plot as a PNG"),
+    N_("Download plot"),
+    N_("Zoom"),
+    N_("Pan"),
+    N_("Box Select"),
+    N_("Lasso Select"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("Autoscale"),
+    N_("Reset axes"),
+    N_("Reset view"),
+    N_("Reset"),
+    N_("Show closest data on hover"),
+    N_("Compare data on hover"),
+    N_("Toggle show closest data on hover"),
+    N_("Toggle Spike Lines"),
+    N_("Preparing image - this may take a few seconds"),
+    N_("Image download succeeded"),
+    N_("Double-click to zoom back out"),
+]
+
+
+def plotly_locale() -> dict:
+    """plotly.js options so its own toolbar, dates and numbers speak the reader's language."""
+    language = current_language()
+    if language == SOURCE_LANGUAGE:
+        return {}
+    words = {"dictionary": {w: t(w) for w in PLOTLY_WORDS}, "format": _calendar(language)}
+    return {"locale": language, "locales": {language: words}}
+
+
+def _calendar(language: str) -> dict:
+    """Month and day names (Sunday first, as plotly.js counts) and separators, from Babel."""
+    months = [get_month_names("wide", locale=language)[m] for m in range(1, 13)]
+    short = [get_month_names("abbreviated", locale=language)[m] for m in range(1, 13)]
+    days = [get_day_names("wide", locale=language)[d] for d in (6, 0, 1, 2, 3, 4, 5)]
+    short_days = [get_day_names("abbreviated", locale=language)[d] for d in (6, 0, 1, 2, 3, 4, 5)]
+    decimal, thousands = plotly_separators()[0], plotly_separators()[1]
+    return {
+        "months": months,
+        "shortMonths": short,
+        "days": days,
+        "shortDays": short_days,
+        "decimal": decimal,
+        "thousands": thousands,
+    }
 
 
 def _is_quarters(values: object) -> bool:

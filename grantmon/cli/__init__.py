@@ -15,7 +15,7 @@ from grantmon.cli import bench as cli_bench
 from grantmon.cli import data as cli_data
 from grantmon.cli import export as cli_export
 from grantmon.cli import users as cli_users
-from grantmon.i18n import set_language
+from grantmon.i18n import default_language, use_language
 from grantmon.services.core.database import default_engine
 from grantmon.settings import LOOPBACK_HOSTS, PROJECT_ROOT, get_settings
 from seed.run import row_counts, seed_database
@@ -115,10 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; database problems end in one clear line and exit code 2."""
     args = build_parser().parse_args(argv)
-    set_language(getattr(args, "lang", None) or "")  # --lang, else GRANTMON_LOCALE
     handler: Callable[[argparse.Namespace, Engine], int] = args.handler
     try:
-        return handler(args, default_engine())
+        with use_language(getattr(args, "lang", None) or default_language()):
+            return handler(args, default_engine())
     except DatabaseConfigError as error:
         print(f"grantmon: {error}", file=sys.stderr)
     except SQLAlchemyError as error:

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from grantmon.charts.export import FORMATS, figure_bytes, file_name
-from grantmon.charts.style import ChartContext
+from grantmon.charts.style import ChartContext, plotly_locale
 from grantmon.formatting import long_date
 from grantmon.i18n import current_language, in_current_language, t
 from grantmon.services.core.access import Actor
@@ -83,7 +83,8 @@ def forget_figures() -> None:
 
 def show(fig: go.Figure, key: str) -> None:
     """Draw a chart full width, with its downloads (PNG, SVG, PDF, HTML) under it."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+    config = PLOTLY_CONFIG | plotly_locale()  # plotly.js's own toolbar and dates, translated
+    st.plotly_chart(fig, key=key, config=config, width="stretch")
     downloads(fig, key)
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from grantmon.i18n import (
     LANGUAGES,
+    SOURCE_LANGUAGE,
     browser_language,
     current_language,
     default_language,
@@ -87,6 +88,23 @@ def settle_for(actor: Actor, *, signed_in: bool) -> None:
     if kept is not None and kept != current_language():
         st.session_state[LANGUAGE_KEY] = kept
         st.rerun()  # once per session: the whole screen, switch included, in the kept language
+
+
+def file_uploader_words() -> None:
+    """Put the file uploader's own button in the reader's language (Streamlit writes 'Upload').
+
+    Its English size note is hidden too: the uploader's label states the formats and the limit.
+    """
+    if current_language() == SOURCE_LANGUAGE:
+        return
+    dropzone = '[data-testid="stFileUploaderDropzone"]'
+    button = f'{dropzone} button [data-testid="stMarkdownContainer"] p'
+    label = t("Choose a file").replace("\\", "").replace('"', "")
+    st.html(
+        f"<style>{button} {{ font-size: 0; }} "
+        f'{button}::after {{ content: "{label}"; font-size: 0.875rem; }} '
+        f'[data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}</style>'
+    )
 
 
 def keep_in_url() -> None:

@@ -25,6 +25,10 @@ def test_the_sidebar_switch_turns_the_dashboard_french(page, dashboard_url):
         timeout=30_000
     )
     assert "lang=fr" in page.url
+    chart = page.locator(".js-plotly-plot").first
+    chart.hover()  # plotly.js's own toolbar speaks French too
+    titles = page.eval_on_selector_all(".modebar-btn", "els => els.map(e => e.dataset.title)")
+    assert "Télécharger le graphique en PNG" in titles and "Reset axes" not in titles
     screenshot(page, "language-switch-budget-fr")
 
 

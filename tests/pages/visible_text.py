@@ -2,7 +2,7 @@
 table headers and cells, and each chart's title, axes, legend, hover text and notes."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict
@@ -43,29 +43,17 @@ NOT_WORDS = {
 CHART_WORDS = {"text", "name", "hovertemplate", "hovertext", "title", "ticktext", "ticksuffix"}
 
 
-def _strings(value: Any, key: str = "") -> Iterator[str]:
-    if key in NOT_WORDS:
-        return
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for name, inner in value.items():
-            yield from _strings(inner, name)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _strings(inner, key)
-
-
-def _chart_strings(value: Any, key: str = "") -> Iterator[str]:
-    if key == "geojson":  # region outlines: their names are never shown
+def _strings(value: Any, wanted: Callable[[str], bool], skip: set, key: str = "") -> Iterator[str]:
+    """Every string under `value` whose key is `wanted`, outside the `skip` keys' subtrees."""
+    if key in skip:
         return
     if isinstance(value, dict):
         for name, inner in value.items():
-            yield from _chart_strings(inner, name)
-    elif isinstance(value, list):
+            yield from _strings(inner, wanted, skip, name)
+    elif isinstance(value, list):  # list items take their parent's key
         for inner in value:
-            yield from _chart_strings(inner, key)
-    elif isinstance(value, str) and key in CHART_WORDS:
+            yield from _strings(inner, wanted, skip, key)
+    elif isinstance(value, str) and wanted(key):
         yield value
 
 
@@ -84,8 +72,9 @@ def visible_texts(app: AppTest) -> list[str]:
             continue
         kind = getattr(node, "type", "")
         if kind == "plotly_chart":
-            texts += _chart_strings(json.loads(proto.spec))
+            # Region outlines' names are never shown.
+            texts += _strings(json.loads(proto.spec), CHART_WORDS.__contains__, {"geojson"})
         elif kind in ("arrow_data_frame", "dataframe", "table"):
             texts += _table_strings(node.value)  # type: ignore[union-attr]
-        texts += _strings(MessageToDict(proto))
+        texts += _strings(MessageToDict(proto), lambda key: True, NOT_WORDS)
     return texts
