@@ -70,7 +70,7 @@ def test_a_french_iptt_workbook_has_french_headers_and_status_words(url, tmp_pat
     book = load_workbook(io.BytesIO(out.read_bytes()))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     headers = list(rows[0])
-    for header in ("Code de l'indicateur", "Cible à date", "Réalisé à date", "Statut",
+    for header in ("Code de l'indicateur", "Cible à ce jour", "Réalisé à ce jour", "Statut",
                    "Atteint (% de la cible)"):  # fmt: skip
         assert header in headers, header
     statuses = {row[headers.index("Statut")] for row in rows[1:]}
@@ -115,3 +115,42 @@ def test_an_unknown_language_is_refused_before_any_work(url, tmp_path):
     assert done.returncode == 2
     assert "invalid choice: 'de'" in done.stderr
     assert not Path(tmp_path / "x.csv").exists()
+
+
+def test_an_import_template_explains_its_columns_in_french():
+    from grantmon.i18n import use_language
+    from grantmon.services.bulk.importer import template
+
+    with use_language("fr"):
+        book = load_workbook(io.BytesIO(template("milestones", "xlsx")))
+    data, guide = book.worksheets
+    assert data.title == "Données" and data["A1"].value == "milestone_code"
+    rows = list(guide.iter_rows(values_only=True))
+    assert rows[0] == ("Colonne", "Que saisir")
+    explained = dict(rows[1:])
+    assert explained["percent_complete"] == "Un nombre entier de 0 à 100."
+    assert explained["notes"] == "Ce qui s'est passé (texte simple). (Peut rester vide.)"
+
+
+def test_a_refused_import_is_reported_in_french_by_row_and_column(demo_engine):
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from grantmon.i18n import use_language
+    from grantmon.services.bulk.importer import ImportRefused, import_file, problems_table
+    from grantmon.services.core.access import LOCAL_ACTOR
+
+    header = (
+        b"milestone_code,status,percent_complete,actual_completion_date,notes,evidence_url,reason"
+    )
+    content = header + b"\nA1.1-M1,fini,50,,,,\nXX-9,completed,12,5,,,,\n"
+    with use_language("fr"), Session(demo_engine) as session:
+        with pytest.raises(ImportRefused) as refused:
+            import_file(session=session, actor=LOCAL_ACTOR, name="milestones",
+                        file_name="jalons.csv", content=content, today=date.today())  # fmt: skip
+        report = problems_table(refused.value.problems)
+    assert "rien n'a été importé" in refused.value.message
+    assert list(report.columns) == ["Ligne", "Colonne", "Problème"]
+    assert not report["Problème"].str.contains(r"\b(?:the|must|Unknown|Enter)\b").any()
+    assert 3 in set(report["Ligne"])
