@@ -2,7 +2,6 @@
 
 import json
 
-import pytest
 from sqlmodel import Session, select
 
 from data_model import AuditEntry, User
@@ -105,11 +104,21 @@ def test_local_mode_keeps_the_choice_for_the_session_only(app_database):
     assert run_page(view_as="donor@example.org").title[0].value == "Overview"
 
 
-@pytest.mark.parametrize("email", ["stranger@example.net"])
-def test_the_no_access_screen_speaks_french(app_database, email):
+def in_french_with_auth(user: dict | None):
+    """The dashboard with sign-in configured, opened by a lang=fr link."""
     with use_language("fr"):
-        app = app_with_auth(user={"email": email})
+        app = app_with_auth(user=user)
         app.query_params["lang"] = "fr"
-        app.run()
+        return app.run()
+
+
+def test_the_sign_in_screen_speaks_french(app_database):
+    app = in_french_with_auth(None)
+    assert [button.label for button in app.button] == ["Se connecter"]
+    assert "Connectez-vous" in app.markdown[0].value
+
+
+def test_the_no_access_screen_speaks_french(app_database):
+    app = in_french_with_auth({"email": "stranger@example.net"})
     assert app.title[0].value == "Pas encore d'accès"
     assert "aucun rôle" in app.info[0].value
