@@ -9,6 +9,7 @@ until every message has a finished translation with the same {placeholders}.
 import re
 import sys
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -27,6 +28,10 @@ METHOD_MAP = [
 ]
 PLACEHOLDER = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 TRANSLATED = ("fr",)
+HEADER = (
+    "# The grant monitor's interface in French, written by hand.\n"
+    "# After changing messages in the code: python -m grantmon.catalogue"
+)
 
 
 def extracted(root: Path = PROJECT_ROOT) -> Catalog:
@@ -61,6 +66,9 @@ def update(language: str) -> Catalog:
     catalogue.update(template, no_fuzzy_matching=True)
     catalogue.obsolete.clear()  # messages the code no longer uses
     catalogue.fuzzy = False
+    catalogue.header_comment = HEADER
+    catalogue.project, catalogue.version = "grantmon", version("grantmon")
+    catalogue.msgid_bugs_address = ""
     catalogue.last_translator = catalogue.language_team = "grant monitor"
     path = catalogue_path(language)
     path.parent.mkdir(parents=True, exist_ok=True)
