@@ -4,12 +4,13 @@ import streamlit as st
 
 from data_model.db import DatabaseConfigError
 from grantmon.i18n import t
-from grantmon.ui import banners, runtime, session
+from grantmon.ui import banners, language, runtime, session
 from grantmon.ui.auth import signed_in_actor
 from grantmon.ui.filters import sidebar_filters
 from grantmon.ui.navigation import navigation as build_navigation
 from grantmon.ui.page import entered_through_dashboard
 
+language.start_run()  # first: everything below speaks the person's language
 st.set_page_config(page_title=t("Grant monitor"), page_icon=":material/monitoring:", layout="wide")
 
 
@@ -44,13 +45,16 @@ stop_if_exposed()
 stop_unless_database_ready()
 runtime.refresh_data_version()
 menu = st.sidebar.container()  # the menu goes above the sign-out or "View as" controls
+language.language_switch()
 if session.auth_configured():
     actor = signed_in_actor()
     st.session_state[session.ACTOR_KEY] = actor
 else:
     banners.local_mode_banner()
     actor = session.choose_local_actor()
+language.settle_for(actor, signed_in=session.auth_configured())
 navigation = build_navigation(actor, menu)
 sidebar_filters(actor)
+language.keep_in_url()
 with entered_through_dashboard():
     navigation.run()

@@ -30,6 +30,7 @@ class User(SQLModel, table=True):
     region_code: str | None = Field(default=None, foreign_key="region.iso_code", max_length=5)
     active: bool = True
     created_at: datetime = Field(default_factory=utc_now)
+    language: str | None = Field(default=None, max_length=5)  # chosen in the dashboard: en, fr
 
 
 class AuditEntry(SQLModel, table=True):

@@ -5,10 +5,12 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from grantmon.formatting import date_time
 from grantmon.i18n import t
 from grantmon.services.core.audit import audit_log, audited_entities
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.vocabulary import word
 
 page = start_page(
     __file__,
@@ -22,7 +24,7 @@ entity_column, who_column, since_column = st.columns(3)
 entity = entity_column.selectbox(
     t("Record type"),
     ["", *load(audited_entities, page.actor)],
-    format_func=lambda e: e or t("All types"),
+    format_func=lambda e: word(e) if e else t("All types"),
 )
 who = who_column.text_input(t("Changed by (email contains)"))
 since = since_column.date_input(
@@ -50,10 +52,10 @@ if entries.empty:
 else:
     shown = pd.DataFrame(
         {
-            t("When (UTC)"): entries["at"].dt.strftime("%d %b %Y %H:%M"),
+            t("When (UTC)"): entries["at"].map(date_time),
             t("Who"): entries["actor"],
             t("Action"): entries["action"].map(action_words),
-            t("Record"): entries["entity"] + " " + entries["entity_id"],
+            t("Record"): entries["entity"].map(word) + " " + entries["entity_id"],
             t("What changed"): entries["changes"],
             t("Reason"): entries["reason"],
         }

@@ -4,7 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from grantmon.i18n import t
+from grantmon.formatting import labelled
+from grantmon.i18n import current_language, in_current_language, t
 from grantmon.services.briefing.files import briefing_pdf, briefing_pptx
 from grantmon.services.briefing.pack import chart_catalogue, collect_briefing
 from grantmon.services.results.indicators import indicator_tracking
@@ -26,8 +27,8 @@ def chart_picker() -> tuple[str, ...]:
     """The charts to put in the pack: the key chart of each screen unless the user changes it."""
     codes = list(load(indicator_tracking, actor, filters=filters)["code"])
     catalogue = chart_catalogue(codes)
-    labels = {f"{c.screen}: {c.label}": c.key for c in catalogue}
-    defaults = [f"{c.screen}: {c.label}" for c in catalogue if c.default]
+    labels = {labelled(c.screen, c.label): c.key for c in catalogue}
+    defaults = [labelled(c.screen, c.label) for c in catalogue if c.default]
     chosen = st.multiselect(
         t("Charts in the pack"), list(labels), default=defaults, key="bp_charts"
     )
@@ -49,6 +50,7 @@ def build(charts: tuple[str, ...], prepared_for: str) -> None:
     bar.progress(1.0, text=t("Writing the PDF and PowerPoint files"))
     st.session_state[PACK_KEY] = {
         "filters": filters,
+        "language": current_language(),
         "pdf": briefing_pdf(pack),
         "pptx": briefing_pptx(pack),
         "charts": len(pack.charts),
@@ -72,7 +74,7 @@ def pack_section() -> None:
     if st.button(t("Build the briefing pack"), type="primary", key="bp_build"):
         build(charts, prepared_for)
     files = st.session_state.get(PACK_KEY)
-    if not files or files["filters"] != filters:
+    if not files or files["filters"] != filters or files["language"] != current_language():
         return
     st.success(t("Pack ready: {n} charts.", n=files["charts"]))
     pdf, pptx = st.columns(2)
@@ -111,7 +113,7 @@ def iptt_section() -> None:
     excel, text = st.columns(2)
     excel.download_button(
         t("Download Excel (.xlsx)"),
-        lambda: iptt_xlsx(table, notes=notes),
+        in_current_language(lambda: iptt_xlsx(table, notes=notes)),
         file_name="indicator-tracking-table.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -119,7 +121,7 @@ def iptt_section() -> None:
     )
     text.download_button(
         t("Download CSV"),
-        lambda: iptt_csv(table),
+        in_current_language(lambda: iptt_csv(table)),
         file_name="indicator-tracking-table.csv",
         mime="text/csv",
         on_click="ignore",

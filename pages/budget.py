@@ -11,7 +11,15 @@ from grantmon.charts.budget import (
     quarterly_spending_chart,
 )
 from grantmon.charts.style import ChartContext
-from grantmon.formatting import long_date, money, percent
+from grantmon.formatting import (
+    long_date,
+    money,
+    number,
+    percent,
+    percent_sign,
+    quarter_label,
+    signed,
+)
 from grantmon.i18n import t
 from grantmon.services.budget.reads import (
     TOLERANCE,
@@ -78,12 +86,12 @@ def headline(summary: BudgetSummary) -> None:
     budget.metric(t("Budget"), money(summary.budget_cents))
     gap = ((summary.spent_share or 0) - summary.elapsed_share) * 100
     spent.metric(
-        t("Spent to end of {quarter}", quarter=summary.end_quarter),
+        t("Spent to end of {quarter}", quarter=quarter_label(summary.end_quarter)),
         money(summary.spent_cents),
         delta=t(
-            "{share} of budget ({gap:+.0f} pts vs time)",
+            "{share} of budget ({gap} pts vs time)",
             share=percent(summary.spent_share),
-            gap=gap,
+            gap=signed(round(gap)),
         ),
         delta_color="off",
         delta_arrow="off",
@@ -127,14 +135,17 @@ def projection_note(summary: BudgetSummary) -> None:
             "Projections add, for each of the {left} quarter(s) left to the award end "
             "({end}), either the average quarterly spending over the {so_far} quarters to "
             "{last} or the average of the last two quarters.",
-            left=summary.quarters_remaining,
+            left=number(summary.quarters_remaining),
             end=long_date(summary.award_end),
-            so_far=summary.quarters_so_far,
-            last=summary.last_spending_quarter,
+            so_far=number(summary.quarters_so_far),
+            last=quarter_label(summary.last_spending_quarter),
         )
     )
     if summary.last_spending_quarter < summary.end_quarter:
-        values = {"last": summary.last_spending_quarter, "day": long_date(summary.plan_day)}
+        values = {
+            "last": quarter_label(summary.last_spending_quarter),
+            "day": long_date(summary.plan_day),
+        }
         if SHOW_UNAPPROVED:
             message = t(
                 "No expenditure is recorded after {last}, while the plan to date runs to "
@@ -158,7 +169,8 @@ def lines_table(lines: pd.DataFrame) -> pd.DataFrame:
             t("Cost category"): lines["category"],
             t("Status"): lines["status"].map(plan_label),
             t("Off plan by"): [
-                "—" if pd.isna(d) else f"{d * 100:+.0f}%" for d in lines["deviation"]
+                "—" if pd.isna(d) else signed(round(d * 100)) + percent_sign()
+                for d in lines["deviation"]
             ],
             t("Spent to date"): lines["spent_cents"].map(money),
             t("Plan to date"): lines["plan_cents"].map(money),

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data_model.centres import CENTRE_STATUSES
-from grantmon.formatting import long_date
+from grantmon.formatting import long_date, number, quarter_label
 from grantmon.i18n import t
 from grantmon.services.centres.entry import (
     CENTRE_FIELDS,
@@ -21,6 +21,7 @@ from grantmon.services.results.entry import result_quarters
 from grantmon.ui.forms import Refusals, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.vocabulary import word
 
 SAVED_KEY = "centre_saved"
 REFUSALS = Refusals("centre")
@@ -50,7 +51,10 @@ def centre_form(row: pd.Series) -> None:
     show_refusal_of(scope)
     with st.form(f"centre-{row['id']}-{row['version']}"):
         status = st.selectbox(
-            t("Status"), CENTRE_STATUSES, index=CENTRE_STATUSES.index(row["status"])
+            t("Status"),
+            CENTRE_STATUSES,
+            index=CENTRE_STATUSES.index(row["status"]),
+            format_func=word,
         )
         REFUSALS.field_error(scope, "status")
         opened_on = st.date_input(t("Opened on"), value=_day(row["opened_on"]), format="DD/MM/YYYY")
@@ -91,7 +95,10 @@ def _plain(value: Any) -> Any:
 def occupancy_form(row: pd.Series, history: pd.DataFrame) -> None:
     """People accommodated and average beds occupied in one quarter."""
     quarter = st.selectbox(
-        t("Quarter"), load(result_quarters, page.actor, today=date.today()), key="centre_quarter"
+        t("Quarter"),
+        load(result_quarters, page.actor, today=date.today()),
+        key="centre_quarter",
+        format_func=quarter_label,
     )
     scope = (int(row["id"]), f"occupancy {quarter}")
     stored = history[history["quarter"] == quarter]
@@ -125,7 +132,7 @@ def occupancy_form(row: pd.Series, history: pd.DataFrame) -> None:
     send(
         scope,
         record_occupancy,
-        t("Saved the occupancy of {quarter}.", quarter=quarter),
+        t("Saved the occupancy of {quarter}.", quarter=quarter_label(quarter)),
         centre_id=scope[0],
         quarter=quarter,
         values={"people_accommodated": people, "average_beds_occupied": beds},
@@ -141,7 +148,7 @@ def show_occupancy(history: pd.DataFrame) -> None:
     st.dataframe(
         pd.DataFrame(
             {
-                t("Quarter"): history["quarter"],
+                t("Quarter"): history["quarter"].map(quarter_label),
                 t("People accommodated"): history["people_accommodated"],
                 t("Average beds occupied"): history["average_beds_occupied"],
                 t("Entered by"): history["entered_by"],
@@ -158,12 +165,12 @@ if centres.empty:
     st.stop()
 by_label = {f"{r['name']} · {r['city']} ({r['region']})": r for _, r in centres.iterrows()}
 row = by_label[st.selectbox(t("Centre"), list(by_label), key="centre_picker")]
-capacity = "—" if pd.isna(row["capacity"]) else int(row["capacity"])
+capacity = "—" if pd.isna(row["capacity"]) else number(int(row["capacity"]))
 st.caption(
     t(
         "{kind} centre · {status} · capacity {capacity} · last saved by {who} on {when}.",
-        kind=str(row["kind"]).capitalize(),
-        status=row["status"],
+        kind=word(row["kind"]).capitalize(),
+        status=word(row["status"]),
         capacity=capacity,
         who=row["updated_by"],
         when=long_date(row["updated_at"].date()),
@@ -176,7 +183,7 @@ status_tab, occupancy_tab = st.tabs([t("Status and capacity"), t("Occupancy")])
 with status_tab:
     centre_form(row)
     changes = load(record_history, page.actor, entity="centre", entity_id=str(row["id"]))
-    st.caption(t("{count} changes recorded for this centre.", count=len(changes)))
+    st.caption(t("{count} changes recorded for this centre.", count=number(len(changes))))
 with occupancy_tab:
     occupancy_form(row, history)
     show_occupancy(history)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data_model.reintegration import FUNNEL_STAGES
+from grantmon.formatting import number, quarter_label
 from grantmon.i18n import t
 from grantmon.services.core.audit import record_history
 from grantmon.services.core.commands import CommandError
@@ -64,6 +65,7 @@ def grid_form(grid: pd.DataFrame, scope: tuple[str, str]) -> dict[str, Any] | No
             width="stretch",
             num_rows="fixed",
             disabled=[t("Sex and age band")],
+            placeholder="—",  # a blank count, in any language (Streamlit would write "None")
             column_config={
                 labels[s]: st.column_config.NumberColumn(labels[s], min_value=0, step=1)
                 for s in FUNNEL_STAGES
@@ -98,7 +100,8 @@ def save(grid: pd.DataFrame, scope: tuple[str, str], values: dict[str, Any]) -> 
         opened=opened,
         today=date.today(),
     )
-    rerun_saying(SAVED_KEY, t("Saved {quarter}, {region}.", quarter=scope[0], region=scope[1]))
+    saved = t("Saved {quarter}, {region}.", quarter=quarter_label(scope[0]), region=scope[1])
+    rerun_saying(SAVED_KEY, saved)
 
 
 regions = load(entry_regions, page.actor)
@@ -110,7 +113,7 @@ names = dict(zip(regions["code"], regions["name"], strict=True))
 region = st.selectbox(
     t("Region"), list(names), format_func=lambda c: f"{names[c]} ({c})", key="reint_region"
 )
-quarter = st.selectbox(t("Quarter"), quarters, key="reint_quarter")
+quarter = st.selectbox(t("Quarter"), quarters, key="reint_quarter", format_func=quarter_label)
 scope = (str(quarter), str(region))
 grid = load(reintegration_grid, page.actor, quarter=scope[0], region_code=scope[1])
 if SAVED_KEY in st.session_state:
@@ -118,7 +121,7 @@ if SAVED_KEY in st.session_state:
 partner = load(entry_partner_id, page.actor)
 if load(quarter_is_locked, page.actor, partner_id=partner, quarter=scope[0]):
     st.warning(t(LOCKED), icon=":material/lock:")
-    st.dataframe(editor_frame(grid), hide_index=True, width="stretch")
+    st.dataframe(editor_frame(grid), hide_index=True, width="stretch", placeholder="—")
 else:
     refusal = REFUSALS.of(scope)
     if refusal:
@@ -129,4 +132,4 @@ else:
 history = load(
     record_history, page.actor, entity="reintegration", entity_id=f"{region} {quarter} {partner}"
 )
-st.caption(t("{count} changes recorded for this grid.", count=len(history)))
+st.caption(t("{count} changes recorded for this grid.", count=number(len(history))))

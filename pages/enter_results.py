@@ -6,6 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from grantmon.formatting import labelled, quarter_label, typed_text
 from grantmon.i18n import t
 from grantmon.services.core.audit import record_history
 from grantmon.services.core.commands import CommandError, StaleEdit
@@ -22,10 +23,11 @@ from grantmon.services.results.entry import (
 from grantmon.ui.forms import Refusals, history_panel, rerun_saying
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.vocabulary import word
 
 SAVED_KEY = "results_saved"  # "code quarter" saved on the previous run
 REFUSALS = Refusals("results")
-VALUE = "Value"
+VALUE = t("Value")
 page = start_page(
     __file__,
     t("Quarterly results"),
@@ -50,7 +52,7 @@ def show_refusal(error: CommandError, grid: pd.DataFrame) -> None:
     names |= dict(zip(labels["dimension"], labels["dimension_label"], strict=True))
     names |= {"quarter": t("Quarter"), "evidence_url": t("Evidence link")}
     for field, message in error.field_errors.items():
-        st.error(f"{names.get(field, field)}: {message}", icon=":material/error:")
+        st.error(labelled(names.get(field, field), message), icon=":material/error:")
     if isinstance(error, StaleEdit) and error.their_changes:
         changes = pd.DataFrame(
             [(names.get(k, k), a, b) for k, (a, b) in error.their_changes.items()],
@@ -65,7 +67,8 @@ def editor_frame(grid: pd.DataFrame) -> pd.DataFrame:
         {
             t("Breakdown"): grid["dimension_label"],
             t("Category"): grid["category_label"],
-            VALUE: pd.to_numeric(grid["value"], errors="coerce"),
+            # Text, so the figure is read as the person writes it (62,5 in French).
+            VALUE: pd.to_numeric(grid["value"], errors="coerce").map(typed_text),
         }
     )
 
@@ -83,7 +86,7 @@ def result_form(grid: pd.DataFrame, scope: tuple[int, str]) -> dict[str, Any] | 
             width="stretch",
             num_rows="fixed",
             disabled=[t("Breakdown"), t("Category")],
-            column_config={VALUE: st.column_config.NumberColumn(t("Value"), min_value=0)},
+            column_config={VALUE: st.column_config.TextColumn(t("Value"))},
         )
         link = st.text_input(t("Evidence link (https://...)"), value=evidence or "")
         confirmed = False
@@ -109,7 +112,7 @@ def save(grid: pd.DataFrame, scope: tuple[int, str], code: str, form: dict[str, 
         today=date.today(),
         **form,
     )
-    rerun_saying(SAVED_KEY, f"{code} {scope[1]}")
+    rerun_saying(SAVED_KEY, f"{code} {quarter_label(scope[1])}")
 
 
 def show_history(entity_id: str) -> None:
@@ -124,9 +127,9 @@ if indicators.empty or not quarters:
     st.info(t("No indicator or award period is stored yet: run `grantmon seed`."))
     st.stop()
 
-by_label = {f"{r['code']} · {r['title']} ({r['unit']})": r for _, r in indicators.iterrows()}
+by_label = {f"{r['code']} · {r['title']} ({word(r['unit'])})": r for _, r in indicators.iterrows()}
 indicator = by_label[st.selectbox(t("Indicator"), list(by_label), key="results_indicator")]
-quarter = st.selectbox(t("Quarter"), quarters, key="results_quarter")
+quarter = st.selectbox(t("Quarter"), quarters, key="results_quarter", format_func=quarter_label)
 scope = (int(indicator["id"]), str(quarter))
 grid = load(result_grid, page.actor, indicator_id=scope[0], quarter=scope[1])
 if not indicator["cumulative"]:

@@ -6,13 +6,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from grantmon.formatting import long_date, money
+from grantmon.formatting import exact_money, long_date, money, number, quarter_label
 from grantmon.i18n import t
 from grantmon.services.budget.spending import add_expenditure, line_expenditures, spending_lines
 from grantmon.services.core.commands import CommandError, StaleEdit
 from grantmon.ui.forms import Refusals, rerun_saying
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.vocabulary import word
 
 SAVED_KEY = "spending_saved"
 SAVES_KEY = "spending_saves"  # how many expenditures this session saved
@@ -68,9 +69,9 @@ def save(row: pd.Series, values: dict[str, Any]) -> None:
     st.session_state[SAVES_KEY] = st.session_state.get(SAVES_KEY, 0) + 1
     said = t(
         "Saved {amount} on {day} ({quarter}).",
-        amount=f"US${saved['amount_cents'] / 100:,.2f}",
+        amount=exact_money(saved["amount_cents"]),
         day=long_date(date.fromisoformat(saved["spent_on"])),
-        quarter=saved["quarter"],
+        quarter=quarter_label(saved["quarter"]),
     )
     rerun_saying(SAVED_KEY, said)
 
@@ -98,11 +99,11 @@ def show_recent(line_id: int) -> None:
         pd.DataFrame(
             {
                 t("Date"): recent["spent_on"].map(long_date),
-                t("Quarter"): recent["quarter"],
-                t("Amount (US$)"): (recent["amount_cents"] / 100).map("{:,.2f}".format),
+                t("Quarter"): recent["quarter"].map(quarter_label),
+                t("Amount (US$)"): (recent["amount_cents"] / 100).map(lambda a: number(a, 2)),
                 t("Description"): recent["description"].astype(str),
                 t("Justification"): recent["justification"].astype(str),
-                t("Status"): recent["status"],
+                t("Status"): recent["status"].map(word),
                 t("Entered by"): recent["entered_by"],
             }
         ),

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from grantmon.formatting import date_time
 from grantmon.i18n import t
 from grantmon.services.bulk.files import MAX_BYTES
 from grantmon.services.bulk.importer import (
@@ -19,6 +20,7 @@ from grantmon.services.bulk.importer import (
 )
 from grantmon.services.core.commands import CommandError
 from grantmon.ui.forms import show_refusal
+from grantmon.ui.language import file_uploader_words
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
 
@@ -40,8 +42,8 @@ page = start_page(
 def downloads(name: str) -> None:
     """Templates and the current figures of the data type, as CSV and Excel."""
     left, right = st.columns(2)
-    left.markdown(f"**{t('Empty template')}**")
-    right.markdown(f"**{t('Current figures, to edit')}**")
+    left.markdown("**" + t("Empty template") + "**")
+    right.markdown("**" + t("Current figures, to edit") + "**")
     for fmt in ("xlsx", "csv"):
         left.download_button(
             t("Template ({format})", format=fmt.upper()),
@@ -100,11 +102,11 @@ def show_recent() -> None:
     if recent.empty:
         st.caption(t("No file imported yet."))
         return
-    titles = {name: kind.title for name, kind in DATA_TYPES.items()}
+    titles = {name: str(kind.title) for name, kind in DATA_TYPES.items()}
     st.dataframe(
         pd.DataFrame(
             {
-                t("When (UTC)"): recent["imported_at"].dt.strftime("%d %b %Y %H:%M"),
+                t("When (UTC)"): recent["imported_at"].map(date_time),
                 t("Data"): recent["data_type"].map(titles).fillna(recent["data_type"]),
                 t("File"): recent["file_name"].astype(str),
                 t("Rows"): recent["rows"],
@@ -117,10 +119,11 @@ def show_recent() -> None:
     )
 
 
-titles = {kind.title: name for name, kind in DATA_TYPES.items()}
+titles = {str(kind.title): name for name, kind in DATA_TYPES.items()}
 name = titles[st.selectbox(t("Data"), list(titles), key="import_type")]
 downloads(name)
 st.divider()
+file_uploader_words()
 upload = st.file_uploader(
     t("File to import (.csv or .xlsx, up to {size} MB)", size=MAX_BYTES // 1024 // 1024),
     type=["csv", "xlsx"],

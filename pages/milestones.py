@@ -15,7 +15,7 @@ from grantmon.charts.milestones import (
     page_of_timeline,
 )
 from grantmon.charts.style import status_label
-from grantmon.formatting import long_date
+from grantmon.formatting import colon, date_time, long_date, number, percent_sign
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters, filter_options
@@ -35,6 +35,7 @@ from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.forms import as_plain_text
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
+from grantmon.vocabulary import word
 
 page = start_page(
     __file__,
@@ -67,25 +68,25 @@ def status_metrics() -> None:
     counts = load(milestone_status_counts, actor, filters=filters, today=today)
     count = dict(zip(counts["status"], counts["count"], strict=True))
     done, on_track, late = st.columns(3)
-    done.metric(status_label("completed"), count["completed"])
+    done.metric(status_label("completed"), number(count["completed"]))
     on_track.metric(
         status_label(ON_TRACK),
-        count[ON_TRACK],
+        number(count[ON_TRACK]),
         help=t("In progress and due today or later."),
     )
     late.metric(
         status_label(LATE),
-        count[LATE],
+        number(count[LATE]),
         help=t("Not completed or cancelled, and due before today ({day}).", day=long_date(today)),
     )
     st.caption(
         t(
             "{not_started}: {n} · {cancelled}: {c} · out of {total} milestones due in the period.",
             not_started=status_label("not started"),
-            n=count["not started"],
+            n=number(count["not started"]),
             cancelled=status_label("cancelled"),
-            c=count["cancelled"],
-            total=int(counts["count"].sum()),
+            c=number(count["cancelled"]),
+            total=number(int(counts["count"].sum())),
         )
     )
 
@@ -102,7 +103,7 @@ def filter_notes() -> None:
             t(
                 "{n} more milestones fall due outside the selected period; "
                 "widen the period in the sidebar to see them.",
-                n=outside,
+                n=number(outside),
             )
         )
     st.caption(" ".join(notes))
@@ -135,7 +136,12 @@ def timeline_size(*, actor: Actor, filters: Filters, today: date, states: tuple[
 def _page_label(page: int, total: int) -> str:
     first = page * ACTIVITIES_PER_PAGE + 1
     last = min(total, first + ACTIVITIES_PER_PAGE - 1)
-    return t("Activities {first}–{last} of {total}", first=first, last=last, total=f"{total:,}")
+    return t(
+        "Activities {first}–{last} of {total}",
+        first=number(first),
+        last=number(last),
+        total=number(total),
+    )
 
 
 def timeline_page(states: tuple[str, ...]) -> int:
@@ -222,7 +228,10 @@ def milestone_table(shown: pa.Table) -> None:
     """Every milestone shown on the timeline, with its status and last update."""
     st.subheader(t("All milestones"))
     progress = st.column_config.ProgressColumn(
-        t("Complete (%)"), min_value=0, max_value=100, format="%d%%"
+        t("Complete (%)"),
+        min_value=0,
+        max_value=100,
+        format="%d" + percent_sign().replace("%", "%%"),
     )
     st.dataframe(
         shown, hide_index=True, width="stretch", column_config={t("Complete (%)"): progress}
@@ -265,30 +274,38 @@ def detail_facts(detail: MilestoneDetail) -> None:
     regions = load(filter_options, actor).regions
     status = status_label(detail.state)
     if detail.state != detail.status:
-        status += " " + t("(recorded as {status})", status=detail.status)
+        status += " " + t("(recorded as {status})", status=word(detail.status))
+    complete = f"{detail.percent_complete}{percent_sign()} " + t("complete")
     lines = [
-        f"**{t('Status')}:** {status}, {detail.percent_complete}% {t('complete')}",
-        f"**{t('Due')}:** {long_date(detail.due_date)}"
+        _fact(t("Status"), f"{status}, {complete}"),
+        _fact(t("Due"), long_date(detail.due_date))
         + (
-            f" · **{t('Completed on')}:** {long_date(detail.actual_completion_date)}"
+            " · " + _fact(t("Completed on"), long_date(detail.actual_completion_date))
             if detail.actual_completion_date
             else ""
         ),
-        f"**{t('Activity')}:** {detail.activity_code} {detail.activity} "
-        f"({long_date(detail.planned_start)} – {long_date(detail.planned_end)})",
-        f"**{t('Partner')}:** {detail.partner_name} · **{t('Component')}:** {detail.component}",
-        f"**{t('Regions')}:** " + ", ".join(regions.get(code, code) for code in detail.regions),
+        _fact(
+            t("Activity"),
+            f"{detail.activity_code} {detail.activity} "
+            f"({long_date(detail.planned_start)} – {long_date(detail.planned_end)})",
+        ),
+        _fact(t("Partner"), detail.partner_name) + " · " + _fact(t("Component"), detail.component),
+        _fact(t("Regions"), ", ".join(regions.get(code, code) for code in detail.regions)),
     ]
     if detail.notes:
-        lines.append(f"**{t('Notes')}:** {as_plain_text(detail.notes)}")
+        lines.append(_fact(t("Notes"), as_plain_text(detail.notes)))
     if detail.evidence_url:
-        lines.append(f"**{t('Evidence')}:** [{detail.evidence_url}]({detail.evidence_url})")
+        lines.append(_fact(t("Evidence"), f"[{detail.evidence_url}]({detail.evidence_url})"))
     st.markdown("  \n".join(lines))
+
+
+def _fact(label: str, value: str) -> str:
+    return f"**{label}{colon()}** {value}"
 
 
 def history(detail: MilestoneDetail) -> None:
     """Who changed the milestone, when, what and why (from the audit log)."""
-    st.markdown(f"**{t('History of updates')}**")
+    st.markdown("**" + t("History of updates") + "**")
     st.caption(
         t(
             "Last updated by {who} on {day}.",
@@ -302,9 +319,9 @@ def history(detail: MilestoneDetail) -> None:
         return
     shown = pd.DataFrame(
         {
-            t("When"): entries["at"].map(lambda at: at.strftime("%d %b %Y %H:%M")),
+            t("When"): entries["at"].map(date_time),
             t("Who"): entries["actor"],
-            t("Action"): entries["action"],
+            t("Action"): entries["action"].map(word),
             t("Changes"): entries["changes"],
             t("Reason"): entries["reason"],
         }

@@ -9,7 +9,16 @@ import streamlit as st
 from grantmon.charts.indicators import status_display
 from grantmon.charts.overview import burn_beside_results_chart
 from grantmon.charts.style import status_label
-from grantmon.formatting import long_date, money, percent
+from grantmon.formatting import (
+    date_time,
+    labelled,
+    long_date,
+    money,
+    number,
+    percent,
+    quarter_label,
+    signed,
+)
 from grantmon.i18n import t
 from grantmon.services.budget.reads import off_plan_lines
 from grantmon.services.core.access import Actor
@@ -23,6 +32,7 @@ from grantmon.ui import banners
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
+from grantmon.vocabulary import word
 
 page = start_page(__file__, t("Overview"))
 actor, filters, today = page.actor, page.filters, date.today()
@@ -33,12 +43,12 @@ st.caption(f"{award.code} · {award.donor}, {award.awarding_office} → {award.r
 
 def change(now: int | None, before: int | None) -> str | None:
     """A KPI's change since the previous quarter; None when there is none or it is hidden."""
-    return None if now is None or before is None or now == before else f"{now - before:+,}"
+    return None if now is None or before is None or now == before else signed(now - before)
 
 
 def shown(count: int | None) -> str:
     """A victim count, or the suppression mark."""
-    return t("■ suppressed") if count is None else f"{count:,}"
+    return t("■ suppressed") if count is None else number(count)
 
 
 def money_and_milestones(kpis: Kpis) -> None:
@@ -48,7 +58,9 @@ def money_and_milestones(kpis: Kpis) -> None:
         t("Funds spent"),
         percent(kpis.spent_share),
         delta=t(
-            "{amount} in {quarter}", amount=money(kpis.spent_in_quarter_cents), quarter=kpis.quarter
+            "{amount} in {quarter}",
+            amount=money(kpis.spent_in_quarter_cents),
+            quarter=quarter_label(kpis.quarter),
         ),
         delta_color="off",
         help=t(
@@ -65,9 +77,11 @@ def money_and_milestones(kpis: Kpis) -> None:
     counts = kpis.milestones
     late.metric(
         t("Milestones late"),
-        counts["late"],
+        number(counts["late"]),
         delta=t(
-            "{done} completed in {quarter}", done=kpis.completed_in_quarter, quarter=kpis.quarter
+            "{done} completed in {quarter}",
+            done=number(kpis.completed_in_quarter),
+            quarter=quarter_label(kpis.quarter),
         ),
         delta_color="off",
     )
@@ -84,12 +98,12 @@ def centres_and_victims(kpis: Kpis) -> None:
     centres, assisted, plans = st.columns(3)
     centres.metric(
         t("Centres open"),
-        kpis.open_centres,
+        number(kpis.open_centres),
         delta=change(kpis.open_centres, kpis.open_centres_before),
         help=t(
             "Beds: {beds} known; {unknown} centre(s) with capacity not public.",
-            beds=kpis.known_beds,
-            unknown=kpis.centres_without_capacity,
+            beds=number(kpis.known_beds),
+            unknown=number(kpis.centres_without_capacity),
         ),
     )
     assisted.metric(
@@ -105,7 +119,7 @@ def centres_and_victims(kpis: Kpis) -> None:
     st.caption(
         t(
             "Changes are for {quarter}, the latest quarter with reported figures. ",
-            quarter=kpis.quarter,
+            quarter=quarter_label(kpis.quarter),
         )
         + privacy_notice(actor=actor)
     )
@@ -122,18 +136,24 @@ def alert_lines(*, actor: Actor, filters: Filters, today: date) -> tuple[list[st
     behind = load(off_track_indicators, actor, filters=filters)
     off_plan = load(off_plan_lines, actor, filters=filters)
     items = [
-        f"{status_label('late')} **{r['code']}** {r['title']}: "
-        + t("{days} days late", days=r["days_late"])
+        labelled(
+            f"{status_label('late')} **{r['code']}** {r['title']}",
+            t("{days} days late", days=number(r["days_late"])),
+        )
         for r in records(late.head(5))
     ]
     items += [
-        f"{status_display(r['status'])} **{r['code']}** {r['title']}: "
-        + t("{share} of target to date", share=percent(r["percent_achieved"] / 100))
+        labelled(
+            f"{status_display(r['status'])} **{r['code']}** {r['title']}",
+            t("{share} of target to date", share=percent(r["percent_achieved"] / 100)),
+        )
         for r in records(behind.head(5))
     ]
     items += [
-        f"{status_label(r['status'])} **{r['partner']} · {r['category']}**: "
-        + t("{share} of its budget spent", share=percent(r["spent_share"]))
+        labelled(
+            f"{status_label(r['status'])} **{r['partner']} · {r['category']}**",
+            t("{share} of its budget spent", share=percent(r["spent_share"])),
+        )
         for r in records(off_plan.head(5))
     ]
     more = ""
@@ -142,9 +162,9 @@ def alert_lines(*, actor: Actor, filters: Filters, today: date) -> tuple[list[st
             "Showing the five most urgent of each kind ({late} late milestones, {behind} "
             "indicators off target, {lines} budget lines off plan in all); see Activities, "
             "Results framework and Budget.",
-            late=len(late),
-            behind=len(behind),
-            lines=len(off_plan),
+            late=number(len(late)),
+            behind=number(len(behind)),
+            lines=number(len(off_plan)),
         )
     return items, more
 
@@ -182,7 +202,7 @@ def partners_table(*, actor: Actor, code: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("Partner"): frame["partner"],
-            t("Role"): frame["role"],
+            t("Role"): frame["role"].map(word),
             t("Component"): frame["component"],
             t("Amount"): [
                 money(c) if pd.notna(c) else t("not public") for c in frame["amount_cents"]
@@ -202,7 +222,7 @@ def context_table() -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("Figure"): frame["label"],
-            t("Value"): frame["value"].map("{:,}".format) + " " + frame["unit"],
+            t("Value"): frame["value"].map(number) + " " + frame["unit"].map(word),
             t("Period"): frame["period"],
             t("Caveat"): frame["caveat"],
             t("Source"): frame["publisher"] + ": " + frame["source"],
@@ -218,7 +238,7 @@ st.caption(
     t(
         "Latest data update: {when} by {who}.",
         who=updated.by or "—",
-        when=f"{updated.at:%d %b %Y %H:%M} UTC" if updated.at else "—",
+        when=date_time(updated.at) + " UTC" if updated.at else "—",
     )
 )
 context = chart_context(filters, actor)

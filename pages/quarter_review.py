@@ -6,6 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from grantmon.formatting import date_time, labelled, number, quarter_label
 from grantmon.i18n import t
 from grantmon.services.core.audit import record_history
 from grantmon.services.workflow.commands import (
@@ -31,6 +32,7 @@ from grantmon.services.workflow.reads import (
 from grantmon.ui.forms import Refusals, as_plain_text, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.vocabulary import word
 
 PICKER_KEY = "review_picker"
 DONE_KEY = "review_done"  # success message of the previous run's action
@@ -52,19 +54,19 @@ table = load(quarter_statuses, page.actor, filters=page.filters)
 
 def review_label(status: str) -> str:
     """A review status as symbol and word, e.g. '➜ submitted'."""
-    return f"{SYMBOLS.get(status, '•')} {t(status)}"
+    return f"{SYMBOLS.get(status, '•')} {word(status)}"
 
 
 def when(values: pd.Series) -> pd.Series:
     """Timestamps as '28 Nov 2026 16:28' (blank where none)."""
-    return values.dt.strftime("%d %b %Y %H:%M").fillna("")
+    return values.map(lambda at: date_time(at) if pd.notna(at) else "")
 
 
 def overview_table(rows: pd.DataFrame) -> None:
     """The partner x quarter table with statuses, counts and the latest comment."""
     shown = pd.DataFrame(
         {
-            t("Quarter"): rows["quarter"],
+            t("Quarter"): rows["quarter"].map(quarter_label),
             t("Partner"): rows["partner"],
             t("Status"): rows["status"].map(review_label),
             t("Figures"): rows["figures"],
@@ -86,13 +88,13 @@ def overview_table(rows: pd.DataFrame) -> None:
 def summary(rows: pd.DataFrame) -> str:
     """'➜ 2 submitted · ↩ 1 returned · …' over the table."""
     counts = rows["status"].value_counts()
-    parts = [f"{review_label(s)}: {int(counts[s])}" for s in STATUSES if s in counts]
+    parts = [labelled(review_label(s), number(int(counts[s]))) for s in STATUSES if s in counts]
     return " · ".join(parts)
 
 
 def label(row: pd.Series) -> str:
     """How a partner's quarter is named in the picker (stable across status changes)."""
-    return f"{row['quarter']} · {row['partner']}"
+    return f"{quarter_label(row['quarter'])} · {row['partner']}"
 
 
 def pickable(rows: pd.DataFrame) -> pd.DataFrame:
@@ -134,22 +136,27 @@ def act(row: pd.Series, command: Callable[..., Any], done: str, **extra: Any) ->
 
 def figure_line(row: pd.Series) -> str:
     """'136 figures: 136 submitted' for the picked quarter."""
-    parts = [f"{int(row[s])} {t(s)}" for s in FIGURE_STATUSES if int(row[s])]
+    parts = [f"{number(int(row[s]))} {word(s)}" for s in FIGURE_STATUSES if int(row[s])]
     return t(
-        "{count} figures: {parts}.", count=int(row["figures"]), parts=", ".join(parts) or t("none")
+        "{count} figures: {parts}.",
+        count=number(int(row["figures"])),
+        parts=", ".join(parts) or t("none"),
     )
 
 
 def state_panel(row: pd.Series) -> None:
     """Where the picked quarter stands: status, figures, comment, last change."""
-    st.markdown(f"**{row['partner_name']} · {row['quarter']}** — {review_label(row['status'])}")
+    st.markdown(
+        f"**{row['partner_name']} · {quarter_label(row['quarter'])}** — "
+        + review_label(row["status"])
+    )
     st.caption(figure_line(row))
     if row["updated_by"]:
         st.caption(
             t(
                 "Last change by {who} on {when} UTC (version {version}).",
                 who=row["updated_by"],
-                when=row["updated_at"].strftime("%d %b %Y %H:%M"),
+                when=date_time(row["updated_at"]),
                 version=int(row["version"]),
             )
         )
@@ -244,7 +251,7 @@ def history(row: pd.Series) -> None:
         st.caption(t("No review step recorded for this quarter yet."))
         return
     changes = load(record_history, page.actor, entity=ENTITY, entity_id=str(row["report_id"]))
-    with st.expander(t("History of this quarter ({count} changes)", count=len(changes))):
+    with st.expander(t("History of this quarter ({count} changes)", count=number(len(changes)))):
         if changes.empty:
             st.caption(t("No change recorded since the demo data was loaded."))
             return
@@ -252,7 +259,7 @@ def history(row: pd.Series) -> None:
             {
                 t("When (UTC)"): when(changes["at"]),
                 t("Who"): changes["actor"],
-                t("Step"): changes["action"],
+                t("Step"): changes["action"].map(word),
                 t("What changed"): changes["changes"],
                 t("Comment or reason"): changes["reason"],
             }

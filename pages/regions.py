@@ -17,7 +17,7 @@ from grantmon.charts.maps import (
     region_map,
     victims_chart,
 )
-from grantmon.formatting import long_date
+from grantmon.formatting import long_date, number, quarter_label, region_name
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
@@ -35,8 +35,9 @@ from grantmon.settings import get_settings
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
+from grantmon.vocabulary import word
 
-SUPPRESSED = "■ " + t("suppressed")
+SUPPRESSED = "■ " + word("suppressed")
 NOT_COUNTED = "—"
 NO_FIGURES = t("none reported")
 
@@ -76,7 +77,7 @@ def count_text(value: Any, suppressed: bool = False) -> str:
     """A count as shown in tables: suppressed and not-counted cells say so."""
     if suppressed:
         return SUPPRESSED
-    return NOT_COUNTED if pd.isna(value) else f"{int(value):,}"
+    return NOT_COUNTED if pd.isna(value) else number(int(value))
 
 
 def beds_text(known: Any, unknown: Any) -> str:
@@ -84,8 +85,8 @@ def beds_text(known: Any, unknown: Any) -> str:
     if pd.isna(known):
         return NOT_COUNTED
     if pd.isna(unknown) or not int(unknown):
-        return f"{int(known):,}"
-    return t("not public") if not int(known) else f"≥ {int(known):,}"
+        return number(int(known))
+    return t("not public") if not int(known) else f"≥ {number(int(known))}"
 
 
 def centre_kpis() -> None:
@@ -93,10 +94,12 @@ def centre_kpis() -> None:
     summary = load(centre_summary, actor, filters=filters)
     opened, beds = st.columns(2)
     opened.metric(
-        t("Centres open at the end of {quarter}", quarter=summary.quarter),
-        summary.open_centres,
+        t("Centres open at the end of {quarter}", quarter=quarter_label(summary.quarter)),
+        number(summary.open_centres),
         delta=summary.open_centres - summary.previous.open_centres,
-        help=t("Change since the end of {quarter}.", quarter=summary.previous.quarter),
+        help=t(
+            "Change since the end of {quarter}.", quarter=quarter_label(summary.previous.quarter)
+        ),
     )
     beds.metric(
         t("Beds in open centres"),
@@ -108,7 +111,7 @@ def centre_kpis() -> None:
         beds.caption(
             t(
                 "{n} open centre(s) do not publish their capacity: the total is at least this.",
-                n=summary.centres_without_capacity,
+                n=number(summary.centres_without_capacity),
             )
         )
 
@@ -162,7 +165,7 @@ def draw_map() -> None:
 
 def figure_notes() -> None:
     """What the victim, centre and milestone figures include, in words."""
-    notes = [t("Centres and beds are those open at the end of {q}.", q=filters.end)]
+    notes = [t("Centres and beds are those open at the end of {q}.", q=quarter_label(filters.end))]
     if actor.is_donor:
         notes.append(
             t(
@@ -175,7 +178,7 @@ def figure_notes() -> None:
         pending = int(regions["unapproved_assisted"].fillna(0).sum())
         if pending:
             notes.append(
-                t("Includes {n} victims assisted from figures not yet approved.", n=f"{pending:,}")
+                t("Includes {n} victims assisted from figures not yet approved.", n=number(pending))
             )
     if filters.component != ALL:
         notes.append(t("The component filter applies to milestones only."))
@@ -189,7 +192,7 @@ def region_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
     suppressed = regions["victims_suppressed"].astype(bool)
     unreported = ~regions["victims_reported"].astype(bool) & regions["in_filter"].astype(bool)
     rate = [
-        SUPPRESSED if hidden else (NOT_COUNTED if pd.isna(v) else f"{v:,.2f}")
+        SUPPRESSED if hidden else (NOT_COUNTED if pd.isna(v) else number(v, 2))
         for v, hidden in zip(regions["victims_per_100k"], suppressed, strict=True)
     ]
     assisted = [
@@ -198,8 +201,8 @@ def region_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
     for index in np.flatnonzero(unreported):
         assisted[index] = rate[index] = NO_FIGURES
     table = {
-        t("Region"): regions["name"],
-        t("Population (2024)"): regions["population"].map("{:,}".format),
+        t("Region"): named(regions),
+        t("Population (2024)"): regions["population"].map(number),
         t("Victims assisted"): assisted,
         t("Per 100,000 inhabitants"): rate,
     }
@@ -218,6 +221,11 @@ def region_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
+def named(regions: pd.DataFrame) -> list[str]:
+    """Each region's name, its Arabic name beside it."""
+    return [region_name(n, a) for n, a in zip(regions["name"], regions["name_ar"], strict=True)]
+
+
 def region_table() -> None:
     """The map's figures as a table, one row per region."""
     st.subheader(t("Figures by region"))
@@ -229,7 +237,7 @@ def region_table() -> None:
 
 def pick_region() -> str:
     """The region to drill into: the filtered one, or a choice (busiest region first)."""
-    names = dict(zip(regions["iso_code"], regions["name"], strict=True))
+    names = dict(zip(regions["iso_code"], named(regions), strict=True))
     if filters.region != ALL:
         st.caption(t("Region chosen in the sidebar filter."))
         return filters.region
@@ -252,12 +260,14 @@ def centre_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
     table = pd.DataFrame(
         {
             t("Centre"): here["name"],
-            t("Kind"): here["kind"].map(t),
+            t("Kind"): here["kind"].map(word),
             t("City"): here["city"],
             t("Operator"): here["operator"],
-            t("Status at the end of {q}", q=filters.end): here["status_at_end"].map(t),
+            t("Status at the end of {q}", q=quarter_label(filters.end)): here["status_at_end"].map(
+                word
+            ),
             t("Capacity (beds)"): [
-                t("not public") if pd.isna(c) else f"{int(c)}" for c in here["capacity"]
+                t("not public") if pd.isna(c) else number(int(c)) for c in here["capacity"]
             ],
             t("Opened"): here["opened_on"].map(lambda d: long_date(d) if pd.notna(d) else "—"),
         }
@@ -346,13 +356,13 @@ def victim_figures(code: str, name: str) -> None:
 def victim_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
     """The region's victim figures per quarter as readable cells (suppressed ones marked)."""
     victims = load(region_victims, actor, filters=filters, region=code)
-    table: dict[str, Any] = {t("Quarter"): victims["quarter"]}
+    table: dict[str, Any] = {t("Quarter"): victims["quarter"].map(quarter_label)}
     for column, label in VICTIM_LABELS.items():
         flags = victims[f"{column}_suppressed"].astype(bool)
         table[label] = [count_text(v, s) for v, s in zip(victims[column], flags, strict=True)]
     if shows_unapproved(actor):
         table[t("Review")] = victims["approved"].map(
-            {True: t("approved"), False: "▨ " + t("not yet approved")}
+            {True: word("approved"), False: "▨ " + t("not yet approved")}
         )
     return ready_to_send(pd.DataFrame(table))
 
@@ -362,10 +372,12 @@ def drill_down() -> None:
     st.subheader(t("Region drill-down"))
     code = pick_region()
     row = regions[regions["iso_code"] == code].iloc[0]
-    st.caption(t("Population (2024 census): {n}", n=f"{int(row['population']):,}"))
-    region_centres(code, row["name"])
+    name = region_name(row["name"], row["name_ar"])
+    st.markdown(f"### {name}")
+    st.caption(t("Population (2024 census): {n}", n=number(int(row["population"]))))
+    region_centres(code, name)
     activities_table(code)
-    victim_figures(code, row["name"])
+    victim_figures(code, name)
 
 
 centre_kpis()

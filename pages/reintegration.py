@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from grantmon.charts.reintegration import breakdown_chart, funnel_chart, score_chart, trend_chart
+from grantmon.formatting import number
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
@@ -69,7 +70,7 @@ def text_cells(rows: pd.DataFrame, value: str = "count", digits: int = 0) -> lis
     return [
         cell_text(0, hidden=True, donor_hidden=True)
         if h
-        else ("—" if pd.isna(v) else f"{v:.{digits}f}" + (" ■" if d else ""))
+        else ("—" if pd.isna(v) else number(v, digits) + (" ■" if d else ""))
         for v, h, d in zip(rows[value], rows["hidden"], rows["donor_hidden"], strict=True)
     ]
 

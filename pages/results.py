@@ -19,6 +19,7 @@ from grantmon.charts.indicators import (
     target_vs_actual,
 )
 from grantmon.charts.style import ChartContext
+from grantmon.formatting import colon, labelled, number, percent, percent_sign, quarter_label
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters, filter_options
@@ -31,6 +32,7 @@ from grantmon.services.results.indicators import (
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
+from grantmon.vocabulary import word
 
 page = start_page(
     __file__,
@@ -79,12 +81,12 @@ def status_summary(facts: Digest) -> None:
     """How many indicators stand where, in one line."""
     counts = facts.status_counts
     parts = [
-        f"{status_display(status)}: **{counts.get(status, 0)}**"
+        f"{status_display(status)}{colon()} **{number(counts.get(status, 0))}**"
         for status in STATUS_ORDER
         if counts.get(status, 0)
     ]
     n = len(facts.indicators)
-    st.markdown(t("**{n} indicators**", n=n) + " · " + " · ".join(parts))
+    st.markdown(t("**{n} indicators**", n=number(n)) + " · " + " · ".join(parts))
 
 
 def reading_notes(facts: Digest) -> None:
@@ -113,7 +115,7 @@ def reading_notes(facts: Digest) -> None:
                 t(
                     "Includes {n} figures not yet approved (marked {mark} in the tables, "
                     "hatched in the charts).",
-                    n=pending,
+                    n=number(pending),
                     mark=UNAPPROVED_MARK,
                 )
             )
@@ -127,7 +129,11 @@ def region_note(facts: Digest) -> None:
         return
     codes = ", ".join(facts.region_codes) or t("none")
     if len(facts.region_codes) > LISTED_CODES:  # hundreds of codes would bury the sentence
-        codes = t("{n} of {total}", n=len(facts.region_codes), total=len(facts.indicators))
+        codes = t(
+            "{n} of {total}",
+            n=number(len(facts.region_codes)),
+            total=number(len(facts.indicators)),
+        )
     st.info(
         t(
             "Targets are national, so status stays national. Only indicators reported by region "
@@ -145,7 +151,7 @@ def _approval_mark(count: int) -> str:
 
 def _status_cell(row: Any) -> str:
     text = status_display(str(row["status"]))
-    return f"{text}: {t(row['note'])}" if row["note"] else text
+    return labelled(text, word(row["note"])) if row["note"] else text
 
 
 def _baseline_cell(row: Any) -> str:
@@ -159,13 +165,14 @@ def _region_cell(row: Any) -> str:
     if "region" not in str(row["disaggregations"]).split(","):
         return t("not reported by region")
     if row["region_suppressed"]:
-        return f"{SUPPRESSED_MARK} {t('suppressed')}"
+        return SUPPRESSED_MARK + " " + t("suppressed")
     value = format_value(row["region_actual_to_date"], row["unit"])
     return value + _approval_mark(int(row["region_unapproved"]))
 
 
 def _percent_cell(row: Any) -> str:
-    return "—" if pd.isna(row["percent_achieved"]) else f"{row['percent_achieved']:.0f}%"
+    achieved = row["percent_achieved"]
+    return "—" if pd.isna(achieved) else number(achieved) + percent_sign()
 
 
 def each_row(rows: pd.DataFrame, cell: Callable[[Any], str], *columns: str) -> list[str]:
@@ -190,10 +197,10 @@ def tracking_table(rows: pd.DataFrame) -> pd.DataFrame:
                 a + _approval_mark(n) for a, n in zip(actual, rows["unapproved"], strict=True)
             ],
             t("Target to date"): _figures(rows, "target_to_date"),
-            t("As of"): rows["as_of_quarter"].fillna("—"),
+            t("As of"): rows["as_of_quarter"].map(quarter_label),
             t("Life-of-award target"): _figures(rows, "life_target"),
             t("Baseline"): each_row(rows, _baseline_cell, "baseline", "unit", "baseline_note"),
-            t("Unit"): rows["unit"],
+            t("Unit"): rows["unit"].map(word),
             t("Lower is better"): rows["direction"].eq("decrease").map({True: t("yes"), False: ""}),
             t("Standard code"): rows["standard_code"].fillna("—"),
         }
@@ -269,6 +276,7 @@ def quarter_rows(*, actor: Actor, filters: Filters) -> pa.Table:
     )
     cells["indicator"] = cells["code"] + " " + cells["title"]
     wide = cells.pivot(index="indicator", columns="quarter", values="cell").fillna("— / —")
+    wide.columns = [quarter_label(q) for q in wide.columns]
     return ready_to_send(wide.reset_index().rename(columns={"indicator": t("Indicator")}))
 
 
@@ -290,12 +298,12 @@ def national_context() -> ChartContext:
 def indicator_status_line(indicator: dict[str, Any]) -> None:
     """The indicator's standing in words, as of its latest reported quarter."""
     if indicator["status"] == "no data":
-        st.info(t("No status: {why}.", why=t(indicator["note"])), icon=":material/help:")
+        st.info(t("No status: {why}.", why=word(indicator["note"])), icon=":material/help:")
         return
     line = t(
         "Status at {quarter}: **{status}**, {actual} against a target of {target} ({percent} "
         "achieved).",
-        quarter=indicator["as_of_quarter"],
+        quarter=quarter_label(indicator["as_of_quarter"]),
         status=status_display(str(indicator["status"])),
         actual=format_value(indicator["actual_to_date"], indicator["unit"]),
         target=format_value(indicator["target_to_date"], indicator["unit"]),
@@ -315,7 +323,7 @@ def indicator_figure(*, actor: Actor, filters: Filters, code: str) -> go.Figure:
     return figure_of(
         target_vs_actual,
         figures[figures["code"] == code],
-        title=f"{code} {indicator['title']}: {kind}",
+        title=labelled(f"{code} {indicator['title']}", kind),
         unit=str(indicator["unit"]),
         cumulative=cumulative,
         context=national_context(),
@@ -324,7 +332,7 @@ def indicator_figure(*, actor: Actor, filters: Filters, code: str) -> go.Figure:
 
 def _breakdown_cell(value: float, row: pd.Series, unit: str) -> str:
     if row["suppressed"]:
-        return f"{SUPPRESSED_MARK} {t('suppressed')}"
+        return SUPPRESSED_MARK + " " + t("suppressed")
     text = format_value(value, unit) + _approval_mark(int(row["unapproved"]))
     # IOM staff see true figures, marked where a donor sees "suppressed".
     return f"{text} {SUPPRESSED_MARK}" if row["donor_hidden"] else text
@@ -335,9 +343,9 @@ def breakdown_table(cells: pd.DataFrame, unit: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("Breakdown"): [dimension_name(d) for d in cells["dimension"]],
-            t("Group"): [t(str(label)) for label in cells["label"]],
+            t("Group"): [word(label) for label in cells["label"]],
             t("Actual"): [_breakdown_cell(row["value"], row, unit) for _, row in cells.iterrows()],
-            t("Share of total"): ["—" if pd.isna(v) else f"{v:.0%}" for v in cells["share"]],
+            t("Share of total"): [percent(v) for v in cells["share"]],
         }
     )
 
@@ -348,7 +356,7 @@ def breakdown(indicator: dict[str, Any]) -> None:
         st.caption(t("This indicator is not broken down by sex, age, nationality or region."))
         return
     cells = load(indicator_disaggregations, actor, filters=filters, code=indicator["code"])
-    code, quarter = indicator["code"], indicator["as_of_quarter"]
+    code, quarter = indicator["code"], quarter_label(indicator["as_of_quarter"])
     if indicator["cumulative"]:
         title = t("{code} by group, award start to {quarter}", code=code, quarter=quarter)
     else:

@@ -14,6 +14,7 @@ from grantmon.services.milestones.updates import EDITABLE, editable_milestones, 
 from grantmon.ui.forms import Refusals, history_panel, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.vocabulary import word
 
 PICKER_KEY = "milestone_picker"
 SAVED_KEY = "milestone_saved"  # code of the milestone saved on the previous run
@@ -28,15 +29,17 @@ milestones = load(editable_milestones, page.actor)
 
 def label(row: pd.Series) -> str:
     """How a milestone is named in the picker."""
-    due = long_date(row["due_date"])
-    return f"{row['code']} · {row['title']} · {t('due')} {due} · {row['status']}"
+    due = t("due {day}", day=long_date(row["due_date"]))
+    return f"{row['code']} · {row['title']} · {due} · {word(row['status'])}"
 
 
 def milestone_form(row: pd.Series) -> dict[str, Any] | None:
     """The update form; returns the submitted values, or None until submitted."""
     statuses = [s.value for s in MilestoneStatus]
     with st.form(f"milestone-{row['id']}-{row['version']}"):
-        status = st.selectbox(t("Status"), statuses, index=statuses.index(row["status"]))
+        status = st.selectbox(
+            t("Status"), statuses, index=statuses.index(row["status"]), format_func=word
+        )
         REFUSALS.field_error(row["id"], "status")
         percent = st.slider(t("Percent complete"), 0, 100, int(row["percent_complete"]))
         REFUSALS.field_error(row["id"], "percent_complete")

@@ -13,6 +13,7 @@ from grantmon.services.core.commands import CommandError
 from grantmon.services.core.users import UserCreate, active_users, add_user, remove_user
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
+from grantmon.vocabulary import word
 
 NOBODY = "—"
 page = start_page(
@@ -23,7 +24,7 @@ st.dataframe(
     pd.DataFrame(
         {
             t("Email"): users["email"],
-            t("Role"): users["role"],
+            t("Role"): users["role"].map(word),
             t("Partner"): users["partner"].fillna(NOBODY),
             t("Region"): users["region_code"].fillna(NOBODY),
         }
@@ -50,7 +51,7 @@ if "users_done" in st.session_state:
 with st.form("add-user", clear_on_submit=True):
     st.subheader(t("Give access"))
     email = st.text_input(t("Email"))
-    role = st.selectbox(t("Role"), [r.value for r in Role])
+    role = st.selectbox(t("Role"), [r.value for r in Role], format_func=word)
     partner = st.selectbox(t("Partner (programme managers)"), [NOBODY, "IOM", "UNODC", "ILO"])
     region = st.text_input(t("Region code, e.g. MA-04 (optional, programme managers)"))
     if st.form_submit_button(t("Give access"), type="primary"):

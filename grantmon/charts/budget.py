@@ -21,6 +21,7 @@ from grantmon.charts.style import (
 )
 from grantmon.formatting import money, percent
 from grantmon.i18n import t
+from grantmon.vocabulary import word
 
 ON_PLAN = "on plan"
 BUDGET_FILL = "#D9D9D9"  # light grey: the budget is the frame spending fills
@@ -32,7 +33,7 @@ SOURCE_WIDTH = 60  # characters per line of the source line, so it fits a phone
 def plan_label(status: str) -> str:
     """A plan status as symbol and word ('▲ over plan'); 'on plan' gets the on-track dot."""
     if status == ON_PLAN and status not in STATUS_STYLE:
-        return f"{STATUS_STYLE['on track'][1]} {t(status)}"
+        return f"{STATUS_STYLE['on track'][1]} {word(status)}"
     return status_label(status)
 
 

@@ -13,6 +13,8 @@ import kaleido
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from grantmon.charts.style import plotly_locale
+
 # Charts are laid out at (at least) half size and drawn at scale 2 or less: the PNG is 1920 x
 # 1080 pixels, and the house fonts (13 px) and pixel margins keep their on-screen proportions.
 LAYOUT_WIDTH, LAYOUT_HEIGHT, SCALE = 960, 540, 2
@@ -101,7 +103,8 @@ def image_bytes(fig: go.Figure, fmt: str = "png") -> bytes:
 
 def html_bytes(fig: go.Figure) -> bytes:
     """The figure as a self-contained interactive HTML page (plotly.js inlined: works offline)."""
-    page = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+    config = {"displaylogo": False} | plotly_locale()
+    page = fig.to_html(include_plotlyjs=True, full_html=True, config=config)
     return page.encode("utf-8")
 
 

@@ -6,22 +6,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from grantmon.charts.style import BLACK, GREY, STATUS_STYLE, ChartContext, empty_figure, finish
-from grantmon.i18n import t
+from grantmon.formatting import figure, percent_sign
+from grantmon.i18n import N_, t
+from grantmon.vocabulary import word
 
 # Status compares performance, not the raw number: for an indicator meant to decrease
-# (e.g. days to referral) a value under target is "better than target" and gets ▲.
-STATUS_WORDS = {
-    "on track": "on track",
-    "above": "better than target",
-    "below": "worse than target",
-    "no data": "no data",
-}
+# (e.g. days to referral) a value under target is "better than target" and gets ▲
+# (grantmon.vocabulary words 'above' and 'below' so).
 STATUS_ORDER = ("below", "on track", "above", "no data")
 
 
 def status_text(status: str) -> str:
     """A status in words that mean the same whatever the indicator's direction."""
-    return t(STATUS_WORDS.get(status, status))
+    return word(status)
 
 
 def status_display(status: str) -> str:
@@ -34,12 +31,12 @@ def format_value(value: float | None, unit: str = "") -> str:
     """A figure as readers expect it: whole numbers without decimals, '%' glued on."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{text}%" if unit == "%" else text
+    text = figure(value)
+    return text + percent_sign() if unit == "%" else text
 
 
 def _unit_title(unit: str, cumulative: bool) -> str:
-    unit_name = t("percent") if unit == "%" else unit
+    unit_name = t("percent") if unit == "%" else word(unit)
     return t("{unit}, cumulative", unit=unit_name) if cumulative else unit_name
 
 
@@ -155,10 +152,10 @@ def disaggregation_bars(
 
 
 DIMENSION_NAMES = {
-    "sex": "Sex",
-    "age_band": "Age band",
-    "nationality_group": "Nationality group",
-    "region": "Region",
+    "sex": N_("Sex"),
+    "age_band": N_("Age band"),
+    "nationality_group": N_("Nationality group"),
+    "region": N_("Region"),
 }
 
 
@@ -169,4 +166,4 @@ def dimension_name(dimension: str) -> str:
 
 def _labels(cells: pd.DataFrame) -> tuple[list[str], list[str]]:
     dimensions = [dimension_name(d) for d in cells["dimension"]]
-    return dimensions, [t(str(label)) for label in cells["label"]]
+    return dimensions, [word(label) for label in cells["label"]]

@@ -17,12 +17,14 @@ from grantmon.charts.style import (
     empty_figure,
     finish,
 )
-from grantmon.i18n import t
+from grantmon.formatting import number, region_name
+from grantmon.i18n import N_, t
 from grantmon.services.regions.geography import region_geojson
+from grantmon.vocabulary import word
 
 OFFLINE_STYLE = "white-bg"  # draws from our own GeoJSON only: no tiles, works offline
 TILE_STYLE = "carto-positron"  # street basemap: needs the internet
-DISCLAIMER = (
+DISCLAIMER = N_(
     "This map is for illustration purposes only. Names and boundaries on this map do not imply "
     "official endorsement or acceptance by IOM."
 )
@@ -60,11 +62,19 @@ def _region_layer(
         locations=regions["iso_code"],
         z=z,
         name=name,
-        customdata=regions[["name"]].assign(population=regions["population"].map("{:,}".format)),
+        customdata=pd.DataFrame(
+            {"name": _names(regions), "population": regions["population"].map(number)}
+        ),
         hovertemplate="<b>%{customdata[0]}</b><br>" + hover + "<extra></extra>",
         marker={"line": {"color": "white", "width": 1.2}},
         **style,
     )
+
+
+def _names(regions: pd.DataFrame) -> list[str]:
+    """Each region's name with its Arabic name beside it (when the table has it)."""
+    arabic = regions["name_ar"] if "name_ar" in regions else [None] * len(regions)
+    return [region_name(name, ar) for name, ar in zip(regions["name"], arabic, strict=True)]
 
 
 def _flat_layer(regions: pd.DataFrame, *, colour: str, name: str, hover: str) -> go.Choroplethmap:
@@ -112,7 +122,7 @@ def _value_layer(
 def _capacity_text(capacity: Any) -> str:
     if pd.isna(capacity):
         return t("capacity not public")
-    return t("{beds} beds", beds=int(capacity))
+    return t("{beds} beds", beds=number(int(capacity)))
 
 
 def _centre_layer(centres: pd.DataFrame, status: str) -> go.Scattermap:
@@ -121,9 +131,9 @@ def _centre_layer(centres: pd.DataFrame, status: str) -> go.Scattermap:
     details = pd.DataFrame(
         {
             "name": centres["name"],
-            "kind": centres["kind"].map(t),
+            "kind": centres["kind"].map(word),
             "operator": centres["operator"],
-            "status": f"{symbol} {t(status)}",
+            "status": f"{symbol} {word(status)}",
             "capacity": centres["capacity"].map(_capacity_text),
             "city": centres["city"],
         }
@@ -132,7 +142,7 @@ def _centre_layer(centres: pd.DataFrame, status: str) -> go.Scattermap:
         lat=centres["lat"],
         lon=centres["lon"],
         mode="markers",
-        name=t("centre {status}", status=t(status)),
+        name=t("centre {status}", status=word(status)),
         marker={"size": (8 + capacity.fillna(9) ** 0.5 * 2).tolist(), "color": colour},
         customdata=details,
         hovertemplate=(

@@ -17,7 +17,7 @@ from grantmon.charts.style import (
     status_colour,
     status_label,
 )
-from grantmon.formatting import long_date
+from grantmon.formatting import long_date, percent_sign
 from grantmon.i18n import t
 
 # Bars avoid the status colours (green, vermilion, grey) so milestone markers stand out on them.
@@ -86,7 +86,9 @@ def _activity_bars(activities: pd.DataFrame, group_by: str, order: list[str]) ->
                 orientation="h",
                 name=str(group),
                 text=rows["activity"],
-                customdata=rows[["activity", "component", "partner"]].to_numpy(),
+                customdata=rows[["activity", "component", "partner"]]
+                .assign(span=_spans(rows["planned_start"], rows["planned_end"]))
+                .to_numpy(),
                 marker={"color": BAR_COLOURS[number % len(BAR_COLOURS)], "opacity": 0.45},
                 showlegend=False,
                 textposition="inside",
@@ -95,7 +97,7 @@ def _activity_bars(activities: pd.DataFrame, group_by: str, order: list[str]) ->
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<br>"
                     + t("Planned")
-                    + ": %{base|%d %b %Y} – %{x|%d %b %Y}<extra></extra>"
+                    + ": %{customdata[3]}<extra></extra>"
                 ),
             )
         )
@@ -105,6 +107,11 @@ def _activity_bars(activities: pd.DataFrame, group_by: str, order: list[str]) ->
         yaxis={"categoryorder": "array", "categoryarray": order[::-1]},
     )
     return fig
+
+
+def _spans(starts: pd.Series, ends: pd.Series) -> list[str]:
+    """Each activity's planned span in words, for its hover text."""
+    return [f"{long_date(s)} – {long_date(e)}" for s, e in zip(starts, ends, strict=True)]
 
 
 def _group_headers(fig: go.Figure, order: list[str], anchor: pd.Timestamp) -> None:
@@ -173,13 +180,17 @@ def _milestone_markers(fig: go.Figure, frame: pd.DataFrame) -> None:
                     "color": status_colour(state),
                     "line": {"width": 1.5, "color": "white" if not late else status_colour(state)},
                 },
-                customdata=part[["code", "title", "percent_complete"]].to_numpy(),
+                customdata=part[["code", "title", "percent_complete"]]
+                .assign(due=part["due_date"].map(long_date))
+                .to_numpy(),
                 hovertemplate=(
                     "<b>%{customdata[0]}</b> %{customdata[1]}<br>"
                     + t("Due")
-                    + ": %{x|%d %b %Y}<br>"
+                    + ": %{customdata[3]}<br>"
                     + status_label(state)
-                    + " · %{customdata[2]}% "
+                    + " · %{customdata[2]}"
+                    + percent_sign()
+                    + " "
                     + t("complete")
                     + "<extra></extra>"
                 ),

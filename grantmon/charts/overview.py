@@ -4,12 +4,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from grantmon.charts.style import BLUE, GREY, ORANGE, ChartContext, empty_figure, finish
-from grantmon.i18n import t
+from grantmon.formatting import percent_sign
+from grantmon.i18n import N_, t
 
 SERIES = [
-    ("budget_spent", "Budget spent", BLUE, "solid", "circle"),
-    ("targets_reached", "Life-of-award targets reached (mean)", ORANGE, "solid", "diamond"),
-    ("period_elapsed", "Award period elapsed", GREY, "dash", None),
+    ("budget_spent", N_("Budget spent"), BLUE, "solid", "circle"),
+    ("targets_reached", N_("Life-of-award targets reached (mean)"), ORANGE, "solid", "diamond"),
+    ("period_elapsed", N_("Award period elapsed"), GREY, "dash", None),
 ]
 
 
@@ -28,7 +29,7 @@ def burn_beside_results_chart(data: pd.DataFrame, *, context: ChartContext) -> g
                 mode="lines+markers",
                 line={"color": colour, "dash": dash, "width": 3 if symbol else 2},
                 marker={"symbol": symbol or "line-ew", "size": 8},
-                hovertemplate="%{x}: %{y:.0f}%<extra>" + t(name) + "</extra>",
+                hovertemplate="%{x}: %{y:.0f}" + percent_sign() + "<extra>" + t(name) + "</extra>",
             )
         )
     # Up to 100% and a little room; further when spending has passed the award, so it shows.

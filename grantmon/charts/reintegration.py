@@ -20,6 +20,7 @@ from grantmon.charts.style import (
     finish,
     status_colour,
 )
+from grantmon.formatting import number, percent
 from grantmon.i18n import t
 
 SEX_COLOURS = {"female": ORANGE, "male": BLUE}
@@ -55,7 +56,7 @@ def _finish(
 
 
 def _number(value: float, donor_hidden: bool) -> str:
-    text = f"{round(value):,}"
+    text = number(round(value))
     return f"{text} ■" if donor_hidden else text
 
 
@@ -100,7 +101,7 @@ def funnel_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
         return empty_figure(title=title, context=context, message=t("No figures for these filters"))
     shown = data[~data["hidden"]]
     labels = [
-        _number(c, d) + (f" · {s:.0%}" if pd.notna(s) and i else "")
+        _number(c, d) + (f" · {percent(s)}" if pd.notna(s) and i else "")
         for i, (c, d, s) in enumerate(
             zip(shown["count"], shown["donor_hidden"], shown["share_of_identified"], strict=True)
         )
@@ -246,7 +247,7 @@ def score_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
         return empty_figure(title=title, context=context, message=t("No scores for these filters"))
     shown = overall[~overall["hidden"]]
     people = [
-        t("n = suppressed") if h else t("n = {n}", n=f"{round(n):,}")
+        t("n = suppressed") if h else t("n = {n}", n=number(round(n)))
         for n, h in zip(shown["people"], shown["people_hidden"], strict=True)
     ]
     fig = go.Figure()
@@ -259,7 +260,7 @@ def score_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
                 PALETTE[2] if d != "score_composite" else PALETTE[0] for d in shown["dimension"]
             ]
         },
-        text=[f"{s:.2f} ({p})" for s, p in zip(shown["score"], people, strict=True)],
+        text=[f"{number(s, 2)} ({p})" for s, p in zip(shown["score"], people, strict=True)],
         textposition="auto",
         showlegend=False,
         hovertemplate="%{y}: %{x:.2f}<extra></extra>",

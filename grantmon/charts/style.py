@@ -5,6 +5,12 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from babel.dates import get_day_names, get_month_names
+
+from data_model.common import QUARTER_PATTERN
+from grantmon.formatting import plotly_separators, quarter_label
+from grantmon.i18n import N_, SOURCE_LANGUAGE, current_language, t
+from grantmon.vocabulary import word
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -47,9 +53,9 @@ STATUS_STYLE = {
 
 
 def status_label(status: str) -> str:
-    """A status as symbol and words, e.g. '⚠ late'."""
+    """A status as symbol and words in the reader's language, e.g. '⚠ late'."""
     symbol = STATUS_STYLE.get(status, (GREY, "•"))[1]
-    return f"{symbol} {status}"
+    return f"{symbol} {word(status)}"
 
 
 def status_colour(status: str) -> str:
@@ -97,6 +103,7 @@ def finish(
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+    _for_readers(fig)
     if context.source_text:
         fig.add_annotation(
             text="<br>".join(textwrap.wrap(context.source_text, SOURCE_WIDTH)),
@@ -129,3 +136,82 @@ def empty_figure(*, title: str, context: ChartContext, message: str) -> go.Figur
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return finish(fig, title=title, context=context, height=300)
+
+
+# What plotly.js writes itself (the toolbar over a chart), translated through the catalogue.
+PLOTLY_WORDS = [
+    N_("Download plot as a PNG"),
+    N_("Download plot"),
+    N_("Zoom"),
+    N_("Pan"),
+    N_("Box Select"),
+    N_("Lasso Select"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("Autoscale"),
+    N_("Reset axes"),
+    N_("Reset view"),
+    N_("Reset"),
+    N_("Show closest data on hover"),
+    N_("Compare data on hover"),
+    N_("Toggle show closest data on hover"),
+    N_("Toggle Spike Lines"),
+    N_("Preparing image - this may take a few seconds"),
+    N_("Image download succeeded"),
+    N_("Double-click to zoom back out"),
+]
+
+
+def plotly_locale() -> dict:
+    """plotly.js options so its own toolbar, dates and numbers speak the reader's language."""
+    language = current_language()
+    if language == SOURCE_LANGUAGE:
+        return {}
+    words = {"dictionary": {w: t(w) for w in PLOTLY_WORDS}, "format": _calendar(language)}
+    return {"locale": language, "locales": {language: words}}
+
+
+def _calendar(language: str) -> dict:
+    """Month and day names (Sunday first, as plotly.js counts) and separators, from Babel."""
+    months = [get_month_names("wide", locale=language)[m] for m in range(1, 13)]
+    short = [get_month_names("abbreviated", locale=language)[m] for m in range(1, 13)]
+    days = [get_day_names("wide", locale=language)[d] for d in (6, 0, 1, 2, 3, 4, 5)]
+    short_days = [get_day_names("abbreviated", locale=language)[d] for d in (6, 0, 1, 2, 3, 4, 5)]
+    decimal, thousands = plotly_separators()[0], plotly_separators()[1]
+    return {
+        "months": months,
+        "shortMonths": short,
+        "days": days,
+        "shortDays": short_days,
+        "decimal": decimal,
+        "thousands": thousands,
+    }
+
+
+def _is_quarters(values: object) -> bool:
+    if values is None or isinstance(values, str):
+        return False
+    items = list(values)  # type: ignore[call-overload]
+    return bool(items) and all(isinstance(v, str) and QUARTER_PATTERN.match(v) for v in items)
+
+
+def _for_readers(fig: go.Figure) -> None:
+    """Numbers, quarters and units written the reader's way (1 234,5 and T3 2025 in French)."""
+    fig.update_layout(separators=plotly_separators())
+    if current_language() == "en":
+        return
+    for trace in fig.data:
+        for axis in ("x", "y"):
+            if _is_quarters(getattr(trace, axis, None)):
+                trace[axis] = [quarter_label(q) for q in trace[axis]]
+        if getattr(trace, "hovertemplate", None):  # our own labels: French spaces its colons
+            trace.hovertemplate = trace.hovertemplate.replace(": ", "\u202f: ")
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
+        if _is_quarters(axis.categoryarray):
+            axis.categoryarray = [quarter_label(q) for q in axis.categoryarray]
+        if axis.tickprefix == "$":  # French puts the currency after the amount
+            axis.update(tickprefix="", ticksuffix="\u00a0$")
+        if axis.ticksuffix == "%":
+            axis.ticksuffix = "\u202f%"
+        if axis.type == "date":  # Plotly names months in English only: 01/2025 reads in any
+            axis.tickformat = "%m/%Y"

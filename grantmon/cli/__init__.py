@@ -15,6 +15,7 @@ from grantmon.cli import bench as cli_bench
 from grantmon.cli import data as cli_data
 from grantmon.cli import export as cli_export
 from grantmon.cli import users as cli_users
+from grantmon.i18n import default_language, use_language
 from grantmon.services.core.database import default_engine
 from grantmon.settings import PROJECT_ROOT, bound_address, get_settings, is_loopback
 from seed.run import row_counts, seed_database
@@ -119,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, Engine], int] = args.handler
     try:
-        return handler(args, default_engine())
+        with use_language(getattr(args, "lang", None) or default_language()):
+            return handler(args, default_engine())
     except DatabaseConfigError as error:
         print(f"grantmon: {error}", file=sys.stderr)
     except SQLAlchemyError as error:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from data_model import Role
 from grantmon.cli.export import BadInput, save_file, writable_path
+from grantmon.cli.language import add_language_option
 from grantmon.services.bulk.files import FORMATS
 from grantmon.services.bulk.importer import DATA_TYPES, export_data, import_file
 from grantmon.services.core.access import Actor
@@ -116,4 +117,5 @@ def register_export(kinds: Any) -> None:
     data = kinds.add_parser("data", help="stored figures as .csv or .xlsx, ready to import")
     _type_and_actor(data)
     data.add_argument("--out", required=True, help="the file to write (.csv or .xlsx)")
+    add_language_option(data)
     data.set_defaults(handler=cmd_export_data)

@@ -1,7 +1,8 @@
 """`grantmon export ...`: the briefing pack and the indicator table, for scheduled use.
 
-    grantmon export briefing --format pdf|pptx [--period 2025Q3] [--role donor] --out FILE
-    grantmon export iptt [--period 2025Q3] [--role donor] --out FILE.xlsx|FILE.csv
+    grantmon export briefing --format pdf|pptx [--period 2025Q3] [--role donor] [--lang fr]
+        --out FILE
+    grantmon export iptt [--period 2025Q3] [--role donor] [--lang fr] --out FILE.xlsx|FILE.csv
 
 Bad input (unknown period, format or role, an output path that cannot be written) ends in one
 clear line on stderr and exit code 2, before any work is done.
@@ -19,6 +20,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from data_model import Role
+from grantmon.cli.language import add_language_option
+from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters, filter_options
 
@@ -87,7 +90,7 @@ def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
                 actor=actor,
                 filters=filters,
                 today=date.today(),
-                prepared_for=args.prepared_for,
+                prepared_for=args.prepared_for or t("U.S. Embassy Rabat and J/TIP"),
             )
         save_file(path, briefing_pdf(pack) if kind == "pdf" else briefing_pptx(pack))
     except BadInput as error:
@@ -125,6 +128,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--role", default="viewer", help=f"whose view to export: {', '.join(ROLES)} (viewer)"
     )
     parser.add_argument("--out", required=True, help="the file to write")
+    add_language_option(parser)
 
 
 def register(commands: Any) -> Any:
@@ -133,7 +137,9 @@ def register(commands: Any) -> Any:
     kinds = export.add_subparsers(dest="export", required=True)
     briefing = kinds.add_parser("briefing", help="briefing pack as PDF or PowerPoint")
     briefing.add_argument("--format", default="pdf", help="pdf or pptx (default pdf)")
-    briefing.add_argument("--prepared-for", default="U.S. Embassy Rabat and J/TIP")
+    briefing.add_argument(
+        "--prepared-for", help="the pack's audience (default: U.S. Embassy Rabat and J/TIP)"
+    )
     _common(briefing)
     briefing.set_defaults(handler=cmd_export_briefing)
     iptt = kinds.add_parser("iptt", help="indicator tracking table as .xlsx or .csv")

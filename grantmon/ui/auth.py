@@ -22,6 +22,7 @@ from grantmon.services.core.sessions import (
 )
 from grantmon.services.core.users import actor_for_email
 from grantmon.ui.runtime import load, write
+from grantmon.vocabulary import word
 
 LOG = get_logger("grantmon.auth")
 UNSAFE_SECRETS = ("change", "placeholder", "example", "secret", "xxx")
@@ -161,7 +162,7 @@ def sign_out_button(actor: Actor, key: str) -> None:
         st.logout()
 
     with st.sidebar:
-        st.caption(t("Signed in as {email} ({role})", email=actor.email, role=actor.role))
+        st.caption(t("Signed in as {email} ({role})", email=actor.email, role=word(actor.role)))
         st.button(t("Sign out"), on_click=sign_out, key="sign-out")
 
 

@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from grantmon.charts.export import FORMATS, figure_bytes, file_name
-from grantmon.charts.style import ChartContext
+from grantmon.charts.style import ChartContext, plotly_locale
 from grantmon.formatting import long_date
-from grantmon.i18n import t
+from grantmon.i18n import current_language, in_current_language, t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.award import has_demo_data
 from grantmon.services.core.filters import Filters
@@ -68,10 +68,12 @@ def figure_of(chart: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.
     # the chart's own inputs (its data, context and options), so a figure is shared only by
     # sessions that would draw the very same chart, and nothing mutates a finished figure.
     # A table straight from a load is known by that load's key, far cheaper than its rows.
+    # The language is part of the key: a chart's titles, legend and figures are in words.
     name = f"{chart.__module__}.{chart.__qualname__}"
     inputs = [_identity(a) for a in args]
     inputs += [f"{k}={_identity(v)}" for k, v in sorted(kwargs.items())]
-    return _built_figure(repr((name, inputs)), chart, args, kwargs)  # type: ignore[no-any-return]
+    key = repr((name, current_language(), inputs))
+    return _built_figure(key, chart, args, kwargs)  # type: ignore[no-any-return]
 
 
 def forget_figures() -> None:
@@ -81,7 +83,8 @@ def forget_figures() -> None:
 
 def show(fig: go.Figure, key: str) -> None:
     """Draw a chart full width, with its downloads (PNG, SVG, PDF, HTML) under it."""
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+    config = PLOTLY_CONFIG | plotly_locale()  # plotly.js's own toolbar and dates, translated
+    st.plotly_chart(fig, key=key, config=config, width="stretch")
     downloads(fig, key)
 
 
@@ -93,7 +96,7 @@ def _title_stem(fig: go.Figure, key: str) -> str:
 def _maker(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
     # Bytes are made only when the button is clicked: drawing four files for every chart on
     # every rerun would slow each screen by seconds.
-    return lambda: figure_bytes(fig, fmt)
+    return in_current_language(lambda: figure_bytes(fig, fmt))
 
 
 def downloads(fig: go.Figure, key: str) -> None:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data_model.common import ALL
+from grantmon.formatting import quarter_label
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import (
@@ -38,29 +39,30 @@ def sidebar_filters(actor: Actor) -> Filters:
     options = load(filter_options, actor)
     if not all(key in st.session_state for key in WIDGET_KEYS) or not _period_still_valid(options):
         _initialise_from_url(options)
-    everything = t("All")
     with st.sidebar:
         st.subheader(t("Filters"))
         first, last = st.columns(2)
-        first.selectbox(t("From quarter"), options.quarters, key="f_from")
-        last.selectbox(t("To quarter"), options.quarters, key="f_to")
+        first.selectbox(
+            t("From quarter"), options.quarters, key="f_from", format_func=quarter_label
+        )
+        last.selectbox(t("To quarter"), options.quarters, key="f_to", format_func=quarter_label)
         st.selectbox(
             t("Region"),
             [ALL, *options.regions],
             key="f_region",
-            format_func=lambda code: everything if code == ALL else options.regions[code],
+            format_func=lambda code: t("All regions") if code == ALL else options.regions[code],
         )
         st.selectbox(
             t("Partner"),
             [ALL, *options.partners],
             key="f_partner",
-            format_func=lambda code: everything if code == ALL else code,
+            format_func=lambda code: t("All partners") if code == ALL else code,
         )
         st.selectbox(
             t("Component"),
             [ALL, *options.components],
             key="f_component",
-            format_func=lambda name: everything if name == ALL else name,
+            format_func=lambda name: t("All components") if name == ALL else name,
         )
     start, end = sorted((st.session_state.f_from, st.session_state.f_to))
     filters = Filters(

@@ -7,6 +7,7 @@ from typing import Any, NoReturn, TypeVar
 import pandas as pd
 import streamlit as st
 
+from grantmon.formatting import date_time
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError, StaleEdit
@@ -84,7 +85,7 @@ def history_panel(history: pd.DataFrame, title: str) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("When (UTC)"): history["at"].dt.strftime("%d %b %Y %H:%M"),
+                    t("When (UTC)"): history["at"].map(date_time),
                     t("Who"): history["actor"],
                     t("What changed"): history["changes"],
                     t("Reason"): history["reason"],

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from data_model.db import has_schema
+from grantmon.i18n import current_language
 from grantmon.services.core import database
 from grantmon.services.core.access import Actor
 
@@ -74,11 +75,11 @@ def _cached(key: str, query: Callable, actor: Actor, params: dict[str, Any]) -> 
 
 
 def _key(function: Callable, actor: Actor, params: dict[str, Any]) -> str:
-    # One string: the function, the database and its data version, the actor and the
-    # parameters (all plain values with exact reprs); hashing it is far cheaper than hashing
-    # each argument.
+    # One string: the function, the database and its data version, the actor, the language
+    # (reads and tables hold words and formatted figures) and the parameters (all plain values
+    # with exact reprs); hashing it is far cheaper than hashing each argument.
     name = f"{function.__code__.co_filename}:{function.__qualname__}"
-    return repr((name, _run_data_version(), actor, sorted(params.items())))
+    return repr((name, _run_data_version(), actor, current_language(), sorted(params.items())))
 
 
 # id of a loaded table -> (a weak reference to it, the key it was loaded with)

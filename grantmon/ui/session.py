@@ -7,6 +7,7 @@ from grantmon.services.core.access import LOCAL_ACTOR, Actor
 from grantmon.services.core.users import active_users, actor_from_row
 from grantmon.settings import bound_address, is_loopback
 from grantmon.ui.runtime import kept, load
+from grantmon.vocabulary import word
 
 ACTOR_KEY = "grantmon_actor"
 VIEW_AS_KEY = "view_as"
@@ -36,7 +37,7 @@ def viewers(*, actor: Actor) -> dict[str, tuple[str, Actor]]:
     users = load(active_users, actor)
     choices = {LOCAL: (t("Local administrator"), LOCAL_ACTOR)}
     for _, user in users.iterrows():
-        label = f"{user['display_name'] or user['email']} ({user['role']})"
+        label = f"{user['display_name'] or user['email']} ({word(user['role'])})"
         choices[str(user["email"])] = (label, actor_from_row(user))
     return choices
 

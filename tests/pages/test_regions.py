@@ -22,7 +22,10 @@ def chart(app, title: str) -> dict:
 
 
 def region_table(app):
-    return next(f.value for f in app.dataframe if "Region" in f.value.columns).set_index("Region")
+    """The figures by region, indexed by French name (the Arabic name is shown beside it)."""
+    table = next(f.value for f in app.dataframe if "Region" in f.value.columns)
+    assert table["Region"].str.contains(" · \u2068").all()  # e.g. Oriental · الشرق
+    return table.set_index(table["Region"].str.split(" · ").str[0])
 
 
 def test_donor_on_one_region_sees_its_approved_figures_map_and_drill_down(app_database):

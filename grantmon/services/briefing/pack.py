@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from sqlmodel import Session
 
+from grantmon import formatting
 from grantmon.charts.budget import budget_vs_spent_chart, burn_chart, quarterly_spending_chart
 from grantmon.charts.export import image_bytes, start_image_server
 from grantmon.charts.indicators import target_vs_actual
@@ -22,8 +23,16 @@ from grantmon.charts.milestones import milestone_gantt
 from grantmon.charts.overview import burn_beside_results_chart
 from grantmon.charts.reintegration import funnel_chart, trend_chart
 from grantmon.charts.style import ChartContext
-from grantmon.formatting import long_date, money, percent
-from grantmon.i18n import t
+from grantmon.formatting import (
+    figure,
+    labelled,
+    long_date,
+    money,
+    percent,
+    percent_sign,
+    quarter_label,
+)
+from grantmon.i18n import N_, t
 from grantmon.services.budget.reads import budget_by, burn_series, quarterly_spending
 from grantmon.services.core.access import Actor
 from grantmon.services.core.award import AwardSummary, award_summary, has_demo_data
@@ -35,6 +44,7 @@ from grantmon.services.overview.reads import Kpis, burn_beside_results, overview
 from grantmon.services.regions.reads import centre_points, region_metrics
 from grantmon.services.reintegration.reads import funnel, quarterly_trend
 from grantmon.services.results.indicators import indicator_tracking, quarterly_figures
+from grantmon.vocabulary import word
 
 Progress = Callable[[float, str], None]
 
@@ -151,13 +161,13 @@ def chart_catalogue(indicator_codes: list[str]) -> list[BriefingChart]:
             "budget-category",
             t("Budget"),
             t("Budget and spending by cost category"),
-            _budget_by("category", "By cost category (SF-424A)"),
+            _budget_by("category", N_("By cost category (SF-424A)")),
         ),
         BriefingChart(
             "budget-partner",
             t("Budget"),
             t("Budget and spending by partner"),
-            _budget_by("partner", "By partner"),
+            _budget_by("partner", N_("By partner")),
         ),
         BriefingChart(
             "budget-quarterly", t("Budget"), t("Spending per quarter"), _quarterly_spending
@@ -201,12 +211,12 @@ class Briefing:
 
 
 def _count(value: int | None) -> str:
-    return t("■ suppressed") if value is None else f"{value:,}"
+    return t("■ suppressed") if value is None else formatting.number(value)
 
 
 def kpi_lines(kpis: Kpis) -> list[tuple[str, str]]:
     """The Overview's KPI cards as (label, value) pairs, in words a reader can quote."""
-    late = kpis.milestones.get("late", 0)
+    late, quarter = kpis.milestones.get("late", 0), quarter_label(kpis.quarter)
     return [
         (
             t("Funds spent"),
@@ -217,15 +227,15 @@ def kpi_lines(kpis: Kpis) -> list[tuple[str, str]]:
                 budget=money(kpis.budget_cents),
             ),
         ),
-        (t("Spent in {quarter}", quarter=kpis.quarter), money(kpis.spent_in_quarter_cents)),
+        (t("Spent in {quarter}", quarter=quarter), money(kpis.spent_in_quarter_cents)),
         (t("Award period elapsed"), percent(kpis.elapsed_share)),
-        (t("Milestones late"), f"{late:,}"),
+        (t("Milestones late"), formatting.number(late)),
         (
-            t("Milestones completed in {quarter}", quarter=kpis.quarter),
-            f"{kpis.completed_in_quarter:,}",
+            t("Milestones completed in {quarter}", quarter=quarter),
+            formatting.number(kpis.completed_in_quarter),
         ),
-        (t("Centres open"), f"{kpis.open_centres:,}"),
-        (t("Known beds"), f"{kpis.known_beds:,}"),
+        (t("Centres open"), formatting.number(kpis.open_centres)),
+        (t("Known beds"), formatting.number(kpis.known_beds)),
         (t("Victims assisted"), _count(kpis.assisted)),
         (t("Reintegration plans completed"), _count(kpis.plans_completed)),
     ]
@@ -235,9 +245,7 @@ def _number(value: object) -> str:
     """A figure as text: whole numbers without decimals, other values as they are."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "—" if value is None else str(value)
-    if pd.isna(value):
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return figure(value)
 
 
 def tracking_table(tracking: pd.DataFrame) -> pd.DataFrame:
@@ -246,15 +254,15 @@ def tracking_table(tracking: pd.DataFrame) -> pd.DataFrame:
         {
             t("Code"): tracking["code"],
             t("Indicator"): tracking["title"],
-            t("Unit"): tracking["unit"],
+            t("Unit"): tracking["unit"].map(word),
             t("Baseline"): tracking["baseline"].map(_number),
             t("Target to date"): tracking["target_to_date"].map(_number),
             t("Actual to date"): tracking["actual_to_date"].map(_number),
             t("Achieved"): tracking["percent_achieved"].map(
-                lambda p: "—" if pd.isna(p) else f"{p:.0f}%"
+                lambda p: "—" if pd.isna(p) else formatting.number(p) + percent_sign()
             ),
-            t("Status"): tracking["status"].map(t),
-            t("As of"): tracking["as_of_quarter"].fillna("—"),
+            t("Status"): tracking["status"].map(word),
+            t("As of"): tracking["as_of_quarter"].map(quarter_label),
         }
     )
 
@@ -266,7 +274,7 @@ def late_table(late: pd.DataFrame) -> pd.DataFrame:
             t("Code"): late["code"],
             t("Milestone"): late["title"],
             t("Partner"): late["partner"],
-            t("Days late"): late["days_late"].map(lambda d: f"{int(d):,}"),
+            t("Days late"): late["days_late"].map(lambda d: formatting.number(int(d))),
         }
     )
 
@@ -302,7 +310,7 @@ def figure_notes(fig: go.Figure, limit: int = 24) -> str:
             continue
         points = list(zip(xs, ys, strict=False))[:limit]  # type: ignore[call-overload]
         pairs = [f"{x}: {_number(y)}" for x, y in points]
-        lines.append(f"{trace.name}: " + "; ".join(pairs))
+        lines.append(labelled(str(trace.name), "; ".join(pairs)))
     annotations = [str(a.text) for a in fig.layout.annotations if a.text]
     lines += [a.replace("<br>", " ") for a in annotations]
     return "\n".join(lines)
@@ -382,11 +390,8 @@ def _skeleton(i: Inputs, prepared_for: str) -> Briefing:
     kpis = overview_kpis(session=i.session, actor=i.actor, filters=i.filters, today=i.today)
     tracking = indicator_tracking(session=i.session, actor=i.actor, filters=i.filters)
     late = late_milestones(session=i.session, actor=i.actor, filters=i.filters, today=i.today)
-    period = (
-        i.filters.start
-        if i.filters.start == i.filters.end
-        else f"{i.filters.start}–{i.filters.end}"
-    )
+    start, end = quarter_label(i.filters.start), quarter_label(i.filters.end)
+    period = start if i.filters.start == i.filters.end else f"{start}–{end}"
     return Briefing(
         award=award_summary(session=i.session, actor=i.actor),
         filters_text=i.filters_text,

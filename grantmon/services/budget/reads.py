@@ -14,13 +14,14 @@ from pydantic import BaseModel
 from sqlalchemy import BigInteger, Executable, Select, case, cast, func, select
 from sqlmodel import Session, col
 
-from data_model import CATEGORY_LABELS, Award, BudgetLine, CostCategory, Expenditure, Partner
+from data_model import Award, BudgetLine, CostCategory, Expenditure, Partner
 from data_model.common import ALL
 from grantmon.periods import quarter_end, quarter_of, quarters_between, shift_quarter
 from grantmon.services.core.access import Actor
 from grantmon.services.core.award import AwardSummary, award_summary
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.sql import frame
+from grantmon.vocabulary import word
 
 TOLERANCE = 0.10  # a line more than 10% off its pro-rata plan is flagged
 APPROVED = "approved"
@@ -166,7 +167,7 @@ def budget_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.Data
         .order_by(col(Partner.id), col(BudgetLine.id))
     )
     data = frame(session, query)
-    data["category"] = data["category"].map(lambda c: CATEGORY_LABELS.get(c, c))
+    data["category"] = data["category"].map(word)
     return _with_plan(data, award, filters).drop(columns=["assumed_lines", "line_count"])
 
 
@@ -192,7 +193,7 @@ def budget_by(
     if dimension == "category":
         rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
         data = data.sort_values("label", key=lambda s: s.map(rank)).reset_index(drop=True)
-        data["label"] = data["label"].map(lambda c: CATEGORY_LABELS.get(c, c))
+        data["label"] = data["label"].map(word)
     return _with_plan(data, award, filters)
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 from sqlalchemy import Executable, func, select
 from sqlmodel import Session, col
 
-from data_model import CATEGORY_LABELS, Award, BudgetLine, Expenditure, Partner
+from data_model import Award, BudgetLine, Expenditure, Partner
 from data_model.common import utc_now
-from grantmon.formatting import long_date, money
+from grantmon.formatting import long_date, money, typed_amount
 from grantmon.i18n import t
 from grantmon.periods import quarter_of
 from grantmon.services.core.access import Actor
@@ -26,6 +26,7 @@ from grantmon.services.core.commands import (
 )
 from grantmon.services.core.entry_rules import ensure_quarter_open, may_edit_partner, parse_day
 from grantmon.services.core.sql import frame
+from grantmon.vocabulary import word
 
 AMOUNT_PATTERN = re.compile(r"^\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 STORED = ["budget_line_id", "quarter", "spent_on", "amount_cents", "description", "justification"]
@@ -35,7 +36,7 @@ def parse_amount(value: Any) -> int:
     """Dollars and cents ('1234.56', '1,234.56', '$12') as integer cents, never via float."""
     if isinstance(value, bool | float):
         raise ValueError(t("Enter the amount as text, e.g. 1,234.56."))
-    text = str(value if value is not None else "").strip()
+    text = typed_amount(str(value if value is not None else "").strip())
     if text.startswith("-"):
         raise ValueError(t("The amount cannot be negative."))
     if not AMOUNT_PATTERN.match(text):
@@ -77,7 +78,7 @@ def spending_lines(*, session: Session, actor: Actor) -> pd.DataFrame:
     lines = frame(session, query)
     lines["spent_cents"] = lines["spent_cents"].astype("int64")
     lines["remaining_cents"] = lines["budget_cents"] - lines["spent_cents"]
-    lines["category_label"] = lines["category"].map(CATEGORY_LABELS).fillna(lines["category"])
+    lines["category_label"] = lines["category"].map(word)
     allowed = [may_edit_partner(actor, int(p)) for p in lines["partner_id"]]
     return lines[allowed].reset_index(drop=True)
 

@@ -6,7 +6,7 @@ from sqlmodel import Session, col
 
 from data_model import Centre, CentreOccupancy
 from data_model.centres import CENTRE_STATUSES
-from grantmon.i18n import t
+from grantmon.i18n import lazy, t
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -32,13 +32,13 @@ from grantmon.services.core.commands import snapshot
 from grantmon.services.core.sql import frame
 
 COLUMNS = (
-    Column("centre_name", t("The centre's name exactly as on the Regions screen.")),
-    Column("status", t("One of: {names}.", names=", ".join(CENTRE_STATUSES))),
-    Column("opened_on", t("Opening date: YYYY-MM-DD or DD/MM/YYYY; blank if planned."), False),
-    Column("capacity", t("Beds, a whole number; blank if not known."), required=False),
-    Column("quarter", t("The quarter of the occupancy figures, written 2025Q3."), False),
-    Column("people_accommodated", t("People accommodated in the quarter."), required=False),
-    Column("average_beds_occupied", t("Average beds occupied in the quarter."), required=False),
+    Column("centre_name", lazy("The centre's name exactly as on the Regions screen.")),
+    Column("status", lazy("One of: {names}.", names=", ".join(CENTRE_STATUSES))),
+    Column("opened_on", lazy("Opening date: YYYY-MM-DD or DD/MM/YYYY; blank if planned."), False),
+    Column("capacity", lazy("Beds, a whole number; blank if not known."), required=False),
+    Column("quarter", lazy("The quarter of the occupancy figures, written 2025Q3."), False),
+    Column("people_accommodated", lazy("People accommodated in the quarter."), required=False),
+    Column("average_beds_occupied", lazy("Average beds occupied in the quarter."), required=False),
 )
 
 
@@ -134,7 +134,7 @@ def _write_occupancy(context: WriteContext, row: pd.DataFrame, centre_id: int) -
 
 CENTRES = DataType(
     name="centres",
-    title=t("Centres and occupancy"),
+    title=lazy("Centres and occupancy"),
     columns=COLUMNS,
     group_by=("centre_name",),
     unique_by=("centre_name", "quarter"),

@@ -11,6 +11,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from grantmon import formatting
 from grantmon.i18n import t
 from grantmon.services.core.commands import CommandError
 from grantmon.services.results.iptt import FORMULA_STARTS, iptt_csv, neutralised
@@ -40,8 +41,8 @@ def read_table(file_name: str, content: bytes) -> pd.DataFrame:
     if len(content) > MAX_BYTES:
         raise CommandError(
             t(
-                "The file is {size:.1f} MB; the limit is {limit} MB. Split it into smaller files.",
-                size=len(content) / 1024 / 1024,
+                "The file is {size} MB; the limit is {limit} MB. Split it into smaller files.",
+                size=formatting.number(len(content) / 1024 / 1024, 1),
                 limit=MAX_BYTES // 1024 // 1024,
             )
         )
@@ -50,7 +51,9 @@ def read_table(file_name: str, content: bytes) -> pd.DataFrame:
     if len(rows) < 2:
         raise CommandError(t("The file has a header row but no data rows."))
     if len(rows) > MAX_ROWS + 1:
-        raise CommandError(t("The file has more than {limit:,} rows.", limit=MAX_ROWS))
+        raise CommandError(
+            t("The file has more than {limit} rows.", limit=formatting.number(MAX_ROWS))
+        )
     return _as_frame(rows)
 
 

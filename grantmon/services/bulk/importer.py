@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from data_model import ImportBatch
 from data_model.common import utc_now
+from grantmon.formatting import date_time, number
 from grantmon.i18n import t
 from grantmon.services.bulk.centres import CENTRES
 from grantmon.services.bulk.files import file_format, read_table, table_bytes
@@ -72,7 +73,8 @@ def template(name: str, fmt: str) -> bytes:
     """An empty file of the data type (its header; in Excel, a Guide sheet on each column)."""
     kind = data_type(name)
     guide = [
-        (c.name, c.help + ("" if c.required else " " + t("(May be blank.)"))) for c in kind.columns
+        (c.name, str(c.help) + ("" if c.required else " " + t("(May be blank.)")))
+        for c in kind.columns
     ]
     return table_bytes(pd.DataFrame(columns=kind.headers), fmt, guide=guide)
 
@@ -162,8 +164,8 @@ def _refuse_if_imported(session: Session, digest: str, name: str) -> None:
                 "This file was already imported by {who} on {when} ({rows} rows). Nothing was "
                 "imported. To import it again anyway, choose 'Import again'.",
                 who=earlier.imported_by,
-                when=f"{earlier.imported_at:%d %b %Y %H:%M} UTC",
-                rows=earlier.rows,
+                when=date_time(earlier.imported_at) + " UTC",
+                rows=number(earlier.rows),
             )
         )
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from data_model import Milestone, MilestoneStatus
-from grantmon.i18n import t
+from grantmon.i18n import lazy, t
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -24,17 +24,21 @@ from grantmon.services.milestones.updates import EDITABLE, editable_milestones, 
 
 STATUSES = ", ".join(s.value for s in MilestoneStatus)
 COLUMNS = (
-    Column("milestone_code", t("The milestone's code, e.g. A1.1-M2 (see the Milestones screen).")),
-    Column("status", t("One of: {statuses}.", statuses=STATUSES)),
-    Column("percent_complete", t("A whole number from 0 to 100.")),
+    Column(
+        "milestone_code", lazy("The milestone's code, e.g. A1.1-M2 (see the Milestones screen).")
+    ),
+    Column("status", lazy("One of: {statuses}.", statuses=STATUSES)),
+    Column("percent_complete", lazy("A whole number from 0 to 100.")),
     Column(
         "actual_completion_date",
-        t("When it was completed: YYYY-MM-DD or DD/MM/YYYY; blank if not completed."),
+        lazy("When it was completed: YYYY-MM-DD or DD/MM/YYYY; blank if not completed."),
         required=False,
     ),
-    Column("notes", t("What happened (plain text)."), required=False),
-    Column("evidence_url", t("A link starting with https:// to the evidence."), required=False),
-    Column("reason", t("Why, when a milestone moves back to an earlier status."), required=False),
+    Column("notes", lazy("What happened (plain text)."), required=False),
+    Column("evidence_url", lazy("A link starting with https:// to the evidence."), required=False),
+    Column(
+        "reason", lazy("Why, when a milestone moves back to an earlier status."), required=False
+    ),
 )
 
 
@@ -102,7 +106,7 @@ def _as_stored(values: dict, stored: dict) -> dict:
 
 MILESTONES = DataType(
     name="milestones",
-    title=t("Milestone progress"),
+    title=lazy("Milestone progress"),
     columns=COLUMNS,
     group_by=("milestone_code",),
     unique_by=("milestone_code",),

@@ -7,7 +7,7 @@ from sqlmodel import Session, col
 from data_model import ReintegrationFigure
 from data_model.common import AGE_BANDS, SEXES
 from data_model.reintegration import FUNNEL_STAGES
-from grantmon.i18n import t
+from grantmon.i18n import lazy
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -26,12 +26,12 @@ from grantmon.services.reintegration.entry import (
 )
 
 COLUMNS = (
-    Column("quarter", t("The quarter, written 2025Q3.")),
-    Column("region_code", t("The region's code, MA-01 to MA-12.")),
-    Column("sex", t("One of: {names}.", names=", ".join(SEXES))),
-    Column("age_band", t("One of: {names}.", names=", ".join(AGE_BANDS))),
+    Column("quarter", lazy("The quarter, written 2025Q3.")),
+    Column("region_code", lazy("The region's code, MA-01 to MA-12.")),
+    Column("sex", lazy("One of: {names}.", names=", ".join(SEXES))),
+    Column("age_band", lazy("One of: {names}.", names=", ".join(AGE_BANDS))),
     *[
-        Column(stage, t("People (a count, never a name); each stage at most the one before."))
+        Column(stage, lazy("People (a count, never a name); each stage at most the one before."))
         for stage in FUNNEL_STAGES
     ],
 )
@@ -92,7 +92,7 @@ def write_reintegration(context: WriteContext, rows: pd.DataFrame) -> None:
 
 REINTEGRATION = DataType(
     name="reintegration",
-    title=t("Reintegration figures"),
+    title=lazy("Reintegration figures"),
     columns=COLUMNS,
     group_by=("quarter", "region_code"),
     unique_by=("quarter", "region_code", "sex", "age_band"),

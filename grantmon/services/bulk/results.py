@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 
 from data_model import Indicator, IndicatorResult
 from data_model.common import ALL
-from grantmon.i18n import t
+from grantmon.i18n import N_, lazy, t
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -31,25 +31,25 @@ from grantmon.services.results.entry import (
 
 BREAKDOWNS = ", ".join([TOTAL, *DIMENSION_COLUMNS])
 COLUMNS = (
-    Column("indicator_code", t("The indicator's code, e.g. 1.1.a (see the Results screen).")),
-    Column("quarter", t("The quarter, written 2025Q3.")),
-    Column("breakdown", t("One of: {names}.", names=BREAKDOWNS)),
+    Column("indicator_code", lazy("The indicator's code, e.g. 1.1.a (see the Results screen).")),
+    Column("quarter", lazy("The quarter, written 2025Q3.")),
+    Column("breakdown", lazy("One of: {names}.", names=BREAKDOWNS)),
     Column(
         "category",
-        t(
+        lazy(
             "Blank for the total; else female/male, 0-17/18-24/25-39/40+, moroccan/foreign, or a "
             "region code such as MA-04."
         ),
         required=False,
     ),
-    Column("value", t("A number 0 or more; a breakdown's categories add up to the total.")),
+    Column("value", lazy("A number 0 or more; a breakdown's categories add up to the total.")),
     Column(
         "evidence_url",
-        t("A link starting with https:// (the same on every row of the quarter)."),
+        lazy("A link starting with https:// (the same on every row of the quarter)."),
         required=False,
     ),
 )
-UNUSUAL = "{reason} If it is right, import again with 'unusual values are checked'."
+UNUSUAL = N_("{reason} If it is right, import again with 'unusual values are checked'.")
 
 
 def export_results(session: Session, actor: Actor) -> pd.DataFrame:
@@ -165,7 +165,7 @@ def _stored_values(session: Session, indicator_id: int, quarter: str) -> dict[st
 
 INDICATOR_RESULTS = DataType(
     name="indicator-results",
-    title=t("Quarterly indicator results"),
+    title=lazy("Quarterly indicator results"),
     columns=COLUMNS,
     group_by=("indicator_code", "quarter"),
     unique_by=("indicator_code", "quarter", "breakdown", "category"),

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
-from grantmon.i18n import t
+from grantmon.i18n import Lazy, t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError
 from grantmon.services.core.entry_rules import parse_day
@@ -38,7 +38,7 @@ class Column:
     """One column of a data type's file: its header, what to enter, whether it may be blank."""
 
     name: str
-    help: str
+    help: Lazy  # translated when a guide is written, in the reader's language
     required: bool = True
 
 
@@ -64,7 +64,7 @@ class DataType:
     """
 
     name: str
-    title: str
+    title: Lazy  # str() of it is in the reader's language
     columns: tuple[Column, ...]
     group_by: tuple[str, ...]
     unique_by: tuple[str, ...]

@@ -5,7 +5,7 @@ from sqlalchemy import Executable, func, select
 from sqlmodel import Session, col
 
 from data_model import BudgetLine, CostCategory, Expenditure, Partner
-from grantmon.i18n import t
+from grantmon.i18n import lazy, t
 from grantmon.services.budget.spending import add_expenditure
 from grantmon.services.bulk.spec import (
     Column,
@@ -22,14 +22,14 @@ from grantmon.services.core.sql import frame
 
 CATEGORIES = ", ".join(c.value for c in CostCategory)
 COLUMNS = (
-    Column("partner_code", t("The partner whose budget line it is: IOM, UNODC or ILO.")),
-    Column("category", t("The budget line's cost category, one of: {names}.", names=CATEGORIES)),
-    Column("spent_on", t("The date of the spending: YYYY-MM-DD or DD/MM/YYYY.")),
-    Column("amount", t("US dollars with at most 2 decimals, e.g. 1234.56 (no minus sign).")),
-    Column("description", t("What the money paid for."), required=False),
+    Column("partner_code", lazy("The partner whose budget line it is: IOM, UNODC or ILO.")),
+    Column("category", lazy("The budget line's cost category, one of: {names}.", names=CATEGORIES)),
+    Column("spent_on", lazy("The date of the spending: YYYY-MM-DD or DD/MM/YYYY.")),
+    Column("amount", lazy("US dollars with at most 2 decimals, e.g. 1234.56 (no minus sign).")),
+    Column("description", lazy("What the money paid for."), required=False),
     Column(
         "justification",
-        t("Required when the spending takes the line beyond its budget."),
+        lazy("Required when the spending takes the line beyond its budget."),
         required=False,
     ),
 )
@@ -111,7 +111,7 @@ def write_spending(context: WriteContext, rows: pd.DataFrame) -> None:
 
 EXPENDITURES = DataType(
     name="expenditures",
-    title=t("Expenditures"),
+    title=lazy("Expenditures"),
     columns=COLUMNS,
     group_by=(),
     unique_by=(),

@@ -13,7 +13,7 @@ from data_model import Centre, CentreOccupancy, Region
 from data_model.centres import CENTRE_STATUSES
 from data_model.common import utc_now
 from grantmon.formatting import long_date
-from grantmon.i18n import t
+from grantmon.i18n import N_, t
 from grantmon.periods import quarter_end
 from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import (
@@ -38,10 +38,10 @@ from grantmon.services.core.sql import frame
 CENTRE_FIELDS = ["status", "opened_on", "capacity"]
 OCCUPANCY_FIELDS = ["people_accommodated", "average_beds_occupied"]
 FRIENDLY = {
-    "status": "Choose planned, open or closed.",
-    "opened_on": "Enter the date as YYYY-MM-DD or DD/MM/YYYY.",
-    "capacity": "Capacity is a whole number of beds, 0 or more (leave blank if not known).",
-    "version": "The form is out of date: reload it.",
+    "status": N_("Choose planned, open or closed."),
+    "opened_on": N_("Enter the date as YYYY-MM-DD or DD/MM/YYYY."),
+    "capacity": N_("Capacity is a whole number of beds, 0 or more (leave blank if not known)."),
+    "version": N_("The form is out of date: reload it."),
 }
 
 

@@ -12,8 +12,14 @@ from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import NotAllowed
 from grantmon.services.core.sql import frame
+from grantmon.vocabulary import field_name, word
 
 COLUMNS = ["at", "actor", "action", "entity", "entity_id", "before", "after", "reason"]
+WORDED_FIELDS = frozenset({"status", "role"})  # their values are codes with words for readers
+
+
+def _value(field: str, value: object) -> str:
+    return word(value) if field in WORDED_FIELDS and isinstance(value, str) else str(value)
 
 
 def _fields(value: object) -> dict:
@@ -22,9 +28,13 @@ def _fields(value: object) -> dict:
 
 
 def changed_fields(before: object, after: object) -> str:
-    """'field: old → new' for every field an audit row changed (none for sign-ins)."""
+    """'field: old → new' for every field an audit row changed (none for sign-ins), in words."""
     old, new = _fields(before), _fields(after)
-    return "; ".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new if old.get(k) != new.get(k))
+    return "; ".join(
+        f"{field_name(k)}: {_value(k, old.get(k))} → {_value(k, new.get(k))}"
+        for k in new
+        if old.get(k) != new.get(k)
+    )
 
 
 def record_history(*, session: Session, actor: Actor, entity: str, entity_id: str) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from sqlalchemy import Executable, select
 from sqlmodel import Session, col
 
 from data_model import Award, AwardPartner, ContextFigure, Milestone, Partner, Source
+from grantmon.formatting import long_date
 from grantmon.services.core.access import Actor
 from grantmon.services.core.sql import frame
 
@@ -22,7 +23,7 @@ class Provenance(BaseModel):
 
     def label(self) -> str:
         """One line naming the source and its date."""
-        when = f", {self.published_on:%d %b %Y}" if self.published_on else ""
+        when = f", {long_date(self.published_on)}" if self.published_on else ""
         return f"{self.publisher}{when}: {self.title}"
 
 

@@ -14,7 +14,8 @@ from sqlmodel import Session, SQLModel
 from data_model import AuditEntry
 from data_model.common import utc_now
 from data_model.db import begin_writing, lost_race
-from grantmon.i18n import t
+from grantmon.formatting import date_time
+from grantmon.i18n import N_, t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.database import bump_data_version
 
@@ -82,7 +83,7 @@ def claim_version(
             "{who} saved this record at {when} after you opened it. Nothing of yours was saved: "
             "review their changes and enter yours again.",
             who=row.updated_by,
-            when=f"{row.updated_at:%d %b %Y %H:%M} UTC",
+            when=date_time(row.updated_at) + " UTC",
         ),
         changed,
     )
@@ -123,7 +124,7 @@ def _with_source(session: Session, reason: str) -> str:
 
 BATCH = "grantmon.batch"
 SOURCE = "grantmon.source"
-SAVED_AT_THE_SAME_TIME = (
+SAVED_AT_THE_SAME_TIME = N_(
     "Someone else was saving the same records at the same moment. Nothing of yours was saved: "
     "try again."
 )

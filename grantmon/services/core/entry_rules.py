@@ -16,14 +16,14 @@ from sqlmodel import Session, col
 
 from data_model import Award
 from data_model.common import QUARTER_PATTERN
-from grantmon.formatting import long_date
-from grantmon.i18n import t
+from grantmon.formatting import date_time, long_date, typed_number
+from grantmon.i18n import N_, t
 from grantmon.periods import quarter_end, quarter_of, quarter_start, quarters_between
 from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import CommandError, StaleEdit
 from grantmon.services.workflow import reads as workflow
 
-LOCKED = "This quarter was approved and is locked; an administrator can reopen it."
+LOCKED = N_("This quarter was approved and is locked; an administrator can reopen it.")
 
 
 def dimension_labels() -> dict[str, str]:
@@ -109,7 +109,7 @@ def parse_number(value: Any, *, whole: bool = False) -> Decimal | None:
         return None
     if isinstance(value, bool):
         raise ValueError(t("Enter a number."))
-    text = str(value).strip()
+    text = typed_number(str(value).strip())  # 12,5 is twelve and a half to a French reader
     if not text:
         return None
     try:
@@ -160,7 +160,7 @@ def stale_message(who: str, when: Any) -> str:
         "{who} saved these figures at {when} after you opened the form. Nothing of yours was "
         "saved: review their changes and enter yours again.",
         who=who or t("Someone"),
-        when=f"{when:%d %b %Y %H:%M} UTC" if when else t("a moment ago"),
+        when=f"{date_time(when)} UTC" if when else t("a moment ago"),
     )
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from data_model import Activity, Award, Expenditure, IndicatorResult, Partner, Region
 from data_model.common import ALL, QUARTER_PATTERN
+from grantmon.formatting import quarter_label
 from grantmon.i18n import t
 from grantmon.periods import quarter_of, quarters_between
 from grantmon.services.core.access import Actor
@@ -132,7 +133,8 @@ def parse_filters(params: Mapping[str, str], options: FilterOptions) -> tuple[Fi
 
 def describe(filters: Filters, options: FilterOptions) -> str:
     """The active filters in words, for chart subtitles and exports."""
-    period = filters.start if filters.start == filters.end else f"{filters.start}–{filters.end}"
+    start, end = quarter_label(filters.start), quarter_label(filters.end)
+    period = start if filters.start == filters.end else f"{start}–{end}"
     parts = [period]
     parts.append(options.regions.get(filters.region, t("all regions")))
     parts.append(t("all partners") if filters.partner == ALL else filters.partner)

@@ -29,6 +29,7 @@ from typing import Generic, TypeVar
 import numpy as np
 import pandas as pd
 
+from grantmon.formatting import number
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.settings import get_settings
@@ -259,11 +260,11 @@ def protect_means(means: pd.Series, people: pd.Series, *, actor: Actor) -> Prote
 def cell_text(value: float, *, hidden: bool, donor_hidden: bool) -> str:
     """One figure as a table shows it: a number, '■ suppressed', or a number marked ■ for IOM."""
     if hidden:
-        return f"{SUPPRESSED_MARK} {t('suppressed')}"
+        return SUPPRESSED_MARK + " " + t("suppressed")
     if pd.isna(value):
         return "—"
-    number = f"{round(value):,}"
-    return f"{number} {SUPPRESSED_MARK}" if donor_hidden else number
+    text = number(round(value))
+    return f"{text} {SUPPRESSED_MARK}" if donor_hidden else text
 
 
 def privacy_notice(*, actor: Actor) -> str:

@@ -66,7 +66,7 @@ class UserCreate(BaseModel):
     def looks_like_an_email(cls, value: str) -> str:
         """A plain address, lower-cased."""
         if not EMAIL.match(value.strip()):
-            raise ValueError(f"'{value}' is not an email address")
+            raise ValueError(t("'{value}' is not an email address", value=value))
         return value.strip().lower()
 
 

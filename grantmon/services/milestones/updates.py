@@ -13,7 +13,7 @@ from data_model import Activity, ActivityRegion, Award, Milestone, MilestoneStat
 from data_model.activities import MilestoneUpdate
 from data_model.common import utc_now
 from grantmon.formatting import long_date
-from grantmon.i18n import t
+from grantmon.i18n import N_, t
 from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import (
     CommandError,
@@ -34,10 +34,10 @@ FORWARD_ORDER = {
     MilestoneStatus.CANCELLED: 2,
 }
 FRIENDLY = {
-    "percent_complete": "Percent complete must be a whole number from 0 to 100.",
-    "status": "Choose a status from the list.",
-    "actual_completion_date": "Enter the date as YYYY-MM-DD or DD/MM/YYYY.",
-    "version": "The form is out of date: reload it.",
+    "percent_complete": N_("Percent complete must be a whole number from 0 to 100."),
+    "status": N_("Choose a status from the list."),
+    "actual_completion_date": N_("Enter the date as YYYY-MM-DD or DD/MM/YYYY."),
+    "version": N_("The form is out of date: reload it."),
 }
 
 
@@ -46,7 +46,7 @@ def parse_update(values: Mapping[str, Any]) -> MilestoneUpdate:
     try:
         return MilestoneUpdate.model_validate(dict(values))
     except ValidationError as error:
-        errors = {f: FRIENDLY.get(f, m) for f, m in field_errors_of(error).items()}
+        errors = {f: t(FRIENDLY.get(f, m)) for f, m in field_errors_of(error).items()}
         raise CommandError(t("Some fields need attention."), errors) from error
 
 

