@@ -8,7 +8,12 @@ from data_model import AuditEntry, User
 from grantmon.i18n import use_language
 from tests.conftest import forget_app_caches
 from tests.pages.apptest import plotly_charts, run_page
-from tests.pages.test_sign_in import app_with_auth
+from tests.pages.test_sign_in import claims, dashboard
+
+
+def app_with_auth(user: dict | None = None):
+    """The dashboard with sign-in configured, signed in as `user` (a new sign-in) or signed out."""
+    return dashboard(user=claims(user["email"]) if user else None)
 
 
 def switch(app, language: str):
