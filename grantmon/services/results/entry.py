@@ -27,6 +27,10 @@ from grantmon.services.core.commands import (
     record_change,
 )
 from grantmon.services.core.entry_rules import (
+    COUNT_RESULT,
+    PERCENT_RESULT,
+    RESULT,
+    NumberRange,
     category_labels,
     claim_rows,
     dimension_labels,
@@ -203,10 +207,17 @@ def outlier_reason(value: float, previous: float | None, history: list[float]) -
 # ------------------------------------------------------------------- indicator results command
 
 
+def result_range(indicator: Indicator) -> NumberRange:
+    """The values an indicator takes: up to 100 for a percentage, whole for counts."""
+    if indicator.unit.strip() == "%":
+        return PERCENT_RESULT
+    return COUNT_RESULT if indicator.cumulative else RESULT  # non-cumulative: averages, rates
+
+
 def parse_cells(
-    cells: list[tuple[str, str, str]], values: Mapping[str, Any]
+    cells: list[tuple[str, str, str]], values: Mapping[str, Any], allowed: NumberRange
 ) -> tuple[dict[str, float], dict[str, str]]:
-    """Every cell as a non-negative number, and per-cell problems.
+    """Every cell as a number within the indicator's range, and per-cell problems.
 
     A blank category counts as 0 when others of its breakdown are filled; a blank total, or a
     breakdown left entirely blank, is a problem.
@@ -216,7 +227,7 @@ def parse_cells(
     blank: dict[str, list[str]] = {}
     for key, dimension, _ in cells:
         try:
-            number = parse_number(values.get(key))
+            number = parse_number(values.get(key), allowed)
         except ValueError as error:
             errors[key] = str(error)
             continue
@@ -294,7 +305,7 @@ def _validated(
     today: date,
 ) -> tuple[list[tuple[str, str, str]], dict[str, float]]:
     cells = indicator_cells(session, indicator.disaggregations)
-    parsed, errors = parse_cells(cells, values)
+    parsed, errors = parse_cells(cells, values, result_range(indicator))
     errors |= sum_errors(cells, parsed, indicator.cumulative)
     quarter_problem = quarter_error(quarter, award, today)
     if quarter_problem:
