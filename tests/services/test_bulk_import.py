@@ -269,4 +269,4 @@ def test_a_row_repeating_an_earlier_one_is_named(demo_engine: Engine):
     content = milestone_csv("A1.1-M3,in progress,45,,", "A1.1-M3,in progress,50,,")
     problem = refused(demo_engine, "milestones", content)
     assert [(p.row, p.column) for p in problem.problems] == [(3, "milestone_code")]
-    assert "repeats an earlier row" in problem.problems[0].message
+    assert "repeats row 2" in problem.problems[0].message

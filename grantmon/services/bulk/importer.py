@@ -4,6 +4,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Executable, select
@@ -112,19 +113,46 @@ def header_problems(table: pd.DataFrame, kind: DataType) -> list[Problem]:
 
 
 def blank_problems(table: pd.DataFrame, kind: DataType) -> list[Problem]:
-    """Required cells left blank, and rows that repeat another row's key."""
-    problems = [
+    """Required cells left blank."""
+    return [
         Problem(int(str(number)), c.name, t("This cell must not be blank."))
         for c in kind.columns
         if c.required
         for number in table.index[table[c.name].str.strip() == ""]
     ]
-    if kind.unique_by:
-        keys = table[list(kind.unique_by)].apply(lambda c: c.str.strip())
-        for number in keys.index[keys.duplicated(keep="first")]:
-            message = t("This row repeats an earlier row of the file.")
+
+
+def repeat_problems(table: pd.DataFrame, kind: DataType) -> list[Problem]:
+    """Rows that repeat an earlier row's key, each naming the row it repeats."""
+    if not kind.unique_by:
+        return []
+    keys = [
+        [_comparable(text, kind.comparable.get(name)) for text in table[name]]
+        for name in kind.unique_by
+    ]
+    first_of: dict[tuple, int] = {}
+    problems = []
+    for number, key in zip(table.index, zip(*keys, strict=True), strict=True):
+        first = first_of.setdefault(key, int(str(number)))
+        if first != number:
+            message = t(
+                "This row repeats row {first} (the same {columns}). {advice}",
+                first=first,
+                columns=", ".join(kind.unique_by),
+                advice=t(kind.repeat_advice),
+            )
             problems.append(Problem(int(str(number)), kind.unique_by[-1], message))
     return problems
+
+
+def _comparable(text: str, read: Callable[[str], Any] | None) -> Any:
+    # A cell as the import would read it, or its text if it cannot be read (refused later).
+    if read is not None:
+        try:
+            return read(text)
+        except ValueError:
+            pass
+    return text.strip()
 
 
 def _groups(table: pd.DataFrame, kind: DataType) -> list[pd.DataFrame]:
@@ -144,7 +172,7 @@ def parse_file(file_name: str, content: bytes, kind: DataType) -> pd.DataFrame:
     for column in kind.headers:
         if column not in table.columns:
             table[column] = ""
-    problems = blank_problems(table, kind)
+    problems = blank_problems(table, kind) + repeat_problems(table, kind)
     if problems:
         raise ImportRefused(t("Some rows need attention; nothing was imported."), problems)
     return table[kind.headers]
