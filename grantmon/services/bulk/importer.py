@@ -160,7 +160,9 @@ def _groups(table: pd.DataFrame, kind: DataType) -> list[pd.DataFrame]:
         return [table.loc[[n]] for n in table.index]
     keys = table[list(kind.group_by)].apply(lambda c: c.str.strip())
     by = list(kind.group_by) if len(kind.group_by) > 1 else kind.group_by[0]
-    return [table.loc[index] for index in keys.groupby(by, sort=False).groups.values()]
+    groups = [table.loc[index] for index in keys.groupby(by, sort=False).groups.values()]
+    order = list(kind.write_order)
+    return sorted(groups, key=lambda rows: [str(v).strip() for v in rows[order].iloc[0]])
 
 
 def parse_file(file_name: str, content: bytes, kind: DataType) -> pd.DataFrame:

@@ -169,6 +169,8 @@ INDICATOR_RESULTS = DataType(
     columns=COLUMNS,
     group_by=("indicator_code", "quarter"),
     unique_by=("indicator_code", "quarter", "breakdown", "category"),
+    # Earlier quarters first: each value is judged against the quarters before it.
+    write_order=("quarter",),
     export=export_results,
     write_group=write_results,
 )

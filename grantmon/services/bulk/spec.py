@@ -62,6 +62,7 @@ class DataType:
     Rows sharing `group_by` are written by one command call (one form's worth of figures);
     `unique_by` columns may not repeat in a file (compared as `comparable` reads them, so
     10.5 and 10.50 are the same amount); `repeat_advice` says what to do about a repeat.
+    Groups are written in the order of their `write_order` columns, whatever the file's order.
     """
 
     name: str
@@ -73,6 +74,7 @@ class DataType:
     write_group: Callable[[WriteContext, pd.DataFrame], None]
     comparable: Mapping[str, Callable[[str], Any]] = dataclasses.field(default_factory=dict)
     repeat_advice: str = "Keep one of the two rows."
+    write_order: tuple[str, ...] = ()
 
     @property
     def headers(self) -> list[str]:

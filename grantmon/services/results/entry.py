@@ -18,7 +18,6 @@ from sqlmodel import Session, col
 from data_model import Award, Indicator, IndicatorResult, Outcome, Output, Region
 from data_model.common import AGE_BANDS, ALL, NATIONALITY_GROUPS, SEXES, utc_now
 from grantmon.i18n import t
-from grantmon.periods import shift_quarter
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import (
     CommandError,
@@ -55,8 +54,8 @@ DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult colum
     "region": "region_code",
 }
 CELL_COLUMNS = ["region_code", "sex", "age_band", "nationality_group"]
-OUTLIER_RATIO = 3  # more than 3x the previous quarter asks for confirmation
-OUTLIER_SIGMAS = 2  # ... and so does more than 2 standard deviations from the history
+OUTLIER_RATIO = 3  # more than 3x the median of earlier quarters, or under a third, is unusual
+OUTLIER_HISTORY = 3  # earlier quarters needed before a value is judged
 
 
 class NeedsConfirmation(CommandError):
@@ -166,42 +165,48 @@ def results_quarter_locked(*, session: Session, actor: Actor, quarter: str) -> b
     )
 
 
-def result_history(
-    session: Session, indicator_id: int, quarter: str
-) -> tuple[float | None, list[float]]:
-    """The previous quarter's total and every earlier quarter's total of the indicator."""
-    query = (
-        select(col(IndicatorResult.quarter), col(IndicatorResult.value))
-        .where(
-            col(IndicatorResult.indicator_id) == indicator_id,
-            col(IndicatorResult.quarter) < quarter,
-            *[col(getattr(IndicatorResult, c)) == ALL for c in CELL_COLUMNS],
-        )
-        .order_by(col(IndicatorResult.quarter))
+def earlier_totals(session: Session, indicator_id: int, quarter: str) -> list[float]:
+    """The indicator's stored totals of the quarters before this one (never of later ones)."""
+    query = select(col(IndicatorResult.value)).where(
+        col(IndicatorResult.indicator_id) == indicator_id,
+        col(IndicatorResult.quarter) < quarter,
+        *[col(getattr(IndicatorResult, c)) == ALL for c in CELL_COLUMNS],
     )
-    totals = {q: v for q, v in session.execute(query).all()}
-    return totals.get(shift_quarter(quarter, -1)), list(totals.values())
+    return [float(v) for v in session.execute(query).scalars()]
 
 
-def outlier_reason(value: float, previous: float | None, history: list[float]) -> str | None:
-    """Why a total is far outside the indicator's history, or None when it is not."""
-    if previous and value > OUTLIER_RATIO * previous:
+def outlier_reason(value: float, earlier: list[float]) -> str | None:
+    """Why a total is far outside the indicator's earlier quarters, or None when it is not.
+
+    The median of the earlier quarters is the yardstick: unlike a mean and standard deviation,
+    a programme ramping up does not move it far, and one wrong quarter does not move it at
+    all. More than 3 times it or less than a third of it (a digit slipped, a zero for a
+    blank) asks for confirmation; with fewer than 3 earlier quarters nothing is judged.
+    """
+    if len(earlier) < OUTLIER_HISTORY:
+        return None
+    median = statistics.median(earlier)
+    if median <= 0:
+        return None  # nothing to scale from: any first figure is plausible
+    words = {"value": figure(value), "median": figure(median), "count": len(earlier)}
+    if value > OUTLIER_RATIO * median:
         return t(
-            "{value:g} is more than 3 times the previous quarter's {previous:g}.",
-            value=value,
-            previous=previous,
+            "{value} is more than 3 times the median ({median}) of this indicator's {count} "
+            "earlier quarters.",
+            **words,
         )
-    if len(history) >= 3:
-        mean, spread = statistics.mean(history), statistics.stdev(history)
-        if spread > 0 and abs(value - mean) > OUTLIER_SIGMAS * spread:
-            return t(
-                "{value:g} is more than 2 standard deviations from this indicator's history "
-                "(average {mean:.1f}, standard deviation {spread:.1f}).",
-                value=value,
-                mean=mean,
-                spread=spread,
-            )
+    if value < median / OUTLIER_RATIO:
+        return t(
+            "{value} is less than a third of the median ({median}) of this indicator's "
+            "{count} earlier quarters.",
+            **words,
+        )
     return None
+
+
+def figure(value: float) -> str:
+    """A value as a message shows it: 1,234.5, never 1.2345e+03."""
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 # ------------------------------------------------------------------- indicator results command
@@ -401,8 +406,7 @@ def _evidence_of(stored: Mapping[str, IndicatorResult]) -> str | None:
 def _confirm_outliers(
     session: Session, indicator_id: int, quarter: str, total: float, confirmed: bool
 ) -> None:
-    previous, history = result_history(session, indicator_id, quarter)
-    reason = outlier_reason(total, previous, history)
+    reason = outlier_reason(total, earlier_totals(session, indicator_id, quarter))
     if reason and not confirmed:
         message = t(
             "{reason} Check the value; if it is right, tick 'I confirm this value' and save again.",
