@@ -20,11 +20,16 @@ from data_model import Role
 from grantmon.cli.export import BadInput, save_file, writable_path
 from grantmon.services.bulk.files import FORMATS
 from grantmon.services.bulk.importer import DATA_TYPES, export_data, import_file
+from grantmon.services.bulk.spec import GoAhead
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError
 from grantmon.services.core.users import actor_for_email
 
 COMMAND_LINE = Actor(email="grantmon (command line)", role=Role.ADMIN)
+GO_AHEAD = GoAhead(
+    import_again="run the command again with --force",
+    unusual_checked="run the command again with --confirm-unusual",
+)
 
 
 def _actor(session: Session, email: str | None) -> Actor:
@@ -61,6 +66,7 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
                 today=date.today(),
                 force=args.force,
                 confirm_unusual=args.confirm_unusual,
+                go_ahead=GO_AHEAD,
             )
         except BadInput as error:
             print(f"grantmon import: {error}", file=sys.stderr)

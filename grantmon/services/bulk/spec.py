@@ -43,6 +43,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class GoAhead:
+    """How the person tells an import to go ahead anyway, in the words of where they are."""
+
+    import_again: str = "ask to import it again on purpose"
+    unusual_checked: str = "confirm that the unusual values are checked and import again"
+
+
+ANYWHERE = GoAhead()  # words that fit any place; the screen and the command line pass their own
+
+
+@dataclass(frozen=True)
 class WriteContext:
     """Who writes, on which session, as of which day, and whether unusual values were checked."""
 
@@ -50,6 +61,7 @@ class WriteContext:
     actor: Actor
     today: date
     confirm_unusual: bool = False
+    go_ahead: GoAhead = ANYWHERE
 
 
 Locate = Callable[[str, pd.DataFrame], tuple[int, str]]

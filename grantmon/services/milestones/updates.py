@@ -36,7 +36,7 @@ FORWARD_ORDER = {
 }
 FRIENDLY = {
     "percent_complete": "Percent complete must be a whole number from 0 to 100.",
-    "status": "Choose a status from the list.",
+    "status": "Use one of: not started, in progress, completed, cancelled.",
     "actual_completion_date": "Enter the date as YYYY-MM-DD or DD/MM/YYYY.",
     "version": "The form is out of date: reload it.",
 }
