@@ -329,7 +329,7 @@ def workbook(*sheets: tuple[str, list[list[Any]]]) -> bytes:
 
 
 def test_the_first_sheet_holding_data_is_read_and_an_empty_workbook_is_named(demo_engine: Engine):
-    header = MILESTONE_HEADER.split(",")
+    header: list[Any] = MILESTONE_HEADER.split(",")
     data = [header, ["A1.1-M3", "in progress", 45, None, "Started"]]
     content = workbook(("Sheet1", []), ("Progress", data))
     assert run_import(demo_engine, "milestones", content, file_name="f.xlsx").rows == 1

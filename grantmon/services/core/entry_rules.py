@@ -116,21 +116,24 @@ def may_edit_partner(actor: Actor, partner_id: int) -> bool:
 
 @dataclass(frozen=True)
 class NumberRange:
-    """What a number field accepts: 0 to `most`, with at most `decimals` decimals (None: any)."""
+    """What a number field accepts: `least` (0) to `most`, with at most `decimals` decimals
+    (None: any)."""
 
     most: int
     decimals: int | None = 0
+    least: int = 0
 
     def accepted(self) -> str:
         """What to enter, in a message's words: 'a whole number from 0 to 100'."""
+        span = {"least": self.least, "most": self.most}
         if self.decimals == 0:
-            return t("a whole number from 0 to {most:,}", most=self.most)
+            return t("a whole number from {least:,} to {most:,}", **span)
         if self.decimals is None:
-            return t("a number from 0 to {most:,}", most=self.most)
+            return t("a number from {least:,} to {most:,}", **span)
         return t(
-            "a number from 0 to {most:,} with at most {decimals} decimals",
-            most=self.most,
+            "a number from {least:,} to {most:,} with at most {decimals} decimals",
             decimals=self.decimals,
+            **span,
         )
 
 
@@ -213,6 +216,10 @@ def _in_range(number: Decimal, allowed: NumberRange, shown: str) -> Decimal:
     accepted = allowed.accepted()
     if number < 0:
         raise ValueError(t("The value cannot be negative: enter {accepted}.", accepted=accepted))
+    if number < allowed.least:
+        raise ValueError(
+            t("{value} is too small: enter {accepted}.", value=shown, accepted=accepted)
+        )
     if number > allowed.most:
         raise ValueError(
             t("{value} is too large: enter {accepted}.", value=_shown(shown), accepted=accepted)
