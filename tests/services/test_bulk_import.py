@@ -349,3 +349,18 @@ def test_repeated_rows_and_bad_cells_are_reported_together(demo_engine: Engine):
         (4, "milestone_code"),
     ]
     assert problem.message == "2 problems; nothing was imported."
+
+
+def test_a_link_longer_than_its_column_or_a_nul_character_is_refused_on_every_database(
+    other_engine: Engine,
+):
+    seed_database(other_engine, demo=True, figures=False)
+    header = "indicator_code,quarter,breakdown,category,value,evidence_url"
+    long_link = f"{header}\n3.2.a,2024Q1,total,,5,https://example.org/{'x' * 500}\n"
+    problem = refused(other_engine, "indicator-results", long_link.encode())
+    assert [(p.row, p.column) for p in problem.problems] == [(2, "evidence_url")]
+    assert "520 characters long: shorten it to at most 500" in problem.problems[0].message
+    nul = f"{header}\n3.2.a\x00,2024Q1,total,,5,\n".encode("utf-16")
+    with pytest.raises(CommandError, match="NUL character"):
+        run_import(other_engine, "indicator-results", nul)
+    assert counts(other_engine)["indicatorresult"] == 0

@@ -114,9 +114,12 @@ def _csv_text(content: bytes) -> str:
         raise CommandError(t(OLD_EXCEL))
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return content.decode("utf-16")
+            text = content.decode("utf-16")
         except UnicodeDecodeError as error:
             raise CommandError(t(NOT_UTF8)) from error
+        if "\x00" in text:  # no database stores it in text (PostgreSQL refuses it)
+            raise CommandError(t("The file holds a NUL character, which no text may hold."))
+        return text
     if b"\x00" in content:
         kind = UTF16_NO_MARK if _looks_like_utf16(content) else BINARY
         raise CommandError(f"{t(kind)} {t(SAVE_AS)}")

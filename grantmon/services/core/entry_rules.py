@@ -34,6 +34,7 @@ from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import CommandError, StaleEdit
 from grantmon.services.workflow import reads as workflow
 
+MAX_LINK = 500  # the evidence_url columns
 LOCKED = "This quarter was approved and is locked; an administrator can reopen it."
 
 
@@ -252,9 +253,15 @@ def numbers_checked(
 
 
 def evidence_error(url: str | None) -> str | None:
-    """Why an evidence link is refused (only http and https links are stored), or None."""
+    """Why an evidence link is refused (http and https links that fit the column), or None."""
     if url and not url.strip().lower().startswith(("https://", "http://")):
         return t("The evidence link must start with https:// or http://.")
+    if url and len(url) > MAX_LINK:
+        return t(
+            "The evidence link is {length} characters long: shorten it to at most {most}.",
+            length=len(url),
+            most=MAX_LINK,
+        )
     return None
 
 
