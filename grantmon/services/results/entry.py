@@ -6,7 +6,6 @@ shared with the other entry commands are in services/entry_rules.py.
 """
 
 import math
-import statistics
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -45,6 +44,7 @@ from grantmon.services.core.entry_rules import (
     the_award,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.results.unusual import earlier_totals, outlier_reason
 
 TOTAL = "total"  # the cell key of an indicator's total
 DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult column
@@ -53,9 +53,6 @@ DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult colum
     "nationality_group": "nationality_group",
     "region": "region_code",
 }
-CELL_COLUMNS = ["region_code", "sex", "age_band", "nationality_group"]
-OUTLIER_RATIO = 3  # more than 3x the median of earlier quarters, or under a third, is unusual
-OUTLIER_HISTORY = 3  # earlier quarters needed before a value is judged
 
 
 class NeedsConfirmation(CommandError):
@@ -163,50 +160,6 @@ def results_quarter_locked(*, session: Session, actor: Actor, quarter: str) -> b
     return quarter_is_locked(
         session=session, actor=actor, partner_id=award.recipient_id, quarter=quarter
     )
-
-
-def earlier_totals(session: Session, indicator_id: int, quarter: str) -> list[float]:
-    """The indicator's stored totals of the quarters before this one (never of later ones)."""
-    query = select(col(IndicatorResult.value)).where(
-        col(IndicatorResult.indicator_id) == indicator_id,
-        col(IndicatorResult.quarter) < quarter,
-        *[col(getattr(IndicatorResult, c)) == ALL for c in CELL_COLUMNS],
-    )
-    return [float(v) for v in session.execute(query).scalars()]
-
-
-def outlier_reason(value: float, earlier: list[float]) -> str | None:
-    """Why a total is far outside the indicator's earlier quarters, or None when it is not.
-
-    The median of the earlier quarters is the yardstick: unlike a mean and standard deviation,
-    a programme ramping up does not move it far, and one wrong quarter does not move it at
-    all. More than 3 times it or less than a third of it (a digit slipped, a zero for a
-    blank) asks for confirmation; with fewer than 3 earlier quarters nothing is judged.
-    """
-    if len(earlier) < OUTLIER_HISTORY:
-        return None
-    median = statistics.median(earlier)
-    if median <= 0:
-        return None  # nothing to scale from: any first figure is plausible
-    words = {"value": figure(value), "median": figure(median), "count": len(earlier)}
-    if value > OUTLIER_RATIO * median:
-        return t(
-            "{value} is more than 3 times the median ({median}) of this indicator's {count} "
-            "earlier quarters.",
-            **words,
-        )
-    if value < median / OUTLIER_RATIO:
-        return t(
-            "{value} is less than a third of the median ({median}) of this indicator's "
-            "{count} earlier quarters.",
-            **words,
-        )
-    return None
-
-
-def figure(value: float) -> str:
-    """A value as a message shows it: 1,234.5, never 1.2345e+03."""
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
 # ------------------------------------------------------------------- indicator results command
