@@ -1,5 +1,5 @@
-"""Bad input of every data type, as CSV and as Excel: each is refused by row and column, no
-exception escapes, and nothing is written.
+"""Bad input of every data type, as CSV and as Excel, saved every way a spreadsheet saves it:
+each is refused by row and column, no exception escapes, and nothing is written.
 
 Every case only reads and is refused, so the module shares one migrated plan-only database.
 """
@@ -142,6 +142,21 @@ def file_of(header: str, rows: list[list[Any]], fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def saved_as(header: str, rows: list[list[Any]], how: str) -> tuple[bytes, str]:
+    """The rows as a spreadsheet saves them in other ways: the bytes and the file's format."""
+    if how == "xlsx after an empty sheet":
+        book = Workbook()
+        sheet = book.create_sheet("Figures")  # the first sheet stays empty
+        for row in [header.split(","), *rows]:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue(), "xlsx"
+    separator = {"semicolons": ";", "tabs": "\t", "unicode text": "\t"}[how]
+    text = "\r\n".join(separator.join(map(str, r)) for r in [header.split(","), *rows])
+    return text.encode("utf-16" if how == "unicode text" else "utf-8"), "csv"
+
+
 def refused(engine: Engine, name: str, content: bytes, fmt: str) -> ImportRefused:
     """Import the file; it must be refused with problems and change nothing."""
     with Session(engine) as session:
@@ -182,3 +197,18 @@ def test_a_row_repeated_in_a_file_is_refused_with_both_row_numbers(
     problem = refused(plan_engine, name, file_of(header, repeated, fmt), fmt)
     assert [p.row for p in problem.problems] == [len(repeated) + 1]
     assert "repeats row 2" in problem.problems[0].message
+
+
+@pytest.mark.parametrize("how", ["semicolons", "tabs", "unicode text", "xlsx after an empty sheet"])
+@pytest.mark.parametrize("name", list(BASE))
+def test_each_way_a_spreadsheet_saves_a_file_is_read_up_to_its_bad_number(
+    plan_engine: Engine, name: str, how: str
+):
+    header, rows = BASE[name]
+    rows = [list(r) for r in rows]
+    column = NUMBER_COLUMNS[name][-1]
+    rows[0][header.split(",").index(column)] = "1_0"
+    content, fmt = saved_as(header, rows, how)
+    problem = refused(plan_engine, name, content, fmt)
+    assert [(p.row, p.column) for p in problem.problems] == [(2, column)]
+    assert "'_'" in problem.problems[0].message
