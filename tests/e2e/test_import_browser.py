@@ -15,8 +15,9 @@ def upload(tab, tmp_path, name: str, body: str) -> None:
     """Choose the file in the uploader and press Import."""
     path = tmp_path / name
     path.write_text(HEADER + body, encoding="utf-8")
+    settle(tab)  # a file chosen during a redraw can be dropped
     tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
-    tab.get_by_text(name, exact=True).wait_for(timeout=30_000)
+    tab.get_by_test_id("stFileChipName").get_by_text(name, exact=True).wait_for(timeout=30_000)
     # Let the rerun the upload started finish, so the click is not lost in it.
     settle(tab)
     button = tab.get_by_role("button", name="Import", exact=True)
