@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from data_model.common import utc_now
+from data_model.common import MAX_PERCENT, utc_now
 
 
 class MilestoneStatus(StrEnum):
@@ -42,7 +42,7 @@ class MilestoneBase(SQLModel):
     """Fields a programme manager keeps current."""
 
     status: str = Field(default=MilestoneStatus.NOT_STARTED, max_length=12)
-    percent_complete: int = Field(default=0, ge=0, le=100)
+    percent_complete: int = Field(default=0, ge=0, le=MAX_PERCENT)
     actual_completion_date: date | None = None
     notes: str = Field(default="", max_length=2000)
     evidence_url: str | None = Field(default=None, max_length=500)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from data_model.common import quarter_field, utc_now
+from data_model.common import MAX_BEDS, MAX_PEOPLE, quarter_field, utc_now
 
 CENTRE_KINDS = ("reception", "accommodation", "assistance")
 CENTRE_STATUSES = ("planned", "open", "closed")
@@ -24,7 +24,7 @@ class Centre(SQLModel, table=True):
     operator: str = Field(max_length=200)
     partner_id: int | None = Field(default=None, foreign_key="partner.id")
     opened_on: date | None = None
-    capacity: int | None = Field(default=None, ge=0)  # beds; None where not public
+    capacity: int | None = Field(default=None, ge=0, le=MAX_BEDS)  # beds; None if not public
     status: str = Field(default="planned", max_length=10)
     source_id: int = Field(foreign_key="source.id")
     note: str = Field(default="", max_length=500)
@@ -42,8 +42,8 @@ class CentreOccupancy(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     centre_id: int = Field(foreign_key="centre.id", index=True)
     quarter: str = quarter_field()
-    people_accommodated: int = Field(ge=0)
-    average_beds_occupied: int = Field(ge=0)
+    people_accommodated: int = Field(ge=0, le=MAX_PEOPLE)
+    average_beds_occupied: int = Field(ge=0, le=MAX_BEDS)
     entered_by: str = Field(max_length=200)
     entered_at: datetime = Field(default_factory=utc_now)
     is_demo: bool = False

@@ -13,6 +13,15 @@ SEXES = ("female", "male")
 AGE_BANDS = ("0-17", "18-24", "25-39", "40+")
 NATIONALITY_GROUPS = ("moroccan", "foreign")
 
+# The largest figure each entered column accepts: far above any true figure of this award, far
+# below what the column holds on SQLite and PostgreSQL (INTEGER 2,147,483,647; BIGINT cents
+# 9.2e18, even summed over a file of 50,000 rows; a float is exact to 9e15).
+MAX_PERCENT = 100
+MAX_BEDS = 10_000  # beds in one centre
+MAX_PEOPLE = 1_000_000  # people counted in one cell of a quarter, or accommodated by a centre
+MAX_RESULT = 1_000_000_000  # an indicator's value in a quarter
+MAX_DOLLARS = 100_000_000  # one expenditure (the award is US$2.5 million)
+
 
 def utc_now() -> datetime:
     """The current time in UTC, to the second."""

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from data_model.common import quarter_field, utc_now
+from data_model.common import MAX_PEOPLE, quarter_field, utc_now
 from data_model.results import ReportStatus
 
 FUNNEL_STAGES = ("identified", "referred", "assisted", "plans_started", "plans_completed")
@@ -23,11 +23,11 @@ class ReintegrationFigure(SQLModel, table=True):
     sex: str = Field(max_length=10)
     age_band: str = Field(max_length=10)
     partner_id: int = Field(foreign_key="partner.id", index=True)
-    identified: int = Field(default=0, ge=0)
-    referred: int = Field(default=0, ge=0)  # through the National Referral Mechanism
-    assisted: int = Field(default=0, ge=0)
-    plans_started: int = Field(default=0, ge=0)
-    plans_completed: int = Field(default=0, ge=0)
+    identified: int = Field(default=0, ge=0, le=MAX_PEOPLE)
+    referred: int = Field(default=0, ge=0, le=MAX_PEOPLE)  # through the National Referral Mechanism
+    assisted: int = Field(default=0, ge=0, le=MAX_PEOPLE)
+    plans_started: int = Field(default=0, ge=0, le=MAX_PEOPLE)
+    plans_completed: int = Field(default=0, ge=0, le=MAX_PEOPLE)
     score_economic: float | None = Field(default=None, ge=0, le=1)
     score_social: float | None = Field(default=None, ge=0, le=1)
     score_psychosocial: float | None = Field(default=None, ge=0, le=1)

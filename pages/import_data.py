@@ -18,12 +18,20 @@ from grantmon.services.bulk.importer import (
     recent_imports,
     template,
 )
+from grantmon.services.bulk.spec import GoAhead
 from grantmon.services.core.commands import CommandError
 from grantmon.ui.forms import show_refusal
 from grantmon.ui.language import file_uploader_words
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
 
+UNUSUAL_BOX = t("Unusual values are checked (results far outside the history)")
+AGAIN_BOX = t("Import again (the same file was imported before)")
+# A refusal says how to go ahead in this screen's words: the boxes below, the Import button.
+GO_AHEAD = GoAhead(
+    import_again=t("tick '{box}' and press Import", box=AGAIN_BOX),
+    unusual_checked=t("tick '{box}' and press Import", box=UNUSUAL_BOX),
+)
 MIME = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -77,6 +85,7 @@ def run_import(name: str, upload: UploadedFile) -> None:
             force=st.session_state.get("import_force", False),
             confirm_unusual=st.session_state.get("import_unusual", False),
             progress=lambda done: bar.progress(done, text=t("Checking every row…")),
+            go_ahead=GO_AHEAD,
         )
     except ImportRefused as refused:
         bar.empty()
@@ -129,8 +138,8 @@ upload = st.file_uploader(
     type=["csv", "xlsx"],
     key=f"import_file_{name}",
 )
-st.checkbox(t("Unusual values are checked (results far outside the history)"), key="import_unusual")
-st.checkbox(t("Import again (the same file was imported before)"), key="import_force")
+st.checkbox(UNUSUAL_BOX, key="import_unusual")
+st.checkbox(AGAIN_BOX, key="import_force")
 if st.button(t("Import"), type="primary", disabled=upload is None, icon=":material/upload:"):
     assert upload is not None
     run_import(name, upload)

@@ -15,6 +15,7 @@ from grantmon.cli import bench as cli_bench
 from grantmon.cli import data as cli_data
 from grantmon.cli import export as cli_export
 from grantmon.cli import users as cli_users
+from grantmon.cli.arguments import SCALE, SEED, whole_number
 from grantmon.i18n import default_language, use_language
 from grantmon.services.core.database import default_engine
 from grantmon.settings import PROJECT_ROOT, bound_address, get_settings, is_loopback
@@ -95,8 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
     seed = commands.add_parser("seed", help="store the public facts about the grant")
     seed.add_argument("--demo", action="store_true", help="add the demo data set")
-    seed.add_argument("--scale", type=int, default=0, help="add N generated blocks (seed/scale.py)")
-    seed.add_argument("--random-seed", type=int, default=2024, help="seed of the --scale data")
+    seed.add_argument(
+        "--scale", type=SCALE, default=0, help="add N generated blocks (seed/scale.py)"
+    )
+    seed.add_argument("--random-seed", type=SEED, default=2024, help="seed of the --scale data")
     seed.add_argument(
         "--plan-only",
         action="store_true",
@@ -104,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     seed.set_defaults(handler=cmd_seed)
     run = commands.add_parser("run", help="serve the dashboard")
-    run.add_argument("--port", type=int, default=settings.server_port)
+    run.add_argument("--port", type=whole_number(65535, least=1), default=settings.server_port)
     run.add_argument("--address", default=settings.server_address)
     run.set_defaults(handler=cmd_run)
     cli_users.register(commands)

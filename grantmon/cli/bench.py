@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from data_model.db import has_schema, upgrade
+from grantmon.cli.arguments import SCALE, SEED, whole_number
 from grantmon.services.core.database import engine_for
 
 
@@ -35,10 +36,12 @@ def cmd_bench(args: argparse.Namespace, engine: Engine) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the bench subcommand."""
     bench = commands.add_parser("bench", help="time every screen and the briefing pack")
-    bench.add_argument("--scale", type=int, default=0, help="first generate N blocks of data")
-    bench.add_argument("--random-seed", type=int, default=2024, help="seed of the --scale data")
+    bench.add_argument("--scale", type=SCALE, default=0, help="first generate N blocks of data")
+    bench.add_argument("--random-seed", type=SEED, default=2024, help="seed of the --scale data")
     bench.add_argument("--database", help="database URL (default: the configured one)")
     bench.add_argument("--json", help="write the figures to this file")
-    bench.add_argument("--runs", type=int, default=5, help="cached re-runs per screen")
+    bench.add_argument(
+        "--runs", type=whole_number(1000, least=1), default=5, help="cached re-runs per screen"
+    )
     bench.add_argument("--no-briefing", action="store_true", help="skip the briefing pack")
     bench.set_defaults(handler=cmd_bench)

@@ -19,13 +19,19 @@ from sqlmodel import Session
 from data_model import Role
 from grantmon.cli.export import BadInput, save_file, writable_path
 from grantmon.cli.language import add_language_option
+from grantmon.i18n import N_
 from grantmon.services.bulk.files import FORMATS
 from grantmon.services.bulk.importer import DATA_TYPES, export_data, import_file
+from grantmon.services.bulk.spec import GoAhead
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError
 from grantmon.services.core.users import actor_for_email
 
 COMMAND_LINE = Actor(email="grantmon (command line)", role=Role.ADMIN)
+GO_AHEAD = GoAhead(
+    import_again=N_("run the command again with --force"),
+    unusual_checked=N_("run the command again with --confirm-unusual"),
+)
 
 
 def _actor(session: Session, email: str | None) -> Actor:
@@ -62,6 +68,7 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
                 today=date.today(),
                 force=args.force,
                 confirm_unusual=args.confirm_unusual,
+                go_ahead=GO_AHEAD,
             )
         except BadInput as error:
             print(f"grantmon import: {error}", file=sys.stderr)

@@ -15,8 +15,9 @@ def upload(tab, tmp_path, name: str, body: str) -> None:
     """Choose the file in the uploader and press Import."""
     path = tmp_path / name
     path.write_text(HEADER + body, encoding="utf-8")
+    settle(tab)  # a file chosen during a redraw can be dropped
     tab.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
-    tab.get_by_text(name, exact=True).wait_for(timeout=30_000)
+    tab.get_by_test_id("stFileChipName").get_by_text(name, exact=True).wait_for(timeout=30_000)
     # Let the rerun the upload started finish, so the click is not lost in it.
     settle(tab)
     button = tab.get_by_role("button", name="Import", exact=True)
@@ -38,7 +39,7 @@ def test_a_bad_row_is_named_and_the_corrected_file_updates_the_overview(
     problems = page.get_by_test_id("stDataFrame").first
     problems.wait_for(timeout=30_000)
     problems.scroll_into_view_if_needed()
-    expect(problems).to_contain_text("Choose a status from the list.")
+    expect(problems).to_contain_text("Use one of: not started, in progress, completed, cancelled.")
     screenshot(page, "import-refused")
     upload(
         page,
@@ -53,3 +54,29 @@ def test_a_bad_row_is_named_and_the_corrected_file_updates_the_overview(
     page.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
     wait_for_screen(page, "Overview")
     assert late_count(page) == late_before - 2
+
+
+def test_a_refused_file_says_what_to_write_instead_in_the_screens_words(
+    page, dashboard_url, tmp_path
+):
+    page.goto(f"{dashboard_url}/import_data")
+    wait_for_screen(page, "Import and export")
+    body = (
+        "A1.1-M3,in progress,²,,\nA1.3-M3,in progress,1e400,,\n"
+        "A3.1-M3,in progress,40,,\nA3.1-M3,in progress,40,,\n"
+    )
+    upload(page, tmp_path, "typed.csv", body)
+    page.get_by_text("3 problems; nothing was imported.").wait_for(timeout=30_000)
+    problems = page.get_by_test_id("stDataFrame").first
+    problems.scroll_into_view_if_needed()
+    for words in ("is not a number", "exponent", "repeats row 4"):
+        expect(problems).to_contain_text(words)
+    screenshot(page, "import-refused-numbers")
+    fixed = "A1.1-M3,in progress,45,,\nA1.3-M3,in progress,50,,\n"
+    upload(page, tmp_path, "fixed.csv", fixed)
+    page.get_by_text("Imported 2 rows from fixed.csv").wait_for(timeout=30_000)
+    upload(page, tmp_path, "fixed.csv", fixed)
+    again = page.get_by_text("To import it again anyway, tick 'Import again", exact=False)
+    again.wait_for(timeout=30_000)
+    again.scroll_into_view_if_needed()
+    screenshot(page, "import-refused-again")

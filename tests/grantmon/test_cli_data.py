@@ -2,6 +2,8 @@
 
 from sqlalchemy import text
 
+from grantmon.cli import build_parser
+from grantmon.services.bulk.importer import DATA_TYPES
 from tests.grantmon.test_cli_export import grantmon
 
 
@@ -18,21 +20,47 @@ def milestone_status(engine, code: str) -> tuple:
         )
 
 
-def test_exported_figures_load_into_a_database_holding_only_the_plan(
-    demo_engine, other_engine, tmp_path
+def cli(engine, *argv: str) -> int:
+    """Run a grantmon command in this process on the engine, as `grantmon ...` would."""
+    args = build_parser().parse_args(list(argv))
+    return args.handler(args, engine)
+
+
+def test_every_export_loads_into_a_plan_only_database_without_confirming_anything(
+    demo_engine, other_engine, tmp_path, capsys
 ):
-    source, target = url_of(demo_engine), url_of(other_engine)
-    assert grantmon("seed", "--plan-only", database_url=target).returncode == 0
-    for name, fmt in (("milestones", "xlsx"), ("expenditures", "csv")):
-        out = tmp_path / f"{name}.{fmt}"
-        exported = grantmon(
-            "export", "data", "--type", name, "--out", str(out), database_url=source
-        )
-        assert exported.returncode == 0, exported.stderr
-        loaded = grantmon("import", str(out), "--type", name, database_url=target)
-        assert loaded.returncode == 0, loaded.stderr
-        assert f"rows of {name}" in loaded.stdout
+    assert cli(other_engine, "seed", "--plan-only") == 0
+    for name in DATA_TYPES:
+        for fmt in ("csv", "xlsx"):
+            out = tmp_path / f"{name}.{fmt}"
+            assert cli(demo_engine, "export", "data", "--type", name, "--out", str(out)) == 0
+        loaded = cli(other_engine, "import", str(tmp_path / f"{name}.csv"), "--type", name)
+        assert loaded == 0, capsys.readouterr().err
+        assert f"rows of {name}" in capsys.readouterr().out
+        again = tmp_path / f"{name}-again.csv"
+        assert cli(other_engine, "export", "data", "--type", name, "--out", str(again)) == 0
+        assert again.read_bytes() == (tmp_path / f"{name}.csv").read_bytes(), name
     assert milestone_status(other_engine, "A1.2-M3") == milestone_status(demo_engine, "A1.2-M3")
+
+
+def test_refusals_name_the_command_line_options_not_the_screens_boxes(
+    demo_engine, tmp_path, capsys
+):
+    results = tmp_path / "results.csv"
+    results.write_text(
+        "indicator_code,quarter,breakdown,category,value\n"
+        "1.1.a,2026Q4,total,,670\n1.1.a,2026Q4,sex,female,600\n1.1.a,2026Q4,sex,male,70\n"
+    )
+    assert cli(demo_engine, "import", str(results), "--type", "indicator-results") == 1
+    unusual = capsys.readouterr().err
+    assert "run the command again with --confirm-unusual" in unusual
+    assert "tick" not in unusual and "unusual values are checked" not in unusual
+    confirmed = ("import", str(results), "--type", "indicator-results", "--confirm-unusual")
+    assert cli(demo_engine, *confirmed) == 0
+    assert cli(demo_engine, *confirmed) == 1
+    repeated = capsys.readouterr().err
+    assert "already imported" in repeated and "run the command again with --force" in repeated
+    assert "Import again" not in repeated
 
 
 def test_a_refused_import_reports_each_row_and_changes_nothing(demo_engine, tmp_path):

@@ -48,3 +48,16 @@ def test_occupancy_above_capacity_is_refused_next_to_the_field(app_database):
         " ON c.id = o.centre_id WHERE c.name = 'Rabat reception centre' AND o.quarter = '2026Q4'",
     )
     assert tuple(row) == (30, 19)
+
+
+def test_a_capacity_no_centre_has_is_refused_next_to_the_field(app_database):
+    app = run_page(PAGE, view_as="manager.iom@example.org")
+    picker = next(s for s in app.selectbox if s.label == "Centre")
+    picker.set_value(next(o for o in picker.options if o.startswith("Rabat"))).run()
+    next(n for n in app.number_input if n.label.startswith("Capacity")).set_value(10**15)
+    next(b for b in app.button if b.label == "Save centre").click()
+    app.run()
+    assert not app.exception
+    assert any("is too large: enter a whole number from 0 to 10,000" in e.value for e in app.error)
+    row = query(app_database, "SELECT capacity FROM centre WHERE name = 'Rabat reception centre'")
+    assert tuple(row) == (20,)

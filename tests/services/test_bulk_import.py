@@ -5,12 +5,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from data_model import Role
+from data_model.db import make_engine, upgrade
 from data_model.reintegration import FUNNEL_STAGES
+from grantmon.periods import quarters_between
 from grantmon.services.bulk.importer import (
     DATA_TYPES,
     ImportRefused,
@@ -72,7 +74,7 @@ def test_export_then_import_into_an_empty_database_reproduces_every_record(
     for name in DATA_TYPES:
         fmt = "xlsx" if name in ("milestones", "centres") else "csv"
         original = exported(demo_engine, name, fmt)
-        run_import(other_engine, name, original, f"{name}.{fmt}", confirm_unusual=True)
+        run_import(other_engine, name, original, f"{name}.{fmt}")
         assert exported(other_engine, name, "csv") == exported(demo_engine, name, "csv"), name
     assert scalar(other_engine, "SELECT COUNT(*) FROM indicatorresult") == scalar(
         demo_engine, "SELECT COUNT(*) FROM indicatorresult"
@@ -130,7 +132,9 @@ def test_the_same_file_twice_is_refused_unless_forced(demo_engine: Engine):
         (b"x" * (6 * 1024 * 1024), "f.csv", "the limit is 5 MB"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "f.csv", "not a CSV text file"),
         (b"PK\x03\x04 not really a workbook", "f.xlsx", "not an Excel .xlsx workbook"),
-        ("milestone_code\nA1\n".encode("utf-16"), "f.csv", "not a CSV text file"),
+        ("milestone_code\nA1\n".encode("utf-16-le"), "f.csv", "UTF-16 text without"),
+        (b"PK\x03\x04 a workbook named .csv", "f.csv", "rename it to .xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old workbook", "f.xlsx", "old Excel .xls"),
         ("é".encode("latin-1") + b"\n", "f.csv", "not UTF-8 text"),
         (b"milestone_code,status\n", "f.csv", "no data rows"),
         (b"a,b", "f.pdf", "not a .csv or .xlsx file"),
@@ -157,7 +161,7 @@ def test_missing_and_extra_columns_are_named(demo_engine: Engine):
         ("A9.9-M9,in progress,40,,", "milestone_code", "Unknown milestone code 'A9.9-M9'"),
         ("A1.1-M3,in progress,forty,,", "percent_complete", "whole number from 0 to 100"),
         ("A1.1-M3,in progress,140,,", "percent_complete", "whole number from 0 to 100"),
-        ("A1.1-M3,finished,40,,", "status", "Choose a status"),
+        ("A1.1-M3,finished,40,,", "status", "Use one of: not started, in progress"),
         ("A1.1-M3,completed,100,2025.03.31,", "actual_completion_date", "YYYY-MM-DD or DD/MM"),
         ("A1.1-M3,completed,100,,", "actual_completion_date", "needs its completion date"),
         ("A1.1-M3,completed,100,31/03/2031,", "actual_completion_date", "must fall between"),
@@ -269,4 +273,94 @@ def test_a_row_repeating_an_earlier_one_is_named(demo_engine: Engine):
     content = milestone_csv("A1.1-M3,in progress,45,,", "A1.1-M3,in progress,50,,")
     problem = refused(demo_engine, "milestones", content)
     assert [(p.row, p.column) for p in problem.problems] == [(3, "milestone_code")]
-    assert "repeats an earlier row" in problem.problems[0].message
+    assert "repeats row 2" in problem.problems[0].message
+
+
+def test_results_are_judged_against_earlier_quarters_whatever_the_order_of_the_rows(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(engine)
+    seed_database(engine, demo=True, figures=False)
+    header = "indicator_code,quarter,breakdown,category,value,evidence_url"
+    quarters = quarters_between("2024Q1", "2024Q4")
+    rows = [
+        f"3.2.a,{quarter},total,,{value},"
+        for quarter, value in zip(quarters, [18, 35, 38, 550], strict=True)
+    ]
+    content = "\n".join([header, *reversed(rows)]).encode()
+    problem = refused(engine, "indicator-results", content)
+    assert [(p.row, p.column) for p in problem.problems] == [(2, "value")]
+    assert "550 is more than 3 times the median (35)" in problem.problems[0].message
+    assert run_import(engine, "indicator-results", content, confirm_unusual=True).rows == 4
+    engine.dispose()
+
+
+def test_excel_unicode_text_utf16_and_tab_separated_imports(demo_engine: Engine):
+    rows = [
+        MILESTONE_HEADER,
+        "A1.1-M3,in progress,45,,Réunion à Tanger",
+        "A1.3-M3,in progress,50,,",
+    ]
+    tabbed = "\r\n".join(row.replace(",", "\t") for row in rows)
+    assert run_import(demo_engine, "milestones", tabbed.encode("utf-16")).rows == 2
+    assert run_import(demo_engine, "milestones", tabbed.replace("45", "46").encode()).rows == 2
+    notes = "SELECT notes FROM milestone WHERE code = 'A1.1-M3'"
+    assert scalar(demo_engine, notes) == "Réunion à Tanger"
+
+
+def test_a_row_with_more_cells_than_the_header_says_how_to_fix_it(demo_engine: Engine):
+    content = milestone_csv("A1.1-M3,in progress,45,,Réunion, puis visite")
+    with pytest.raises(CommandError) as caught:
+        run_import(demo_engine, "milestones", content)
+    assert "Row 2 has 6 cells but the header row has 5" in caught.value.message
+    assert "quotes" in caught.value.message
+
+
+def workbook(*sheets: tuple[str, list[list[Any]]]) -> bytes:
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_first_sheet_holding_data_is_read_and_an_empty_workbook_is_named(demo_engine: Engine):
+    header: list[Any] = MILESTONE_HEADER.split(",")
+    data = [header, ["A1.1-M3", "in progress", 45, None, "Started"]]
+    content = workbook(("Sheet1", []), ("Progress", data))
+    assert run_import(demo_engine, "milestones", content, file_name="f.xlsx").rows == 1
+    with pytest.raises(CommandError, match="every sheet of the workbook is empty"):
+        run_import(demo_engine, "milestones", workbook(("Sheet1", [])), file_name="f.xlsx")
+    with pytest.raises(CommandError, match="The sheet 'Progress' has a header row but no data"):
+        run_import(demo_engine, "milestones", workbook(("Progress", [header])), file_name="f.xlsx")
+
+
+def test_repeated_rows_and_bad_cells_are_reported_together(demo_engine: Engine):
+    content = milestone_csv(
+        "A1.1-M3,in progress,1_0,,", "A1.3-M3,in progress,50,,", "A1.3-M3,in progress,50,,"
+    )
+    problem = refused(demo_engine, "milestones", content)
+    assert [(p.row, p.column) for p in problem.problems] == [
+        (2, "percent_complete"),
+        (4, "milestone_code"),
+    ]
+    assert problem.message == "2 problems; nothing was imported."
+
+
+def test_a_link_longer_than_its_column_or_a_nul_character_is_refused_on_every_database(
+    other_engine: Engine,
+):
+    seed_database(other_engine, demo=True, figures=False)
+    header = "indicator_code,quarter,breakdown,category,value,evidence_url"
+    long_link = f"{header}\n3.2.a,2024Q1,total,,5,https://example.org/{'x' * 500}\n"
+    problem = refused(other_engine, "indicator-results", long_link.encode())
+    assert [(p.row, p.column) for p in problem.problems] == [(2, "evidence_url")]
+    assert "520 characters long: shorten it to at most 500" in problem.problems[0].message
+    nul = f"{header}\n3.2.a\x00,2024Q1,total,,5,\n".encode("utf-16")
+    with pytest.raises(CommandError, match="NUL character"):
+        run_import(other_engine, "indicator-results", nul)
+    assert counts(other_engine)["indicatorresult"] == 0

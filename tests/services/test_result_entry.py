@@ -7,6 +7,8 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from data_model import AuditEntry, Indicator, Partner
+from data_model.db import make_engine, upgrade
+from grantmon.periods import quarters_between
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
 from grantmon.services.core.entry_rules import LOCKED
@@ -16,6 +18,7 @@ from grantmon.services.results.entry import (
     result_grid,
     results_quarter_locked,
 )
+from seed.run import seed_database
 
 TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role="administrator")
@@ -195,13 +198,13 @@ def test_a_quarter_not_yet_started_is_refused(demo_engine):
     assert "has not started yet" in refused.value.field_errors["quarter"]
 
 
-def test_a_value_far_above_the_previous_quarter_needs_confirmation(demo_engine):
+def test_a_value_far_above_the_earlier_quarters_needs_confirmation(demo_engine):
     previous = stored_cells(demo_engine, "1.1.a", "2026Q3")[TOTAL_KEY][0]
-    big = int(previous * 3) + 10
+    big = int(previous * 10)  # a digit too many
     values = {"total": big, "sex=female": big - 10, "sex=male": 10}
     with pytest.raises(NeedsConfirmation) as refused:
         save(demo_engine, ADMIN, "1.1.a", "2026Q4", values)
-    assert "more than 3 times the previous quarter" in refused.value.message
+    assert "more than 3 times the median" in refused.value.message
     assert stored_cells(demo_engine, "1.1.a", "2026Q4") == {}
     save(demo_engine, ADMIN, "1.1.a", "2026Q4", values, confirmed=True)
     assert stored_cells(demo_engine, "1.1.a", "2026Q4")[TOTAL_KEY][0] == big
@@ -209,10 +212,26 @@ def test_a_value_far_above_the_previous_quarter_needs_confirmation(demo_engine):
         assert session.exec(select(AuditEntry.reason)).one().startswith("Confirmed")
 
 
-def test_a_value_far_below_the_history_needs_confirmation(demo_engine):
+def test_a_value_far_below_the_earlier_quarters_needs_confirmation(demo_engine):
     with pytest.raises(NeedsConfirmation) as refused:
         save(demo_engine, ADMIN, "1.1.a", "2026Q4", {"total": 0, "sex=female": 0, "sex=male": 0})
-    assert "2 standard deviations" in refused.value.message
+    assert "less than a third of the median" in refused.value.message
+
+
+GROWING = [18, 35, 38, 55, 72, 61, 54, 66, 54, 57, 67]  # a programme starting up, 2024Q1-2026Q3
+
+
+def test_a_growing_series_is_saved_without_confirmation_but_a_slipped_digit_is_not(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(engine)
+    seed_database(engine, demo=True, figures=False)
+    for quarter, value in zip(quarters_between("2024Q1", "2026Q3"), GROWING, strict=True):
+        save(engine, ADMIN, "3.2.a", quarter, {"total": value})
+    for slipped in (670, 6):
+        with pytest.raises(NeedsConfirmation):
+            save(engine, ADMIN, "3.2.a", "2026Q4", {"total": slipped})
+    save(engine, ADMIN, "3.2.a", "2026Q4", {"total": 70})
+    engine.dispose()
 
 
 def test_an_approved_quarter_is_locked(demo_engine):

@@ -1,9 +1,7 @@
 """Expenditures: money spent against a budget line, entered in dollars and stored in cents."""
 
-import re
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
@@ -24,27 +22,29 @@ from grantmon.services.core.commands import (
     record_change,
     snapshot,
 )
-from grantmon.services.core.entry_rules import ensure_quarter_open, may_edit_partner, parse_day
+from grantmon.services.core.entry_rules import (
+    DOLLARS,
+    ensure_quarter_open,
+    may_edit_partner,
+    parse_day,
+    parse_number,
+)
 from grantmon.services.core.sql import frame
 from grantmon.vocabulary import word
 
-AMOUNT_PATTERN = re.compile(r"^\$?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 STORED = ["budget_line_id", "quarter", "spent_on", "amount_cents", "description", "justification"]
 
 
 def parse_amount(value: Any) -> int:
     """Dollars and cents ('1234.56', '1,234.56', '$12') as integer cents, never via float."""
-    if isinstance(value, bool | float):
+    if isinstance(value, bool | float):  # a float has already lost the cents' exactness
         raise ValueError(t("Enter the amount as text, e.g. 1,234.56."))
-    text = typed_amount(str(value if value is not None else "").strip())
-    if text.startswith("-"):
-        raise ValueError(t("The amount cannot be negative."))
-    if not AMOUNT_PATTERN.match(text):
-        raise ValueError(t("Enter the amount in dollars with at most 2 decimals, e.g. 1,234.56."))
-    try:
-        dollars = Decimal(text.lstrip("$").strip().replace(",", ""))
-    except InvalidOperation as error:  # the pattern should make this unreachable
-        raise ValueError(t("Enter the amount in dollars, e.g. 1,234.56.")) from error
+    text = (
+        typed_amount(value.strip()).removeprefix("$").strip() if isinstance(value, str) else value
+    )
+    dollars = parse_number(text, DOLLARS)
+    if dollars is None:
+        raise ValueError(t("Enter the amount in dollars, e.g. 1,234.56."))
     return int(dollars * 100)
 
 

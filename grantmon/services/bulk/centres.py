@@ -29,6 +29,7 @@ from grantmon.services.centres.entry import (
 )
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import snapshot
+from grantmon.services.core.entry_rules import BEDS
 from grantmon.services.core.sql import frame
 
 COLUMNS = (
@@ -89,7 +90,7 @@ def write_centre(context: WriteContext, rows: pd.DataFrame) -> None:
     first = first_row_of(rows)
     centre = _centre(context.session, str(rows.loc[first, "centre_name"]).strip(), first)
     parsed = cell_problems(
-        rows.loc[[first]], {"opened_on": optional_day, "capacity": optional_whole}
+        rows.loc[[first]], {"opened_on": optional_day, "capacity": optional_whole(BEDS)}
     )
     values = parsed[first] | {"status": str(rows.loc[first, "status"]).strip()}
     stored = snapshot(centre, CENTRE_FIELDS)

@@ -1,9 +1,11 @@
 """Files for bulk import and export: CSV and Excel read as text cells, written formula-safe."""
 
+import codecs
 import csv
 import io
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +14,27 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from grantmon import formatting
-from grantmon.i18n import t
+from grantmon.i18n import N_, t
 from grantmon.services.core.commands import CommandError
 from grantmon.services.results.iptt import FORMULA_STARTS, iptt_csv, neutralised
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 FORMATS = ("csv", "xlsx")
+SEPARATOR_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}
+ZIP_START = b"PK\x03\x04"
+OLD_EXCEL_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+UTF16_NO_MARK = N_("The file is UTF-16 text without the mark that tells its byte order.")
+BINARY = N_("This is not a CSV text file (it looks like a picture, a PDF or another binary file).")
+SAVE_AS = N_("Save it from your spreadsheet as 'CSV UTF-8' or as Excel (.xlsx).")
+NOT_UTF8 = N_("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.")
+OLD_EXCEL = N_("This is an old Excel .xls workbook: save it as Excel (.xlsx) or as 'CSV UTF-8'.")
+EXTRA_CSV = N_(
+    "A value holding a {separator} needs quotes around it, or the header row lacks a column."
+)
+EXTRA_XLSX = N_(
+    "In the sheet '{sheet}', clear the cells right of the last column, or give them a header."
+)
 
 
 def file_format(file_name: str) -> str:
@@ -46,25 +62,38 @@ def read_table(file_name: str, content: bytes) -> pd.DataFrame:
                 limit=MAX_BYTES // 1024 // 1024,
             )
         )
-    rows = _csv_rows(content) if file_format(file_name) == "csv" else _xlsx_rows(content)
+    if file_format(file_name) == "csv":
+        text = _csv_text(content)
+        separator = _separator(text)
+        rows, no_rows = _csv_rows(text, separator), t("The file has a header row but no data rows.")
+        extra = t(EXTRA_CSV, separator=t(SEPARATOR_NAMES[separator]))
+    else:
+        sheet, rows = _xlsx_rows(content)
+        no_rows = t("The sheet '{sheet}' has a header row but no data rows.", sheet=sheet)
+        extra = t(EXTRA_XLSX, sheet=sheet)
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if len(rows) < 2:
-        raise CommandError(t("The file has a header row but no data rows."))
+        raise CommandError(no_rows)
     if len(rows) > MAX_ROWS + 1:
         raise CommandError(
             t("The file has more than {limit} rows.", limit=formatting.number(MAX_ROWS))
         )
-    return _as_frame(rows)
+    return _as_frame(rows, extra)
 
 
-def _as_frame(rows: list[list[str]]) -> pd.DataFrame:
+def _as_frame(rows: list[list[str]], extra: str) -> pd.DataFrame:
     header = [cell.strip() for cell in rows[0]]
     width = len(header)
     for number, row in enumerate(rows[1:], start=2):
         if len([c for c in row[width:] if c.strip()]) > 0:
-            raise CommandError(
-                t("Row {row} has more cells than the header row.", row=number), {"row": str(number)}
+            cells = max(i for i, c in enumerate(row, start=1) if c.strip())
+            message = t(
+                "Row {row} has {cells} cells but the header row has {width}.",
+                row=number,
+                cells=cells,
+                width=width,
             )
+            raise CommandError(f"{message} {extra}", {"row": str(number)})
     body = [[_as_text(c) for c in (row + [""] * width)[:width]] for row in rows[1:]]
     table = pd.DataFrame(body, columns=header, dtype=object)
     table.index = pd.RangeIndex(2, len(body) + 2)  # the row numbers a spreadsheet shows
@@ -78,34 +107,70 @@ def _as_text(cell: str) -> str:
     return cell
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
-    if b"\x00" in content:
-        raise CommandError(t("This is not a CSV text file (it looks like a binary file)."))
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+def _csv_text(content: bytes) -> str:
+    """The text of a CSV file: UTF-8, or UTF-16 with its byte-order mark (Excel's Unicode text)."""
+    if content.startswith(ZIP_START):
         raise CommandError(
-            t("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.")
-        ) from error
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+            t("This is an Excel workbook named .csv: rename it to .xlsx, or save it as CSV UTF-8.")
+        )
+    if content.startswith(OLD_EXCEL_START):
+        raise CommandError(t(OLD_EXCEL))
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise CommandError(t(NOT_UTF8)) from error
+        if "\x00" in text:  # no database stores it in text (PostgreSQL refuses it)
+            raise CommandError(t("The file holds a NUL character, which no text may hold."))
+        return text
+    if b"\x00" in content:
+        kind = UTF16_NO_MARK if _looks_like_utf16(content) else BINARY
+        raise CommandError(f"{t(kind)} {t(SAVE_AS)}")
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CommandError(t(NOT_UTF8)) from error
+
+
+def _looks_like_utf16(content: bytes) -> bool:
+    # Latin text in UTF-16 has a zero in every other byte.
+    half = len(content) // 2
+    return max(content[0::2].count(0), content[1::2].count(0)) >= half * 0.4
+
+
+def _separator(text: str) -> str:
+    """Comma, semicolon (spreadsheets in French) or tab (Excel's text formats): the header's."""
+    header = text.split("\n", 1)[0]
+    counts = {separator: header.count(separator) for separator in SEPARATOR_NAMES}
+    best = max(counts, key=lambda separator: counts[separator])
+    return best if counts[best] else ","
+
+
+def _csv_rows(text: str, separator: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True))
     except csv.Error as error:
         raise CommandError(t("The CSV file is malformed: {error}.", error=str(error))) from error
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+def _xlsx_rows(content: bytes) -> tuple[str, list[list[str]]]:
+    """The name and rows of the workbook's first sheet holding data (a Guide sheet is skipped)."""
+    if content.startswith(OLD_EXCEL_START):
+        raise CommandError(t(OLD_EXCEL))
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise CommandError(
             t("This is not an Excel .xlsx workbook: open it in a spreadsheet and save it again.")
         ) from error
-    sheet = book.worksheets[0]
-    rows = [[_xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
+    try:
+        for sheet in book.worksheets:
+            rows = [[_xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            if sheet.title != t("Guide") and any(c.strip() for row in rows for c in row):
+                return sheet.title, rows
+    finally:
+        book.close()
+    raise CommandError(t("There is no data: every sheet of the workbook is empty."))
 
 
 def _xlsx_text(value: Any) -> str:
@@ -115,8 +180,8 @@ def _xlsx_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):  # as digits, as a person reads the cell: never 1e-05
+        return str(int(value)) if value.is_integer() else f"{Decimal(repr(value)):f}"
     return str(value)
 
 

@@ -4,6 +4,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Executable, select
@@ -18,7 +19,15 @@ from grantmon.services.bulk.files import file_format, read_table, table_bytes
 from grantmon.services.bulk.milestones import MILESTONES
 from grantmon.services.bulk.reintegration import REINTEGRATION
 from grantmon.services.bulk.results import INDICATOR_RESULTS
-from grantmon.services.bulk.spec import HEADER_ROW, DataType, Problem, RowProblems, WriteContext
+from grantmon.services.bulk.spec import (
+    ANYWHERE,
+    HEADER_ROW,
+    DataType,
+    GoAhead,
+    Problem,
+    RowProblems,
+    WriteContext,
+)
 from grantmon.services.bulk.spending import EXPENDITURES
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import (
@@ -114,19 +123,46 @@ def header_problems(table: pd.DataFrame, kind: DataType) -> list[Problem]:
 
 
 def blank_problems(table: pd.DataFrame, kind: DataType) -> list[Problem]:
-    """Required cells left blank, and rows that repeat another row's key."""
-    problems = [
+    """Required cells left blank."""
+    return [
         Problem(int(str(number)), c.name, t("This cell must not be blank."))
         for c in kind.columns
         if c.required
         for number in table.index[table[c.name].str.strip() == ""]
     ]
-    if kind.unique_by:
-        keys = table[list(kind.unique_by)].apply(lambda c: c.str.strip())
-        for number in keys.index[keys.duplicated(keep="first")]:
-            message = t("This row repeats an earlier row of the file.")
-            problems.append(Problem(int(str(number)), kind.unique_by[-1], message))
+
+
+def repeat_problems(table: pd.DataFrame, kind: DataType) -> list[Problem]:
+    """Rows that repeat an earlier row's key, each naming the row it repeats."""
+    if not kind.unique_by:
+        return []
+    keys = [
+        [_comparable(text, kind.comparable.get(name)) for text in table[name]]
+        for name in kind.unique_by
+    ]
+    first_of: dict[tuple, int] = {}
+    problems = []
+    for row, key in zip(table.index, zip(*keys, strict=True), strict=True):
+        first = first_of.setdefault(key, int(str(row)))
+        if first != row:
+            message = t(
+                "This row repeats row {first} (the same {columns}). {advice}",
+                first=first,
+                columns=", ".join(kind.unique_by),
+                advice=t(kind.repeat_advice),
+            )
+            problems.append(Problem(int(str(row)), kind.unique_by[-1], message))
     return problems
+
+
+def _comparable(text: str, read: Callable[[str], Any] | None) -> Any:
+    # A cell as the import would read it, or its text if it cannot be read (refused later).
+    if read is not None:
+        try:
+            return read(text)
+        except ValueError:
+            pass
+    return text.strip()
 
 
 def _groups(table: pd.DataFrame, kind: DataType) -> list[pd.DataFrame]:
@@ -134,11 +170,18 @@ def _groups(table: pd.DataFrame, kind: DataType) -> list[pd.DataFrame]:
         return [table.loc[[n]] for n in table.index]
     keys = table[list(kind.group_by)].apply(lambda c: c.str.strip())
     by = list(kind.group_by) if len(kind.group_by) > 1 else kind.group_by[0]
-    return [table.loc[index] for index in keys.groupby(by, sort=False).groups.values()]
+    groups = [table.loc[index] for index in keys.groupby(by, sort=False).groups.values()]
+    order = list(kind.write_order)
+    return sorted(groups, key=lambda rows: [str(v).strip() for v in rows[order].iloc[0]])
 
 
-def parse_file(file_name: str, content: bytes, kind: DataType) -> pd.DataFrame:
-    """The file's rows with every column of the type, or ImportRefused naming what is wrong."""
+def parse_file(
+    file_name: str, content: bytes, kind: DataType
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The file's rows with every column of the type, and its blank or repeated rows.
+
+    A file whose columns do not match the type is refused at once (ImportRefused).
+    """
     table = read_table(file_name, content)
     problems = header_problems(table, kind)
     if problems:
@@ -146,13 +189,10 @@ def parse_file(file_name: str, content: bytes, kind: DataType) -> pd.DataFrame:
     for column in kind.headers:
         if column not in table.columns:
             table[column] = ""
-    problems = blank_problems(table, kind)
-    if problems:
-        raise ImportRefused(t("Some rows need attention; nothing was imported."), problems)
-    return table[kind.headers]
+    return table[kind.headers], blank_problems(table, kind) + repeat_problems(table, kind)
 
 
-def _refuse_if_imported(session: Session, digest: str, name: str) -> None:
+def _refuse_if_imported(session: Session, digest: str, name: str, go_ahead: GoAhead) -> None:
     earlier = session.execute(
         select(ImportBatch)
         .where(col(ImportBatch.sha256) == digest, col(ImportBatch.data_type) == name)
@@ -161,11 +201,12 @@ def _refuse_if_imported(session: Session, digest: str, name: str) -> None:
     if earlier is not None:
         raise CommandError(
             t(
-                "This file was already imported by {who} on {when} ({rows} rows). Nothing was "
-                "imported. To import it again anyway, choose 'Import again'.",
+                "This file was already imported by {who} on {when} ({rows} rows), so nothing "
+                "was imported. To import it again anyway, {how}.",
                 who=earlier.imported_by,
                 when=date_time(earlier.imported_at) + " UTC",
                 rows=number(earlier.rows),
+                how=t(go_ahead.import_again),
             )
         )
 
@@ -197,32 +238,43 @@ def import_file(
     force: bool = False,
     confirm_unusual: bool = False,
     progress: Callable[[float], None] = lambda _: None,
+    go_ahead: GoAhead = ANYWHERE,
 ) -> ImportResult:
-    """Validate every row and write them all in one transaction, or write nothing and say why."""
+    """Validate every row and write them all in one transaction, or write nothing and say why.
+
+    `go_ahead` words how to import again or confirm unusual values where the person is.
+    """
     _ensure_enters_data(actor)
     kind = data_type(name)
     file_format(file_name)
     digest = fingerprint(content)
     if not force:
-        _refuse_if_imported(session, digest, name)
-    table = parse_file(file_name, content, kind)
+        _refuse_if_imported(session, digest, name, go_ahead)
+    table, problems = parse_file(file_name, content, kind)
     groups = _groups(table, kind)
-    context = WriteContext(session, actor, today, confirm_unusual)
+    # Groups holding a blank or repeated row are not tried: the rest still are, so one
+    # report lists every problem of the file.
+    tried = [g for g in groups if not {p.row for p in problems} & set(g.index)]
+    context = WriteContext(session, actor, today, confirm_unusual, go_ahead)
     try:
         with batch_of_commands(session, source=file_name):
-            problems = _write_groups(context, kind, groups, progress)
+            problems += _write_groups(context, kind, tried, progress)
         if problems:
-            problems.sort(key=lambda p: (p.row, p.column))
-            message = t("{count} problems; nothing was imported.", count=len(problems))
-            if len(problems) == 1:
-                message = t("1 problem; nothing was imported.")
-            raise ImportRefused(message, problems)
+            raise _refusal(problems)
         return _record_batch(
             session, actor, kind, file_name, digest, len(table), len(groups), force
         )
     except BaseException:
         session.rollback()
         raise
+
+
+def _refusal(problems: list[Problem]) -> ImportRefused:
+    problems = sorted(problems, key=lambda p: (p.row, p.column))
+    message = t("{count} problems; nothing was imported.", count=len(problems))
+    if len(problems) == 1:
+        message = t("1 problem; nothing was imported.")
+    return ImportRefused(message, problems)
 
 
 def _record_batch(

@@ -20,6 +20,7 @@ from grantmon.services.bulk.spec import (
 )
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import snapshot
+from grantmon.services.core.entry_rules import PERCENT, numbers_checked
 from grantmon.services.milestones.updates import EDITABLE, editable_milestones, update_milestone
 
 STATUSES = ", ".join(s.value for s in MilestoneStatus)
@@ -99,8 +100,10 @@ def _as_stored(values: dict, stored: dict) -> dict:
     day = values["actual_completion_date"]
     comparable = {k: values[k] for k in EDITABLE} | {"actual_completion_date": day}
     comparable["actual_completion_date"] = day.isoformat() if day else None
-    if str(comparable["percent_complete"]).isdigit():
-        comparable["percent_complete"] = int(comparable["percent_complete"])
+    checked, refused = numbers_checked(comparable, {"percent_complete": PERCENT})
+    if refused:
+        return {}  # the command says what is wrong with it
+    comparable = checked
     return comparable if set(comparable) == set(stored) else {}
 
 

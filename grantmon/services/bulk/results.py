@@ -8,10 +8,11 @@ from sqlmodel import Session, col
 
 from data_model import Indicator, IndicatorResult
 from data_model.common import ALL
-from grantmon.i18n import N_, lazy, t
+from grantmon.i18n import lazy, t
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
+    GoAhead,
     Problem,
     RowProblems,
     WriteContext,
@@ -49,7 +50,6 @@ COLUMNS = (
         required=False,
     ),
 )
-UNUSUAL = N_("{reason} If it is right, import again with 'unusual values are checked'.")
 
 
 def export_results(session: Session, actor: Actor) -> pd.DataFrame:
@@ -143,16 +143,18 @@ def write_results(context: WriteContext, rows: pd.DataFrame) -> None:
             ),
         )
     except RowProblems as refused:
-        raise _unusual_explained(refused) from refused.__cause__
+        raise _unusual_explained(refused, context.go_ahead) from refused.__cause__
 
 
-def _unusual_explained(refused: RowProblems) -> RowProblems:
+def _unusual_explained(refused: RowProblems, go_ahead: GoAhead) -> RowProblems:
     if not isinstance(refused.__cause__, NeedsConfirmation):
         return refused
-    reason = refused.__cause__.reason
-    return RowProblems(
-        [Problem(p.row, p.column, t(UNUSUAL, reason=reason)) for p in refused.problems]
+    message = t(
+        "{reason} If it is right, {how}.",
+        reason=refused.__cause__.reason,
+        how=t(go_ahead.unusual_checked),
     )
+    return RowProblems([Problem(p.row, p.column, message) for p in refused.problems])
 
 
 def _stored_values(session: Session, indicator_id: int, quarter: str) -> dict[str, float]:
@@ -169,6 +171,8 @@ INDICATOR_RESULTS = DataType(
     columns=COLUMNS,
     group_by=("indicator_code", "quarter"),
     unique_by=("indicator_code", "quarter", "breakdown", "category"),
+    # Earlier quarters first: each value is judged against the quarters before it.
+    write_order=("quarter",),
     export=export_results,
     write_group=write_results,
 )

@@ -1,6 +1,7 @@
 """What a bulk file of each data type holds, and how a refused write points at a row and column."""
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -8,10 +9,10 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
-from grantmon.i18n import Lazy, t
+from grantmon.i18n import N_, Lazy
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError
-from grantmon.services.core.entry_rules import parse_day
+from grantmon.services.core.entry_rules import NumberRange, parse_day, parse_number
 
 HEADER_ROW = 1
 
@@ -43,6 +44,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class GoAhead:
+    """How the person tells an import to go ahead anyway, in the words of where they are."""
+
+    import_again: str = N_("ask to import it again on purpose")
+    unusual_checked: str = N_("confirm that the unusual values are checked and import again")
+
+
+ANYWHERE = GoAhead()  # words that fit any place; the screen and the command line pass their own
+
+
+@dataclass(frozen=True)
 class WriteContext:
     """Who writes, on which session, as of which day, and whether unusual values were checked."""
 
@@ -50,6 +62,7 @@ class WriteContext:
     actor: Actor
     today: date
     confirm_unusual: bool = False
+    go_ahead: GoAhead = ANYWHERE
 
 
 Locate = Callable[[str, pd.DataFrame], tuple[int, str]]
@@ -60,7 +73,9 @@ class DataType:
     """A kind of figures that can go through a file.
 
     Rows sharing `group_by` are written by one command call (one form's worth of figures);
-    `unique_by` columns may not repeat in a file.
+    `unique_by` columns may not repeat in a file (compared as `comparable` reads them, so
+    10.5 and 10.50 are the same amount); `repeat_advice` says what to do about a repeat.
+    Groups are written in the order of their `write_order` columns, whatever the file's order.
     """
 
     name: str
@@ -70,6 +85,9 @@ class DataType:
     unique_by: tuple[str, ...]
     export: Callable[[Session, Actor], pd.DataFrame]
     write_group: Callable[[WriteContext, pd.DataFrame], None]
+    comparable: Mapping[str, Callable[[str], Any]] = dataclasses.field(default_factory=dict)
+    repeat_advice: str = N_("Keep one of the two rows.")
+    write_order: tuple[str, ...] = ()
 
     @property
     def headers(self) -> list[str]:
@@ -118,14 +136,14 @@ def optional_day(text: str) -> date | None:
     return parse_day(text) if text.strip() else None
 
 
-def optional_whole(text: str) -> int | None:
-    """A whole number 0 or more, or None when blank."""
-    text = text.strip().replace(",", "")
-    if not text:
-        return None
-    if not text.isdigit():
-        raise ValueError(t("Enter a whole number, 0 or more."))
-    return int(text)
+def optional_whole(allowed: NumberRange) -> Callable[[str], int | None]:
+    """A parser of a whole number within `allowed`, None when blank (for cell_problems)."""
+
+    def parse(text: str) -> int | None:
+        number = parse_number(text, allowed)
+        return None if number is None else int(number)
+
+    return parse
 
 
 def blank_as_none(text: str) -> str | None:

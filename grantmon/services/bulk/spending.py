@@ -5,8 +5,8 @@ from sqlalchemy import Executable, func, select
 from sqlmodel import Session, col
 
 from data_model import BudgetLine, CostCategory, Expenditure, Partner
-from grantmon.i18n import lazy, t
-from grantmon.services.budget.spending import add_expenditure
+from grantmon.i18n import N_, lazy, t
+from grantmon.services.budget.spending import add_expenditure, parse_amount
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -17,7 +17,7 @@ from grantmon.services.bulk.spec import (
     run_command,
 )
 from grantmon.services.core.access import Actor
-from grantmon.services.core.entry_rules import may_edit_partner
+from grantmon.services.core.entry_rules import may_edit_partner, parse_day
 from grantmon.services.core.sql import frame
 
 CATEGORIES = ", ".join(c.value for c in CostCategory)
@@ -114,7 +114,11 @@ EXPENDITURES = DataType(
     title=lazy("Expenditures"),
     columns=COLUMNS,
     group_by=(),
-    unique_by=(),
+    unique_by=("partner_code", "category", "spent_on", "description", "justification", "amount"),
     export=export_spending,
     write_group=write_spending,
+    comparable={"spent_on": parse_day, "amount": parse_amount},
+    repeat_advice=N_(
+        "If both amounts were spent, tell them apart in the description; if not, delete one."
+    ),
 )

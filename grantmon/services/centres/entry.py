@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from data_model import Centre, CentreOccupancy, Region
 from data_model.centres import CENTRE_STATUSES
-from data_model.common import utc_now
+from data_model.common import MAX_BEDS, utc_now
 from grantmon.formatting import long_date
 from grantmon.i18n import N_, t
 from grantmon.periods import quarter_end
@@ -26,9 +26,11 @@ from grantmon.services.core.commands import (
     snapshot,
 )
 from grantmon.services.core.entry_rules import (
+    BEDS,
+    PEOPLE,
     ensure_quarter_open,
     new_rows_race_is_stale,
-    parse_number,
+    numbers_checked,
     quarter_error,
     refuse_if_changed,
     the_award,
@@ -37,6 +39,7 @@ from grantmon.services.core.sql import frame
 
 CENTRE_FIELDS = ["status", "opened_on", "capacity"]
 OCCUPANCY_FIELDS = ["people_accommodated", "average_beds_occupied"]
+OCCUPANCY_RANGES = {"people_accommodated": PEOPLE, "average_beds_occupied": BEDS}
 FRIENDLY = {
     "status": N_("Choose planned, open or closed."),
     "opened_on": N_("Enter the date as YYYY-MM-DD or DD/MM/YYYY."),
@@ -50,7 +53,7 @@ class CentreChange(BaseModel):
 
     status: str = Field(pattern="^(" + "|".join(CENTRE_STATUSES) + ")$")
     opened_on: date | None = None
-    capacity: int | None = Field(default=None, ge=0, strict=False)
+    capacity: int | None = Field(default=None, ge=0, le=MAX_BEDS, strict=False)
     version: int
     reason: str = Field(default="", max_length=2000)
 
@@ -114,11 +117,15 @@ def _centre(session: Session, actor: Actor, centre_id: int) -> Centre:
 
 
 def _parse_change(values: Mapping[str, Any]) -> CentreChange:
+    checked, errors = numbers_checked(values, {"capacity": BEDS})
     try:
-        return CentreChange.model_validate(dict(values))
+        change = CentreChange.model_validate(checked | dict.fromkeys(errors))
     except ValidationError as error:
-        errors = {f: t(FRIENDLY.get(f, m)) for f, m in field_errors_of(error).items()}
+        errors |= {f: t(FRIENDLY.get(f, m)) for f, m in field_errors_of(error).items()}
         raise CommandError(t("Some fields need attention."), errors) from error
+    if errors:
+        raise CommandError(t("Some fields need attention."), errors)
+    return change
 
 
 def _centre_rules(change: CentreChange, today: date) -> dict[str, str]:
@@ -172,19 +179,12 @@ def update_centre(
 
 
 def _occupancy_values(values: Mapping[str, Any], centre: Centre) -> dict[str, int]:
-    parsed: dict[str, int] = {}
-    errors: dict[str, str] = {}
+    given = {name: values.get(name) for name in OCCUPANCY_FIELDS}
+    parsed, errors = numbers_checked(given, OCCUPANCY_RANGES)
     for name in OCCUPANCY_FIELDS:
-        try:
-            number = parse_number(values.get(name), whole=True)
-        except ValueError as error:
-            errors[name] = str(error)
-            continue
-        if number is None:
+        if parsed[name] is None and name not in errors:
             errors[name] = t("Enter a whole number (0 if none).")
-        else:
-            parsed[name] = int(number)
-    beds = parsed.get("average_beds_occupied")
+    beds = None if "average_beds_occupied" in errors else parsed["average_beds_occupied"]
     if beds is not None and centre.capacity is not None and beds > centre.capacity:
         errors["average_beds_occupied"] = t(
             "{beds} beds occupied on average is more than the centre's {capacity} beds.",

@@ -4,8 +4,12 @@ Used by the results, spending, centre and reintegration commands, and by bulk im
 """
 
 import math
+import numbers
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +19,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from data_model import Award
-from data_model.common import QUARTER_PATTERN
+from data_model.common import (
+    MAX_BEDS,
+    MAX_DOLLARS,
+    MAX_PEOPLE,
+    MAX_PERCENT,
+    MAX_RESULT,
+    QUARTER_PATTERN,
+)
+from grantmon import formatting
 from grantmon.formatting import date_time, long_date, typed_number
 from grantmon.i18n import N_, t
 from grantmon.periods import quarter_end, quarter_of, quarter_start, quarters_between
@@ -23,6 +35,7 @@ from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import CommandError, StaleEdit
 from grantmon.services.workflow import reads as workflow
 
+MAX_LINK = 500  # the evidence_url columns
 LOCKED = N_("This quarter was approved and is locked; an administrator can reopen it.")
 
 
@@ -103,32 +116,158 @@ def may_edit_partner(actor: Actor, partner_id: int) -> bool:
     return may_edit(actor, partner_id=partner_id, region_codes=regions)
 
 
-def parse_number(value: Any, *, whole: bool = False) -> Decimal | None:
-    """A non-negative finite number from a form or grid value; None when left blank."""
+@dataclass(frozen=True)
+class NumberRange:
+    """What a number field accepts: `least` (0) to `most`, with at most `decimals` decimals
+    (None: any)."""
+
+    most: int
+    decimals: int | None = 0
+    least: int = 0
+
+    def accepted(self) -> str:
+        """What to enter, in a message's words: 'a whole number from 0 to 100'."""
+        span = {"least": formatting.number(self.least), "most": formatting.number(self.most)}
+        if self.decimals == 0:
+            return t("a whole number from {least} to {most}", **span)
+        if self.decimals is None:
+            return t("a number from {least} to {most}", **span)
+        return t(
+            "a number from {least} to {most} with at most {decimals} decimals",
+            decimals=self.decimals,
+            **span,
+        )
+
+
+PERCENT = NumberRange(MAX_PERCENT)
+BEDS = NumberRange(MAX_BEDS)
+PEOPLE = NumberRange(MAX_PEOPLE)
+COUNT_RESULT = NumberRange(MAX_RESULT)
+RESULT = NumberRange(MAX_RESULT, decimals=None)
+PERCENT_RESULT = NumberRange(MAX_PERCENT, decimals=None)
+DOLLARS = NumberRange(MAX_DOLLARS, decimals=2)
+
+# Digits with an optional decimal point; thousands may be grouped with commas (1,234.5).
+NUMBER_TEXT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?", re.ASCII)
+DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}|\d{4,},\d+|\d+,\d{4,}", re.ASCII)
+EXPONENT = re.compile(r"[\d.,]*\d[eE][+-]?\d+", re.ASCII)
+
+
+def parse_number(value: Any, allowed: NumberRange) -> Decimal | None:
+    """The number in a form, grid or file cell, checked against its field; None when blank.
+
+    The one gate every entered number passes: finite, not negative, within the field's range,
+    whole where it must be. Text is read as digits and a decimal point only, so '1e400',
+    '1_0' and '²' are refused with a message saying what to write instead.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, bool):
-        raise ValueError(t("Enter a number."))
-    text = typed_number(str(value).strip())  # 12,5 is twelve and a half to a French reader
+        raise ValueError(t("Enter {accepted}.", accepted=allowed.accepted()))
+    if isinstance(value, numbers.Number):
+        number = _from_number(value, allowed)
+        return _in_range(number, allowed, f"{number:f}")
+    # 12,5 is twelve and a half to a French reader; other scripts' digits are the same number.
+    text = typed_number(_ascii_digits(str(value).strip()))
     if not text:
         return None
+    return _in_range(_from_text(text, allowed), allowed, _shown(text))
+
+
+def _from_number(value: Any, allowed: NumberRange) -> Decimal:
     try:
-        number = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError(t("'{value}' is not a number.", value=text)) from error
+        number = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError, OverflowError) as error:
+        raise ValueError(t("Enter {accepted}.", accepted=allowed.accepted())) from error
     if not number.is_finite():
-        raise ValueError(t("'{value}' is not a number.", value=text))
-    if number < 0:
-        raise ValueError(t("The value cannot be negative."))
-    if whole and number != number.to_integral_value():
-        raise ValueError(t("Enter a whole number."))
+        message = N_("The value is not a finite number: enter {accepted}.")
+        raise ValueError(t(message, accepted=allowed.accepted()))
     return number
 
 
+def _ascii_digits(text: str) -> str:
+    # Digits of other scripts (Arabic-Indic ١٢, full-width １２) are the same number; '²' is not.
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
+def _from_text(text: str, allowed: NumberRange) -> Decimal:
+    shown = _shown(text)
+    accepted = allowed.accepted()
+    if text.startswith("-") and NUMBER_TEXT.fullmatch(text[1:]):
+        raise ValueError(t("The value cannot be negative: enter {accepted}.", accepted=accepted))
+    if NUMBER_TEXT.fullmatch(text):
+        return Decimal(text.replace(",", ""))
+    if DECIMAL_COMMA.fullmatch(text):
+        message = N_(
+            "'{value}' has a decimal comma: write the decimals with a point, e.g. {fixed}."
+        )
+        raise ValueError(t(message, value=shown, fixed=text.replace(",", ".")))
+    if EXPONENT.fullmatch(text.lstrip("+")):
+        message = N_(
+            "'{value}' is written with an exponent: write the number in full digits, {how}."
+        )
+        raise ValueError(t(message, value=shown, how=t("e.g. 1500 rather than 1.5e3")))
+    if "_" in text:
+        message = N_("'{value}' contains '_': write digits only, e.g. 1000 rather than 1_000.")
+        raise ValueError(t(message, value=shown))
+    raise ValueError(
+        t("'{value}' is not a number: enter {accepted}.", value=shown, accepted=accepted)
+    )
+
+
+def _in_range(number: Decimal, allowed: NumberRange, shown: str) -> Decimal:
+    accepted = allowed.accepted()
+    if number < 0:
+        raise ValueError(t("The value cannot be negative: enter {accepted}.", accepted=accepted))
+    if number < allowed.least:
+        raise ValueError(
+            t("{value} is too small: enter {accepted}.", value=shown, accepted=accepted)
+        )
+    if number > allowed.most:
+        raise ValueError(
+            t("{value} is too large: enter {accepted}.", value=_shown(shown), accepted=accepted)
+        )
+    decimals = -int(number.normalize().as_tuple().exponent)
+    if allowed.decimals == 0 and decimals > 0:
+        message = N_("{value} is not a whole number: enter {accepted}.")
+        raise ValueError(t(message, value=shown, accepted=accepted))
+    if allowed.decimals is not None and decimals > allowed.decimals:
+        message = N_("{value} has more than {decimals} decimals: enter {accepted}.")
+        raise ValueError(t(message, value=shown, decimals=allowed.decimals, accepted=accepted))
+    return number
+
+
+def numbers_checked(
+    values: Mapping[str, Any], ranges: Mapping[str, NumberRange]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The values with each named number parsed (blank as None), and the fields refused."""
+    checked, errors = dict(values), {}
+    for name, allowed in ranges.items():
+        if name not in values:
+            continue
+        try:
+            number = parse_number(values[name], allowed)
+        except ValueError as error:
+            errors[name] = str(error)
+            continue
+        checked[name] = None if number is None else int(number) if allowed.decimals == 0 else number
+    return checked, errors
+
+
 def evidence_error(url: str | None) -> str | None:
-    """Why an evidence link is refused (only http and https links are stored), or None."""
+    """Why an evidence link is refused (http and https links that fit the column), or None."""
     if url and not url.strip().lower().startswith(("https://", "http://")):
         return t("The evidence link must start with https:// or http://.")
+    if url and len(url) > MAX_LINK:
+        return t(
+            "The evidence link is {length} characters long: shorten it to at most {most}.",
+            length=len(url),
+            most=MAX_LINK,
+        )
     return None
 
 

@@ -24,6 +24,7 @@ from grantmon.services.core.commands import (
     record_change,
     snapshot,
 )
+from grantmon.services.core.entry_rules import PERCENT, numbers_checked
 from grantmon.services.core.sql import frame
 
 EDITABLE = ["status", "percent_complete", "actual_completion_date", "notes", "evidence_url"]
@@ -35,7 +36,7 @@ FORWARD_ORDER = {
 }
 FRIENDLY = {
     "percent_complete": N_("Percent complete must be a whole number from 0 to 100."),
-    "status": N_("Choose a status from the list."),
+    "status": N_("Use one of: not started, in progress, completed, cancelled."),
     "actual_completion_date": N_("Enter the date as YYYY-MM-DD or DD/MM/YYYY."),
     "version": N_("The form is out of date: reload it."),
 }
@@ -43,11 +44,15 @@ FRIENDLY = {
 
 def parse_update(values: Mapping[str, Any]) -> MilestoneUpdate:
     """Validate the submitted fields, with messages a manager understands."""
+    checked, errors = numbers_checked(values, {"percent_complete": PERCENT})
     try:
-        return MilestoneUpdate.model_validate(dict(values))
+        update = MilestoneUpdate.model_validate(checked | dict.fromkeys(errors, 0))
     except ValidationError as error:
-        errors = {f: t(FRIENDLY.get(f, m)) for f, m in field_errors_of(error).items()}
+        errors |= {f: t(FRIENDLY.get(f, m)) for f, m in field_errors_of(error).items()}
         raise CommandError(t("Some fields need attention."), errors) from error
+    if errors:
+        raise CommandError(t("Some fields need attention."), errors)
+    return update
 
 
 def rule_errors(update: MilestoneUpdate, current: Milestone, award: Award, today: date) -> dict:

@@ -16,6 +16,7 @@ from grantmon.i18n import t
 from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import CommandError, NotAllowed, one_transaction, record_change
 from grantmon.services.core.entry_rules import (
+    PEOPLE,
     category_labels,
     claim_rows,
     ensure_quarter_open,
@@ -113,7 +114,7 @@ def _parse(values: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, dict[str,
         parsed[cell] = {}
         for stage in FUNNEL_STAGES:
             try:
-                number = parse_number(counts.get(stage), whole=True)
+                number = parse_number(counts.get(stage), PEOPLE)
             except ValueError as error:
                 errors[f"{cell} {stage}"] = (
                     f"{cell_name(sex, band)}, {stage_labels()[stage]}: {error}"

@@ -6,7 +6,6 @@ shared with the other entry commands are in services/entry_rules.py.
 """
 
 import math
-import statistics
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -17,9 +16,8 @@ from sqlmodel import Session, col
 
 from data_model import Award, Indicator, IndicatorResult, Outcome, Output, Region
 from data_model.common import AGE_BANDS, ALL, NATIONALITY_GROUPS, SEXES, utc_now
-from grantmon.formatting import figure, number
+from grantmon.formatting import figure
 from grantmon.i18n import t
-from grantmon.periods import shift_quarter
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import (
     CommandError,
@@ -28,6 +26,10 @@ from grantmon.services.core.commands import (
     record_change,
 )
 from grantmon.services.core.entry_rules import (
+    COUNT_RESULT,
+    PERCENT_RESULT,
+    RESULT,
+    NumberRange,
     category_labels,
     claim_rows,
     dimension_labels,
@@ -43,6 +45,7 @@ from grantmon.services.core.entry_rules import (
     the_award,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.results.unusual import earlier_totals, outlier_reason
 
 TOTAL = "total"  # the cell key of an indicator's total
 DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult column
@@ -51,9 +54,6 @@ DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult colum
     "nationality_group": "nationality_group",
     "region": "region_code",
 }
-CELL_COLUMNS = ["region_code", "sex", "age_band", "nationality_group"]
-OUTLIER_RATIO = 3  # more than 3x the previous quarter asks for confirmation
-OUTLIER_SIGMAS = 2  # ... and so does more than 2 standard deviations from the history
 
 
 class NeedsConfirmation(CommandError):
@@ -163,51 +163,20 @@ def results_quarter_locked(*, session: Session, actor: Actor, quarter: str) -> b
     )
 
 
-def result_history(
-    session: Session, indicator_id: int, quarter: str
-) -> tuple[float | None, list[float]]:
-    """The previous quarter's total and every earlier quarter's total of the indicator."""
-    query = (
-        select(col(IndicatorResult.quarter), col(IndicatorResult.value))
-        .where(
-            col(IndicatorResult.indicator_id) == indicator_id,
-            col(IndicatorResult.quarter) < quarter,
-            *[col(getattr(IndicatorResult, c)) == ALL for c in CELL_COLUMNS],
-        )
-        .order_by(col(IndicatorResult.quarter))
-    )
-    totals = {q: v for q, v in session.execute(query).all()}
-    return totals.get(shift_quarter(quarter, -1)), list(totals.values())
-
-
-def outlier_reason(value: float, previous: float | None, history: list[float]) -> str | None:
-    """Why a total is far outside the indicator's history, or None when it is not."""
-    if previous and value > OUTLIER_RATIO * previous:
-        return t(
-            "{value} is more than 3 times the previous quarter's {previous}.",
-            value=figure(value),
-            previous=figure(previous),
-        )
-    if len(history) >= 3:
-        mean, spread = statistics.mean(history), statistics.stdev(history)
-        if spread > 0 and abs(value - mean) > OUTLIER_SIGMAS * spread:
-            return t(
-                "{value} is more than 2 standard deviations from this indicator's history "
-                "(average {mean}, standard deviation {spread}).",
-                value=figure(value),
-                mean=number(mean, 1),
-                spread=number(spread, 1),
-            )
-    return None
-
-
 # ------------------------------------------------------------------- indicator results command
 
 
+def result_range(indicator: Indicator) -> NumberRange:
+    """The values an indicator takes: up to 100 for a percentage, whole for counts."""
+    if indicator.unit.strip() == "%":
+        return PERCENT_RESULT
+    return COUNT_RESULT if indicator.cumulative else RESULT  # non-cumulative: averages, rates
+
+
 def parse_cells(
-    cells: list[tuple[str, str, str]], values: Mapping[str, Any]
+    cells: list[tuple[str, str, str]], values: Mapping[str, Any], allowed: NumberRange
 ) -> tuple[dict[str, float], dict[str, str]]:
-    """Every cell as a non-negative number, and per-cell problems.
+    """Every cell as a number within the indicator's range, and per-cell problems.
 
     A blank category counts as 0 when others of its breakdown are filled; a blank total, or a
     breakdown left entirely blank, is a problem.
@@ -217,7 +186,7 @@ def parse_cells(
     blank: dict[str, list[str]] = {}
     for key, dimension, _ in cells:
         try:
-            number = parse_number(values.get(key))
+            number = parse_number(values.get(key), allowed)
         except ValueError as error:
             errors[key] = str(error)
             continue
@@ -295,7 +264,7 @@ def _validated(
     today: date,
 ) -> tuple[list[tuple[str, str, str]], dict[str, float]]:
     cells = indicator_cells(session, indicator.disaggregations)
-    parsed, errors = parse_cells(cells, values)
+    parsed, errors = parse_cells(cells, values, result_range(indicator))
     errors |= sum_errors(cells, parsed, indicator.cumulative)
     quarter_problem = quarter_error(quarter, award, today)
     if quarter_problem:
@@ -391,8 +360,7 @@ def _evidence_of(stored: Mapping[str, IndicatorResult]) -> str | None:
 def _confirm_outliers(
     session: Session, indicator_id: int, quarter: str, total: float, confirmed: bool
 ) -> None:
-    previous, history = result_history(session, indicator_id, quarter)
-    reason = outlier_reason(total, previous, history)
+    reason = outlier_reason(total, earlier_totals(session, indicator_id, quarter))
     if reason and not confirmed:
         message = t(
             "{reason} Check the value; if it is right, tick 'I confirm this value' and save again.",
