@@ -17,7 +17,7 @@ from grantmon.formatting import (
 )
 from grantmon.i18n import use_language
 from grantmon.services.budget.spending import parse_amount
-from grantmon.services.core.entry_rules import parse_number
+from grantmon.services.core.entry_rules import PEOPLE, RESULT, parse_number
 
 NNBSP = "\u202f"  # the narrow no-break space French sets between thousands and before %
 
@@ -72,18 +72,18 @@ def test_french_typing_is_read_as_a_french_reader_means_it(typed, read):
 
 def test_the_french_decimal_comma_is_accepted_in_entry_forms():
     with use_language("fr"):
-        assert parse_number("62,5") == Decimal("62.5")
-        assert parse_number("1 200") == Decimal("1200")
+        assert parse_number("62,5", RESULT) == Decimal("62.5")
+        assert parse_number("1 200", PEOPLE) == Decimal("1200")
         assert parse_amount("1 234,56 $") == 123456
         assert parse_amount("1 234,56") == 123456
         with pytest.raises(ValueError, match="nombre entier"):
-            parse_number("1.234", whole=True)
-        with pytest.raises(ValueError, match="2 décimales"):
+            parse_number("1.234", PEOPLE)
+        with pytest.raises(ValueError, match="au plus 2 décimales"):
             parse_amount("1.234")
     with use_language("en"):
         assert parse_amount("1,234.56") == 123456
         with pytest.raises(ValueError):
-            parse_number("12,5")  # an English reader's 12,5 is not a number
+            parse_number("12,5", RESULT)  # an English reader's 12,5 is not a number
 
 
 def test_a_french_reader_sees_french_dates_to_the_minute():
