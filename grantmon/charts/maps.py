@@ -18,7 +18,6 @@ from grantmon.charts.style import (
     finish,
 )
 from grantmon.i18n import t
-from grantmon.services.regions.geography import region_geojson
 
 OFFLINE_STYLE = "white-bg"  # draws from our own GeoJSON only: no tiles, works offline
 TILE_STYLE = "carto-positron"  # street basemap: needs the internet
@@ -50,11 +49,10 @@ def disclaimer() -> str:
 
 
 def _region_layer(
-    regions: pd.DataFrame, *, z: Any, name: str, hover: str, **style: Any
+    regions: pd.DataFrame, outlines: pd.DataFrame, *, z: Any, name: str, hover: str, **style: Any
 ) -> go.Choroplethmap:
-    wanted = set(regions["iso_code"])
     # Each layer carries only its own regions' outlines: the page sends each polygon once.
-    features = [f for f in region_geojson()["features"] if f["id"] in wanted]
+    features = list(outlines.loc[outlines["iso_code"].isin(regions["iso_code"]), "feature"])
     return go.Choroplethmap(
         geojson={"type": "FeatureCollection", "features": features},
         locations=regions["iso_code"],
@@ -67,10 +65,13 @@ def _region_layer(
     )
 
 
-def _flat_layer(regions: pd.DataFrame, *, colour: str, name: str, hover: str) -> go.Choroplethmap:
+def _flat_layer(
+    regions: pd.DataFrame, outlines: pd.DataFrame, *, colour: str, name: str, hover: str
+) -> go.Choroplethmap:
     """Regions drawn in one flat colour, with a legend entry saying why."""
     return _region_layer(
         regions,
+        outlines,
         z=[1] * len(regions),
         name=name,
         hover=hover,
@@ -81,12 +82,18 @@ def _flat_layer(regions: pd.DataFrame, *, colour: str, name: str, hover: str) ->
 
 
 def _value_layer(
-    regions: pd.DataFrame, *, column: str, metric_title: str, value_format: str
+    regions: pd.DataFrame,
+    outlines: pd.DataFrame,
+    *,
+    column: str,
+    metric_title: str,
+    value_format: str,
 ) -> go.Choroplethmap:
     values = pd.to_numeric(regions[column]).astype(float)
     hover = metric_title + ": %{z:" + value_format + "}<br>" + t("Population 2024") + ": "
     return _region_layer(
         regions,
+        outlines,
         z=values.tolist(),
         name=metric_title,
         hover=hover + "%{customdata[1]}",
@@ -168,6 +175,7 @@ def _footer(fig: go.Figure) -> go.Figure:
 def region_map(
     regions: pd.DataFrame,
     centres: pd.DataFrame,
+    outlines: pd.DataFrame,
     *,
     column: str,
     metric_title: str,
@@ -178,7 +186,8 @@ def region_map(
 ) -> go.Figure:
     """Regions coloured by one metric column, centres as points; regions outside the filter and
     suppressed ones are drawn apart and say so. `regions` is
-    services.regions.reads.region_metrics."""
+    services.regions.reads.region_metrics; `outlines` has each region's GeoJSON feature by
+    iso_code (services.regions.geography.region_outlines)."""
     if regions.empty:
         return empty_figure(title=title, context=context, message=t("No regions to show."))
     hidden = regions["victims_suppressed"].astype(bool) & regions[column].isna()
@@ -190,20 +199,30 @@ def region_map(
     if not outside.all():
         fig.add_trace(
             _value_layer(
-                valued, column=column, metric_title=metric_title, value_format=value_format
+                valued,
+                outlines,
+                column=column,
+                metric_title=metric_title,
+                value_format=value_format,
             )
         )
     if hidden.any():
         name = t("suppressed (too few to show)")
         fig.add_trace(
-            _flat_layer(regions[hidden], colour=SUPPRESSED_FILL, name=name, hover="■ " + name)
+            _flat_layer(
+                regions[hidden], outlines, colour=SUPPRESSED_FILL, name=name, hover="■ " + name
+            )
         )
     if unreported.any():
         name = t("no victim figures reported")
-        fig.add_trace(_flat_layer(regions[unreported], colour=NO_DATA_FILL, name=name, hover=name))
+        fig.add_trace(
+            _flat_layer(regions[unreported], outlines, colour=NO_DATA_FILL, name=name, hover=name)
+        )
     if outside.any():
         text = t("outside the region filter")
-        fig.add_trace(_flat_layer(regions[outside], colour=OUTSIDE_FILL, name=text, hover=text))
+        fig.add_trace(
+            _flat_layer(regions[outside], outlines, colour=OUTSIDE_FILL, name=text, hover=text)
+        )
     for status, group in centres.groupby("status_at_end", sort=False):
         fig.add_trace(_centre_layer(group, str(status)))
     finish(fig, title=title, context=context, height=MAP_HEIGHT)
