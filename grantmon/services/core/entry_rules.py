@@ -10,18 +10,22 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from data_model import Award
-from data_model.common import QUARTER_PATTERN
+from data_model import Award, QuarterReport, ReportStatus
 from grantmon.formatting import long_date
 from grantmon.i18n import t
-from grantmon.periods import quarter_end, quarter_of, quarter_start, quarters_between
+from grantmon.periods import (
+    QUARTER_PATTERN,
+    quarter_end,
+    quarter_of,
+    quarter_start,
+    quarters_between,
+)
 from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import CommandError, StaleEdit
-from grantmon.services.workflow import reads as workflow
 
 LOCKED = "This quarter was approved and is locked; an administrator can reopen it."
 
@@ -75,11 +79,23 @@ def quarter_error(quarter: str, award: Award, today: date) -> str | None:
     return None
 
 
+def quarter_approved(
+    session: Session, *, partner_id: int, quarter: str, award_id: int | None = None
+) -> bool:
+    """Whether the partner's quarter is approved, so its figures may no longer change."""
+    query = select(func.count()).where(
+        col(QuarterReport.partner_id) == partner_id,
+        col(QuarterReport.quarter) == quarter,
+        col(QuarterReport.status) == ReportStatus.APPROVED.value,
+    )
+    if award_id is not None:
+        query = query.where(col(QuarterReport.award_id) == award_id)
+    return bool(session.execute(query).scalar_one())
+
+
 def ensure_quarter_open(session: Session, *, award_id: int, partner_id: int, quarter: str) -> None:
     """Refuse a write into a partner's quarter that was approved (the shared lock rule)."""
-    if workflow.quarter_is_locked(
-        session=session, partner_id=partner_id, quarter=quarter, award_id=award_id
-    ):
+    if quarter_approved(session, partner_id=partner_id, quarter=quarter, award_id=award_id):
         raise CommandError(t(LOCKED), {"quarter": t(LOCKED)})
 
 
