@@ -149,29 +149,6 @@ def _centre_layer(centres: pd.DataFrame, status: str) -> go.Scattermap:
     )
 
 
-def _footer(fig: go.Figure) -> go.Figure:
-    """Source line and disclaimer under the map, wrapped for a phone and pinned in pixels (a
-    tall map would push a paper-relative line off the figure)."""
-    texts = [annotation.text for annotation in fig.layout.annotations]
-    lines = [line for text in [*texts, disclaimer()] for line in textwrap.wrap(text, 62)]
-    fig.layout.annotations = ()
-    fig.add_annotation(
-        text="<br>".join(lines),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-6,
-        align="left",
-        showarrow=False,
-        font={"size": 10, "color": "#555"},
-    )
-    fig.update_layout(margin={"b": 16 + 14 * len(lines)})
-    return fig
-
-
 def region_map(
     regions: pd.DataFrame,
     centres: pd.DataFrame,
@@ -225,15 +202,16 @@ def region_map(
         )
     for status, group in centres.groupby("status_at_end", sort=False):
         fig.add_trace(_centre_layer(group, str(status)))
-    finish(fig, title=title, context=context, height=MAP_HEIGHT)
-    fig.update_layout(
-        map={"style": map_style, "center": CENTRE, "zoom": ZOOM},
-        # Title pinned to the top, with room under it for a legend that wraps on a phone.
-        title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
-        margin={"l": 10, "r": 10, "t": 140, "b": 60},
-        legend={"y": 1.01},
+    fig.update_layout(map={"style": map_style, "center": CENTRE, "zoom": ZOOM})
+    return finish(
+        fig,
+        title=title,
+        context=context,
+        height=MAP_HEIGHT,
+        top=140,  # the legend wraps on a phone
+        source_drop=6,  # a map has no axis below it
+        footnote=disclaimer(),
     )
-    return _footer(fig)
 
 
 # --- Drill-down ----------------------------------------------------------------------------
@@ -272,14 +250,14 @@ def occupancy_chart(occupancy: pd.DataFrame, *, title: str, context: ChartContex
                     hovertemplate="%{x}: %{y} " + t("beds") + "<extra>%{fullData.name}</extra>",
                 )
             )
-    finish(
-        fig,
+    return finish(
+        _quarters_level(fig),
         title=title,
         context=context,
         x_title=t("Quarter"),
         y_title=t("Beds occupied (quarterly average)"),
+        top=130,  # the legend wraps on a phone
     )
-    return _phone_friendly(fig)
 
 
 def victims_chart(
@@ -311,20 +289,20 @@ def victims_chart(
     # Whole people: never a 0-to-1 axis with fractions when every cell is suppressed.
     highest = max(float(victims[column].astype(float).fillna(0).max()) for column in series)
     fig.update_yaxes(range=[0, max(5.0, highest * 1.08)])
-    finish(fig, title=title, context=context, x_title=t("Quarter"), y_title=t("Victims (people)"))
-    return _phone_friendly(fig)
-
-
-def _phone_friendly(fig: go.Figure) -> go.Figure:
-    """Level, thinned quarter labels and room above the plot for a legend that wraps."""
-    fig.update_xaxes(type="category", tickangle=0, nticks=6)
-    fig.update_layout(
-        title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
-        margin={"t": 130},
-        legend={"y": 1.02},
+    return finish(
+        _quarters_level(fig),
+        title=title,
+        context=context,
+        x_title=t("Quarter"),
+        y_title=t("Victims (people)"),
+        top=130,  # the legend wraps on a phone
     )
-    fig.update_yaxes(rangemode="tozero")
-    return fig
+
+
+def _quarters_level(fig: go.Figure) -> go.Figure:
+    """Level, thinned quarter labels (a phone would tilt them) and a y-axis from zero."""
+    fig.update_xaxes(type="category", tickangle=0, nticks=6)
+    return fig.update_yaxes(rangemode="tozero")
 
 
 def _suppressed_traces(fig: go.Figure) -> list[Any]:
