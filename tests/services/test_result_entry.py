@@ -9,9 +9,8 @@ from sqlmodel import Session, func, select
 from data_model import AuditEntry, Indicator, Partner
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
-from grantmon.services.core.entry_rules import LOCKED
+from grantmon.services.core.entry_rules import LOCKED, NeedsConfirmation
 from grantmon.services.results.entry import (
-    NeedsConfirmation,
     enter_results,
     result_grid,
     results_quarter_locked,

@@ -4,6 +4,7 @@ Used by the results, spending, centre and reintegration commands, and by bulk im
 """
 
 import math
+import statistics
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -28,6 +29,16 @@ from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import CommandError, StaleEdit
 
 LOCKED = "This quarter was approved and is locked; an administrator can reopen it."
+OUTLIER_RATIO = 3  # more than 3x the previous quarter asks for confirmation
+OUTLIER_SIGMAS = 2  # ... and so does more than 2 standard deviations from the history
+
+
+class NeedsConfirmation(CommandError):
+    """The value is far outside its history: save it only once confirmed."""
+
+    def __init__(self, message: str, field_errors: Mapping[str, str], reason: str) -> None:
+        super().__init__(message, field_errors)
+        self.reason = reason
 
 
 def dimension_labels() -> dict[str, str]:
@@ -62,6 +73,11 @@ def open_quarters(award: Award, today: date) -> list[str]:
     """The quarters of the award period up to the current one, latest first."""
     last = quarter_of(min(award.end_date, max(today, award.start_date)))
     return list(reversed(quarters_between(quarter_of(award.start_date), last)))
+
+
+def entry_quarters(*, session: Session, actor: Actor, today: date) -> list[str]:
+    """The quarters figures may be entered for, latest first (every entry screen offers them)."""
+    return open_quarters(the_award(session), today)
 
 
 def quarter_error(quarter: str, award: Award, today: date) -> str | None:
@@ -224,3 +240,24 @@ def parse_day(value: Any) -> date:
         except ValueError:
             continue
     raise ValueError(t("Enter the date as YYYY-MM-DD or DD/MM/YYYY."))
+
+
+def outlier_reason(value: float, previous: float | None, history: list[float]) -> str | None:
+    """Why a total is far outside the indicator's history, or None when it is not."""
+    if previous and value > OUTLIER_RATIO * previous:
+        return t(
+            "{value:g} is more than 3 times the previous quarter's {previous:g}.",
+            value=value,
+            previous=previous,
+        )
+    if len(history) >= 3:
+        mean, spread = statistics.mean(history), statistics.stdev(history)
+        if spread > 0 and abs(value - mean) > OUTLIER_SIGMAS * spread:
+            return t(
+                "{value:g} is more than 2 standard deviations from this indicator's history "
+                "(average {mean:.1f}, standard deviation {spread:.1f}).",
+                value=value,
+                mean=mean,
+                spread=spread,
+            )
+    return None

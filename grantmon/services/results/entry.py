@@ -2,11 +2,11 @@
 
 Indicators belong to the award, not to a partner: administrators and programme managers of any
 partner may enter them. The quarter lock is the recipient's (IOM's) QuarterReport; the rules
-shared with the other entry commands are in services/entry_rules.py.
+shared with the other entry commands (quarters, numbers, versions, unusual values) are in
+services/core/entry_rules.py.
 """
 
 import math
-import statistics
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -27,6 +27,7 @@ from grantmon.services.core.commands import (
     record_change,
 )
 from grantmon.services.core.entry_rules import (
+    NeedsConfirmation,
     category_labels,
     claim_rows,
     dimension_labels,
@@ -34,7 +35,7 @@ from grantmon.services.core.entry_rules import (
     evidence_error,
     latest_entry,
     new_rows_race_is_stale,
-    open_quarters,
+    outlier_reason,
     parse_number,
     quarter_error,
     quarter_is_locked,
@@ -51,19 +52,6 @@ DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult colum
     "region": "region_code",
 }
 CELL_COLUMNS = ["region_code", "sex", "age_band", "nationality_group"]
-OUTLIER_RATIO = 3  # more than 3x the previous quarter asks for confirmation
-OUTLIER_SIGMAS = 2  # ... and so does more than 2 standard deviations from the history
-
-
-class NeedsConfirmation(CommandError):
-    """The value is far outside the indicator's history: save it only once confirmed."""
-
-    def __init__(self, message: str, field_errors: Mapping[str, str], reason: str) -> None:
-        super().__init__(message, field_errors)
-        self.reason = reason
-
-
-# ---------------------------------------------------------------- shared by the entry commands
 
 
 # ---------------------------------------------------------------------- indicator results reads
@@ -80,11 +68,6 @@ def result_indicators(*, session: Session, actor: Actor) -> pd.DataFrame:
         col(Indicator.disaggregations),
     ).order_by(col(Indicator.code))
     return frame(session, query)
-
-
-def result_quarters(*, session: Session, actor: Actor, today: date) -> list[str]:
-    """The quarters results may be entered for, latest first."""
-    return open_quarters(the_award(session), today)
 
 
 def indicator_cells(session: Session, disaggregations: str) -> list[tuple[str, str, str]]:
@@ -177,27 +160,6 @@ def result_history(
     )
     totals = {q: v for q, v in session.execute(query).all()}
     return totals.get(shift_quarter(quarter, -1)), list(totals.values())
-
-
-def outlier_reason(value: float, previous: float | None, history: list[float]) -> str | None:
-    """Why a total is far outside the indicator's history, or None when it is not."""
-    if previous and value > OUTLIER_RATIO * previous:
-        return t(
-            "{value:g} is more than 3 times the previous quarter's {previous:g}.",
-            value=value,
-            previous=previous,
-        )
-    if len(history) >= 3:
-        mean, spread = statistics.mean(history), statistics.stdev(history)
-        if spread > 0 and abs(value - mean) > OUTLIER_SIGMAS * spread:
-            return t(
-                "{value:g} is more than 2 standard deviations from this indicator's history "
-                "(average {mean:.1f}, standard deviation {spread:.1f}).",
-                value=value,
-                mean=mean,
-                spread=spread,
-            )
-    return None
 
 
 # ------------------------------------------------------------------- indicator results command
