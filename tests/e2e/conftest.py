@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -54,13 +55,23 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> No
     raise RuntimeError("streamlit did not become healthy")
 
 
-def start_dashboard(database_url: str, cwd: Path = ROOT, port: int | None = None):
-    """Start `streamlit run dashboard.py` (secrets are read from cwd); return process and URL."""
+# `streamlit run` with the heavy libraries imported before the server starts, not on its first
+# request: the same server, started ahead of its use while another test runs.
+PRELOADED_STREAMLIT = [
+    "-c",
+    "import sys, numpy, pandas, pyarrow, plotly.graph_objects, sqlmodel, pydantic_settings;"
+    "from streamlit.web.cli import main; sys.exit(main())",
+]
+
+
+def launch_dashboard(
+    database_url: str, cwd: Path = ROOT, port: int | None = None, preload: bool = False
+) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run dashboard.py` (secrets are read from cwd), without waiting for it."""
     port = port or free_port()
     command = [
         sys.executable,
-        "-m",
-        "streamlit",
+        *(PRELOADED_STREAMLIT if preload else ["-m", "streamlit"]),
         "run",
         str(ROOT / "dashboard.py"),
         "--server.port",
@@ -78,9 +89,61 @@ def start_dashboard(database_url: str, cwd: Path = ROOT, port: int | None = None
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://localhost:{port}"
+    return process, f"http://localhost:{port}"
+
+
+def start_dashboard(database_url: str, cwd: Path = ROOT, port: int | None = None):
+    """Start `streamlit run dashboard.py` (secrets are read from cwd); return process and URL."""
+    process, url = launch_dashboard(database_url, cwd, port)
     wait_healthy(url, process)
     return process, url
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server this test started."""
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def serving(database_url: str, cwd: Path = ROOT, port: int | None = None) -> Iterator[str]:
+    """A dashboard server for the block; its URL."""
+    process, url = start_dashboard(database_url, cwd=cwd, port=port)
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+def configure_sign_in(folder: Path, port: int, provider: str) -> None:
+    """Settings in `folder` for a server on `port` with [auth] for an OpenID Connect provider."""
+    (folder / ".streamlit").mkdir(exist_ok=True)
+    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    (folder / ".streamlit" / "secrets.toml").write_text(f"""
+[auth]
+redirect_uri = "http://localhost:{port}/oauth2callback"
+cookie_secret = "{secrets.token_hex(32)}"
+client_id = "grantmon"
+client_secret = "{secrets.token_hex(16)}"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+""")
+
+
+@contextlib.contextmanager
+def serving_with_sign_in(database_url: str, folder: Path, provider: str) -> Iterator[str]:
+    """A dashboard server with [auth] configured for an OpenID Connect provider; its URL."""
+    port = free_port()
+    configure_sign_in(folder, port, provider)
+    with serving(database_url, cwd=folder, port=port) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    """A real OpenID Connect provider on 127.0.0.1 (any client id and secret accepted)."""
+    provider_mock = pytest.importorskip("oidc_provider_mock")
+    with provider_mock.run_server_in_thread(port=free_port()) as server:
+        yield f"http://localhost:{server.server_port}"
 
 
 def seeded_database(folder: Path) -> str:
@@ -96,10 +159,8 @@ def seeded_database(folder: Path) -> str:
 @pytest.fixture(scope="module")
 def dashboard_url(tmp_path_factory) -> Iterator[str]:
     """The dashboard served on a seeded SQLite database."""
-    process, url = start_dashboard(seeded_database(tmp_path_factory.mktemp("e2e")))
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(seeded_database(tmp_path_factory.mktemp("e2e"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

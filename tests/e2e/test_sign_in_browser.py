@@ -1,45 +1,22 @@
 """Sign-in through a real OpenID Connect provider, in Chromium: who sees what."""
 
-import secrets
-import shutil
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, free_port, screenshot, seeded_database, start_dashboard
+from tests.e2e.conftest import screenshot, seeded_database, serving_with_sign_in
 from tests.e2e.test_screens_browser import wait_for_screen
 
 pytestmark = pytest.mark.browser
-provider_mock = pytest.importorskip("oidc_provider_mock")
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[str]:
-    """A real OpenID Connect provider on 127.0.0.1 (any client id and secret accepted)."""
-    with provider_mock.run_server_in_thread(port=free_port()) as server:
-        yield f"http://localhost:{server.server_port}"
 
 
 @pytest.fixture(scope="module")
 def signed_app(provider, tmp_path_factory) -> Iterator[str]:
     """The dashboard with [auth] configured for that provider."""
     folder = tmp_path_factory.mktemp("auth")
-    (folder / ".streamlit").mkdir()
-    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
-    port = free_port()
-    (folder / ".streamlit" / "secrets.toml").write_text(f"""
-[auth]
-redirect_uri = "http://localhost:{port}/oauth2callback"
-cookie_secret = "{secrets.token_hex(32)}"
-client_id = "grantmon"
-client_secret = "{secrets.token_hex(16)}"
-server_metadata_url = "{provider}/.well-known/openid-configuration"
-""")
-    process, url = start_dashboard(seeded_database(folder), cwd=folder, port=port)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with serving_with_sign_in(seeded_database(folder), folder, provider) as url:
+        yield url
 
 
 def sign_in(tab, app_url: str, email: str) -> None:
