@@ -250,13 +250,8 @@ def occupancy_chart(occupancy: pd.DataFrame, *, title: str, context: ChartContex
                     hovertemplate="%{x}: %{y} " + t("beds") + "<extra>%{fullData.name}</extra>",
                 )
             )
-    return finish(
-        _quarters_level(fig),
-        title=title,
-        context=context,
-        x_title=t("Quarter"),
-        y_title=t("Beds occupied (quarterly average)"),
-        top=130,  # the legend wraps on a phone
+    return _finish_by_quarter(
+        fig, title=title, context=context, y_title=t("Beds occupied (quarterly average)")
     )
 
 
@@ -289,20 +284,17 @@ def victims_chart(
     # Whole people: never a 0-to-1 axis with fractions when every cell is suppressed.
     highest = max(float(victims[column].astype(float).fillna(0).max()) for column in series)
     fig.update_yaxes(range=[0, max(5.0, highest * 1.08)])
-    return finish(
-        _quarters_level(fig),
-        title=title,
-        context=context,
-        x_title=t("Quarter"),
-        y_title=t("Victims (people)"),
-        top=130,  # the legend wraps on a phone
-    )
+    return _finish_by_quarter(fig, title=title, context=context, y_title=t("Victims (people)"))
 
 
-def _quarters_level(fig: go.Figure) -> go.Figure:
-    """Level, thinned quarter labels (a phone would tilt them) and a y-axis from zero."""
+def _finish_by_quarter(
+    fig: go.Figure, *, title: str, context: ChartContext, y_title: str
+) -> go.Figure:
+    """A drill-down chart by quarter: level, thinned quarter labels (a phone would tilt them),
+    a y-axis from zero, and the house finish with room for a legend that wraps."""
     fig.update_xaxes(type="category", tickangle=0, nticks=6)
-    return fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero")
+    return finish(fig, title=title, context=context, x_title=t("Quarter"), y_title=y_title, top=130)
 
 
 def _suppressed_traces(fig: go.Figure) -> list[Any]:

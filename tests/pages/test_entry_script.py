@@ -3,26 +3,12 @@
 It runs the dashboard, with its sign-in and checks, instead of drawing anything itself.
 """
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import forget_app_caches
-from tests.e2e.conftest import seeded_database
-
 PAGES = sorted((Path(__file__).resolve().parents[2] / "pages").glob("*.py"))
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory) -> Iterator[None]:
-    """One seeded SQLite database for every screen file (nothing here writes)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", seeded_database(tmp_path_factory.mktemp("entry")))
-        forget_app_caches()
-        yield
-    forget_app_caches()
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.stem for page in PAGES])

@@ -1,13 +1,9 @@
 """Every screen renders for every role allowed to open it; the others are not registered."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from grantmon.services.core.access import Actor
 from grantmon.ui.navigation import screens
-from tests.conftest import forget_app_caches
-from tests.e2e.conftest import seeded_database
 from tests.pages.apptest import run_page
 
 ROLES = {
@@ -18,16 +14,6 @@ ROLES = {
     "donor@example.org": "donor",
 }
 CASES = [(email, screen) for email in ROLES for screen in screens()]
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory) -> Iterator[None]:
-    """One seeded SQLite database for the whole matrix (the services tests cover PostgreSQL)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", seeded_database(tmp_path_factory.mktemp("roles")))
-        forget_app_caches()
-        yield
-    forget_app_caches()
 
 
 @pytest.mark.parametrize(

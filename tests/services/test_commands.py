@@ -1,5 +1,7 @@
 """A stale edit names who saved the record since, whatever the table calls those columns."""
 
+from typing import Any
+
 import pytest
 from sqlmodel import Session, select
 
@@ -7,56 +9,45 @@ from data_model import Expenditure, Milestone
 from data_model.common import utc_now
 from grantmon.services.core.commands import StaleEdit, claim_version
 
+CASES = [
+    # table, the columns of who saved and when, what the other person changed, what the form saw
+    (
+        Expenditure,
+        "entered",
+        {"amount_cents": 1, "entered_by": "samira@example.org"},
+        "amount_cents",
+    ),
+    (Milestone, "updated", {"updated_by": "omar@example.org", "updated_at": utc_now()}, "status"),
+]
 
-def save_as_someone_else(engine, table, row_id: int, changes: dict) -> None:
-    """Another person's save: new values and the next version, committed."""
+
+def save_as_someone_else(engine, table, row_id: int, changes: dict[str, Any]) -> None:
+    """Another person's save: new values (numbers added to) and the next version, committed."""
     with Session(engine) as session:
         row = session.get(table, row_id)
         assert row is not None
-        for name, value in {**changes, "version": row.version + 1}.items():
-            setattr(row, name, value)
+        for name, value in changes.items():
+            setattr(row, name, getattr(row, name) + value if isinstance(value, int) else value)
+        row.version += 1
         session.commit()
 
 
-def test_a_stale_edit_of_an_expenditure_names_who_entered_it_since(demo_engine):
+@pytest.mark.parametrize("table, stamp, changes, seen", CASES, ids=["expenditure", "milestone"])
+def test_a_stale_edit_names_who_saved_the_record_since(demo_engine, table, stamp, changes, seen):
     with Session(demo_engine) as session:
-        row = session.exec(select(Expenditure).order_by(Expenditure.id)).first()
-        opened = {"amount_cents": row.amount_cents}
-        save_as_someone_else(
-            demo_engine,
-            Expenditure,
-            row.id,
-            {"amount_cents": row.amount_cents + 100, "entered_by": "samira@example.org"},
-        )
+        row = session.exec(select(table).order_by(table.id)).first()
+        opened = {seen: getattr(row, seen)}
+        save_as_someone_else(demo_engine, table, row.id, changes)
         with pytest.raises(StaleEdit) as refused:
             claim_version(
                 session,
                 row,
                 row.version,
                 opened,
-                saved_by=Expenditure.entered_by,
-                saved_at=Expenditure.entered_at,
+                saved_by=getattr(table, f"{stamp}_by"),
+                saved_at=getattr(table, f"{stamp}_at"),
             )
-    assert "samira@example.org saved this record" in refused.value.message
-    assert refused.value.their_changes == {
-        "amount_cents": (opened["amount_cents"], opened["amount_cents"] + 100)
-    }
-
-
-def test_a_stale_milestone_edit_names_who_updated_it(demo_engine):
-    with Session(demo_engine) as session:
-        row = session.exec(select(Milestone).order_by(Milestone.id)).first()
-        opened = {"status": row.status}
-        changes = {"updated_by": "omar@example.org", "updated_at": utc_now()}
-        save_as_someone_else(demo_engine, Milestone, row.id, changes)
-        with pytest.raises(StaleEdit) as refused:
-            claim_version(
-                session,
-                row,
-                row.version,
-                opened,
-                saved_by=Milestone.updated_by,
-                saved_at=Milestone.updated_at,
-            )
-    assert "omar@example.org saved this record" in refused.value.message
-    assert refused.value.their_changes == {}  # the status they saw is still the status
+    who = changes[f"{stamp}_by"]
+    assert f"{who} saved this record" in refused.value.message
+    changed = {k: (opened[k], opened[k] + v) for k, v in changes.items() if k in opened}
+    assert refused.value.their_changes == changed  # what they changed of what the form showed
