@@ -164,18 +164,41 @@ def uses_streamlit(statement: ast.stmt) -> bool:
     )
 
 
+def drawn_before_start(source: str) -> list[str]:
+    """What a screen's module does with Streamlit before it calls start_page (or that it never
+    calls it)."""
+    early: list[str] = []
+    for statement in ast.parse(source).body:
+        text = ast.unparse(statement)
+        if "start_page(" in text:
+            return early
+        if not isinstance(statement, ast.FunctionDef | ast.ClassDef) and uses_streamlit(statement):
+            early.append(text[:60])
+    return [*early, "never calls start_page"]
+
+
 def test_a_screen_hands_over_to_the_dashboard_before_it_draws():
     """Streamlit may run a screen file directly (folder navigation): start_page comes first."""
-    late = []
-    for path in sorted((ROOT / "pages").glob("*.py")):
-        for statement in ast.parse(path.read_text(encoding="utf-8")).body:
-            text = ast.unparse(statement)
-            if "start_page(" in text:
-                break
-            if not isinstance(statement, ast.FunctionDef | ast.ClassDef) and uses_streamlit(
-                statement
-            ):
-                late.append(f"{path.name}: {text[:60]}")
-        else:
-            late.append(f"{path.name}: never calls start_page")
-    assert late == []
+    early = {
+        path.name: drawn_before_start(path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "pages").glob("*.py"))
+    }
+    assert {name: found for name, found in early.items() if found} == {}
+
+
+@pytest.mark.parametrize(
+    "source, found",
+    [
+        (
+            "import streamlit as st\nst.title('x')\npage = start_page(__file__, 'x')",
+            ["st.title('x')"],
+        ),
+        ("def f():\n    st.write(1)\npage = start_page(__file__, 'x')", []),
+        (
+            "KEY = 'k'\nst.session_state[KEY] = 1",
+            ["st.session_state[KEY] = 1", "never calls start_page"],
+        ),
+    ],
+)
+def test_drawing_before_the_hand_over_is_found(source, found):
+    assert drawn_before_start(source) == found
