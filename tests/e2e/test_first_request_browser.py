@@ -23,8 +23,11 @@ from tests.e2e.conftest import (
     free_port,
     launch_dashboard,
     seeded_database,
+    serving,
     wait_healthy,
 )
+from tests.e2e.test_screens_browser import wait_for_screen
+from tests.e2e.test_sign_in_browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -155,6 +158,25 @@ def test_in_local_mode_a_first_request_draws_the_dashboard_before_the_screen(
     expect(sidebar.get_by_text("View as (local mode)")).to_be_visible(timeout=30_000)
     expect(tab.locator("h1", has_text=TITLES[screen])).to_have_count(1)  # drawn once, not twice
     tab.context.close()
+
+
+def test_after_a_restart_a_signed_in_donor_first_request_to_the_users_screen_is_refused(
+    browser, provider, database_url, tmp_path
+):
+    # The sign-in cookie outlives the server: its next request is the first of a new server.
+    port = free_port()
+    configure_sign_in(tmp_path, port, provider)
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    tab = context.new_page()
+    with serving(database_url, cwd=tmp_path, port=port) as url:
+        sign_in(tab, url, "donor@example.org")
+        wait_for_screen(tab, "Overview")
+    with serving(database_url, cwd=tmp_path, port=port) as url:
+        tab.goto(f"{url}/users_admin")
+        expect(tab.get_by_text("Not allowed")).to_be_visible(timeout=45_000)
+        expect(tab.get_by_text("Signed in as donor@example.org (donor)")).to_be_visible()
+        assert tab.get_by_test_id("stDataFrame").count() == 0
+    context.close()
 
 
 def test_every_screen_file_is_a_screen_of_the_navigation():
