@@ -39,7 +39,7 @@ def as_written(text: str) -> str:
 def fact(column: Any, label: str, value: str) -> None:
     """One headline fact: a small label over its value."""
     column.caption(label)
-    column.markdown(f"**{as_written(value)}**")
+    column.markdown(f"**{as_written(value)}**" if value else "—")
 
 
 def partner_names(*, actor: Actor, code: str) -> str:
@@ -53,7 +53,7 @@ def partner_names(*, actor: Actor, code: str) -> str:
 
 def award_header() -> None:
     """What the grant is worth, for how long and with whom: the first thing a reader sees."""
-    st.subheader(award.title)
+    st.subheader(as_written(award.title))
     with st.container(border=True):
         amount, period, partners = st.columns([2, 3, 3])
         fact(amount, t("Award amount"), money(award.amount_cents, award.currency))

@@ -101,3 +101,11 @@ def test_a_period_that_is_public_is_not_marked_assumed(app_database):
         session.exec(select(Award)).one().period_is_assumed = False
         session.commit()
     assert "assumed" not in shown_outside_expanders(run_page())
+
+
+def test_header_text_from_the_database_is_shown_as_written(app_database):
+    with Session(app_database) as session:
+        session.exec(select(Award)).one().title = "Protection *and* $reintegration$ [see](x)"
+        session.commit()
+    app = run_page()
+    assert app.subheader[0].value == r"Protection \*and\* \$reintegration\$ \[see\]\(x\)"
