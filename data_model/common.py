@@ -1,13 +1,11 @@
 """Column helpers and vocabularies shared by the tables."""
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column
 from sqlmodel import Field
 
-QUARTER_PATTERN = re.compile(r"^(20\d\d)Q([1-4])$")
 ALL = "all"  # the value of a disaggregation column on a total (not disaggregated) row
 SEXES = ("female", "male")
 AGE_BANDS = ("0-17", "18-24", "25-39", "40+")

@@ -1,8 +1,9 @@
 """Calendar quarters written as 2025Q3."""
 
+import re
 from datetime import date, timedelta
 
-from data_model.common import QUARTER_PATTERN
+QUARTER_PATTERN = re.compile(r"^(20\d\d)Q([1-4])$")
 
 
 def parse_quarter(text: str) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from grantmon.services.centres.entry import (
     update_centre,
 )
 from grantmon.services.core.audit import record_history
-from grantmon.services.results.entry import result_quarters
+from grantmon.services.core.entry_rules import entry_quarters
 from grantmon.ui.forms import Refusals, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
@@ -96,7 +96,7 @@ def occupancy_form(row: pd.Series, history: pd.DataFrame) -> None:
     """People accommodated and average beds occupied in one quarter."""
     quarter = st.selectbox(
         t("Quarter"),
-        load(result_quarters, page.actor, today=date.today()),
+        load(entry_quarters, page.actor, today=date.today()),
         key="centre_quarter",
         format_func=quarter_label,
     )

@@ -11,7 +11,7 @@ from grantmon.formatting import number, quarter_label
 from grantmon.i18n import t
 from grantmon.services.core.audit import record_history
 from grantmon.services.core.commands import CommandError
-from grantmon.services.core.entry_rules import LOCKED, quarter_is_locked
+from grantmon.services.core.entry_rules import LOCKED, entry_quarters, quarter_is_locked
 from grantmon.services.reintegration.entry import (
     enter_reintegration,
     entry_partner_id,
@@ -20,7 +20,6 @@ from grantmon.services.reintegration.entry import (
     reintegration_grid,
     stage_labels,
 )
-from grantmon.services.results.entry import result_quarters
 from grantmon.ui.forms import Refusals, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
@@ -105,7 +104,7 @@ def save(grid: pd.DataFrame, scope: tuple[str, str], values: dict[str, Any]) -> 
 
 
 regions = load(entry_regions, page.actor)
-quarters = load(result_quarters, page.actor, today=date.today())
+quarters = load(entry_quarters, page.actor, today=date.today())
 if regions.empty or not quarters:
     st.info(t("Your role has no region to enter reintegration figures for."))
     st.stop()

@@ -10,14 +10,12 @@ from grantmon.formatting import labelled, quarter_label, typed_text
 from grantmon.i18n import t
 from grantmon.services.core.audit import record_history
 from grantmon.services.core.commands import CommandError, StaleEdit
-from grantmon.services.core.entry_rules import LOCKED
+from grantmon.services.core.entry_rules import LOCKED, NeedsConfirmation, entry_quarters
 from grantmon.services.results.entry import (
     TOTAL,
-    NeedsConfirmation,
     enter_results,
     result_grid,
     result_indicators,
-    result_quarters,
     results_quarter_locked,
 )
 from grantmon.ui.forms import Refusals, history_panel, rerun_saying
@@ -122,7 +120,7 @@ def show_history(entity_id: str) -> None:
 
 
 indicators = load(result_indicators, page.actor)
-quarters = load(result_quarters, page.actor, today=date.today())
+quarters = load(entry_quarters, page.actor, today=date.today())
 if indicators.empty or not quarters:
     st.info(t("No indicator or award period is stored yet: run `grantmon seed`."))
     st.stop()

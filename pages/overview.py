@@ -1,5 +1,6 @@
 """Overview: is the grant on track? KPIs, alerts, budget burn beside results, award facts."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -37,8 +38,46 @@ from grantmon.vocabulary import word
 page = start_page(__file__, t("Overview"))
 actor, filters, today = page.actor, page.filters, date.today()
 award = load(award_summary, actor)
-st.subheader(award.title)
-st.caption(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
+MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+!|$~<>])")
+
+
+def as_written(text: str) -> str:
+    """Text for Markdown shown as written: a $ would otherwise start mathematics."""
+    return MARKDOWN_SIGNS.sub(r"\\\1", text)
+
+
+def fact(column: Any, label: str, value: str) -> None:
+    """One headline fact: a small label over its value."""
+    column.caption(label)
+    column.markdown(f"**{as_written(value)}**" if value else "—")
+
+
+def partner_names(*, actor: Actor, code: str) -> str:
+    """The award's partners, the recipient named as such."""
+    frame = load(award_partners, actor, code=code)
+    return " · ".join(
+        t("{partner} (recipient)", partner=p) if role == "recipient" else p
+        for p, role in zip(frame["partner"], frame["role"], strict=True)
+    )
+
+
+def award_header() -> None:
+    """What the grant is worth, for how long and with whom: the first thing a reader sees."""
+    st.subheader(as_written(award.title))
+    with st.container(border=True):
+        amount, period, partners = st.columns([2, 3, 3])
+        fact(amount, t("Award amount"), money(award.amount_cents, award.currency))
+        assumed = award.period_is_assumed
+        fact(
+            period,
+            t("Award period (assumed)") if assumed else t("Award period"),
+            f"{long_date(award.start_date)} – {long_date(award.end_date)}",
+        )
+        fact(partners, t("Partners"), kept(partner_names, actor, code=award.code))
+    st.caption(
+        as_written(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
+        + (" · " + t("The award period is not public: it is an assumption.") if assumed else "")
+    )
 
 
 def change(now: int | None, before: int | None) -> str | None:
@@ -181,12 +220,8 @@ def alerts() -> None:
 
 
 def award_facts() -> None:
-    """Amount, period and partners, each with its provenance, and the public context."""
-    with st.expander(t("The award: facts, partners and sources"), expanded=False):
-        amount, period = st.columns(2)
-        amount.metric(t("Award amount"), money(award.amount_cents, award.currency))
-        label = t("Award period (assumed)") if award.period_is_assumed else t("Award period")
-        period.metric(label, f"{long_date(award.start_date)} – {long_date(award.end_date)}")
+    """The award's sources and assumptions, each partner's share, and the public context."""
+    with st.expander(t("The award: sources, partners' shares and context"), expanded=False):
         banners.provenance(award.source.label())
         if award.period_is_assumed:
             st.caption(t("Assumption: {note}", note=award.period_note))
@@ -230,6 +265,7 @@ def context_table() -> pd.DataFrame:
     )
 
 
+award_header()
 kpis = load(overview_kpis, actor, filters=filters, today=today)
 money_and_milestones(kpis)
 centres_and_victims(kpis)

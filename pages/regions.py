@@ -21,7 +21,7 @@ from grantmon.formatting import long_date, number, quarter_label, region_name
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
-from grantmon.services.regions.geography import BOUNDARY_SOURCE
+from grantmon.services.regions.geography import BOUNDARY_SOURCE, region_outlines
 from grantmon.services.regions.reads import (
     centre_occupancy,
     centre_points,
@@ -150,6 +150,7 @@ def draw_map() -> None:
         region_map,
         regions,
         centres,
+        load(region_outlines, actor),
         column=metric.column,
         metric_title=metric.title,
         title=t("{metric} by region", metric=metric.title),

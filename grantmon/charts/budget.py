@@ -1,7 +1,5 @@
 """Budget charts: burn against plan with projections, budget vs spent, spending by quarter."""
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -26,8 +24,8 @@ from grantmon.vocabulary import word
 ON_PLAN = "on plan"
 BUDGET_FILL = "#D9D9D9"  # light grey: the budget is the frame spending fills
 # Room for a legend that wraps on a phone, and for rotated quarter labels above the source line.
-TOP_MARGIN, BOTTOM_MARGIN, SOURCE_DROP = 140, 150, 100
-SOURCE_WIDTH = 60  # characters per line of the source line, so it fits a phone
+TOP_MARGIN, SOURCE_DROP = 140, 100
+BOTTOM_ROOM = 150  # below the plot: axis labels and title, then the source line
 
 
 def plan_label(status: str) -> str:
@@ -40,22 +38,6 @@ def plan_label(status: str) -> str:
 def plan_colour(status: str) -> str:
     """The colour that goes with a plan status (green when on plan)."""
     return GREEN if status == ON_PLAN and status not in STATUS_STYLE else status_colour(status)
-
-
-def _finish(fig: go.Figure, *, context: ChartContext, top: int = TOP_MARGIN, **layout) -> go.Figure:
-    """The house finish, with the source line pinned below the axis title (in pixels)."""
-    fig = finish(fig, context=context, **layout)
-    # finish() places the source line at a fixed share of the plot height, which lands on the
-    # axis title in short charts and on rotated tick labels on a phone.
-    fig.update_layout(margin={"t": top, "b": BOTTOM_MARGIN})
-    fig.update_annotations(
-        selector={"text": context.source_text},
-        text="<br>".join(textwrap.wrap(context.source_text, SOURCE_WIDTH)),
-        y=0,
-        yanchor="top",
-        yshift=-SOURCE_DROP,
-    )
-    return fig
 
 
 def _dollars(cents: pd.Series) -> pd.Series:
@@ -97,7 +79,7 @@ def burn_chart(series: pd.DataFrame, *, context: ChartContext) -> go.Figure:
     )
     fig.update_yaxes(rangemode="tozero", tickprefix="$", tickformat="~s")
     fig.update_xaxes(type="category")
-    return _finish(
+    return finish(
         fig,
         title=title,
         context=context,
@@ -105,6 +87,7 @@ def burn_chart(series: pd.DataFrame, *, context: ChartContext) -> go.Figure:
         y_title=t("Cumulative spending (US$)"),
         height=580,
         top=190,  # four legend entries stack on a phone
+        source_drop=SOURCE_DROP,
     )
 
 
@@ -164,13 +147,15 @@ def budget_vs_spent_chart(data: pd.DataFrame, *, title: str, context: ChartConte
     top = max(_dollars(rows["budget_cents"]).max(), _dollars(rows["spent_cents"]).max())
     fig.update_xaxes(range=[0, top * 1.05], tickprefix="$", tickformat="~s")
     fig.update_yaxes(automargin=True)
-    return _finish(
+    return finish(
         fig,
         title=title,
         context=context,
         x_title=t("US$"),
         y_title=None,
-        height=TOP_MARGIN + BOTTOM_MARGIN + max(150, 62 * len(rows)),
+        height=TOP_MARGIN + BOTTOM_ROOM + max(150, 62 * len(rows)),
+        top=TOP_MARGIN,
+        source_drop=SOURCE_DROP,
     )
 
 
@@ -245,13 +230,15 @@ def quarterly_spending_chart(quarterly: pd.DataFrame, *, context: ChartContext) 
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickprefix="$", tickformat="~s")
-    return _finish(
+    return finish(
         fig,
         title=title,
         context=context,
         x_title=t("Quarter"),
         y_title=t("Spending in the quarter (US$)"),
         height=500,
+        top=TOP_MARGIN,
+        source_drop=SOURCE_DROP,
     )
 
 

@@ -103,18 +103,15 @@ def target_vs_actual(
     quarters = sorted(figures["quarter"].unique())
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=quarters)
     fig.update_yaxes(rangemode="tozero", ticksuffix="%" if unit == "%" else "")
-    fig = finish(
+    return finish(
         fig,
         title=title,
         context=context,
         x_title=t("Quarter"),
         y_title=_unit_title(unit, cumulative),
         height=460,
-    )
-    # Title pinned to the top, so a legend wrapping over several lines on a phone
-    # grows into free margin instead of over the title.
-    return fig.update_layout(
-        margin={"t": 125}, title={"y": 0.975, "yref": "container", "yanchor": "top"}
+        top=150,  # the legend takes four rows on a phone
+        source_drop=100,  # below the quarter labels, which a phone turns upright
     )
 
 

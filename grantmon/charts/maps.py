@@ -19,7 +19,6 @@ from grantmon.charts.style import (
 )
 from grantmon.formatting import number, region_name
 from grantmon.i18n import N_, t
-from grantmon.services.regions.geography import region_geojson
 from grantmon.vocabulary import word
 
 OFFLINE_STYLE = "white-bg"  # draws from our own GeoJSON only: no tiles, works offline
@@ -52,11 +51,10 @@ def disclaimer() -> str:
 
 
 def _region_layer(
-    regions: pd.DataFrame, *, z: Any, name: str, hover: str, **style: Any
+    regions: pd.DataFrame, outlines: pd.DataFrame, *, z: Any, name: str, hover: str, **style: Any
 ) -> go.Choroplethmap:
-    wanted = set(regions["iso_code"])
     # Each layer carries only its own regions' outlines: the page sends each polygon once.
-    features = [f for f in region_geojson()["features"] if f["id"] in wanted]
+    features = list(outlines.loc[outlines["iso_code"].isin(regions["iso_code"]), "feature"])
     return go.Choroplethmap(
         geojson={"type": "FeatureCollection", "features": features},
         locations=regions["iso_code"],
@@ -77,10 +75,13 @@ def _names(regions: pd.DataFrame) -> list[str]:
     return [region_name(name, ar) for name, ar in zip(regions["name"], arabic, strict=True)]
 
 
-def _flat_layer(regions: pd.DataFrame, *, colour: str, name: str, hover: str) -> go.Choroplethmap:
+def _flat_layer(
+    regions: pd.DataFrame, outlines: pd.DataFrame, *, colour: str, name: str, hover: str
+) -> go.Choroplethmap:
     """Regions drawn in one flat colour, with a legend entry saying why."""
     return _region_layer(
         regions,
+        outlines,
         z=[1] * len(regions),
         name=name,
         hover=hover,
@@ -91,12 +92,18 @@ def _flat_layer(regions: pd.DataFrame, *, colour: str, name: str, hover: str) ->
 
 
 def _value_layer(
-    regions: pd.DataFrame, *, column: str, metric_title: str, value_format: str
+    regions: pd.DataFrame,
+    outlines: pd.DataFrame,
+    *,
+    column: str,
+    metric_title: str,
+    value_format: str,
 ) -> go.Choroplethmap:
     values = pd.to_numeric(regions[column]).astype(float)
     hover = metric_title + ": %{z:" + value_format + "}<br>" + t("Population 2024") + ": "
     return _region_layer(
         regions,
+        outlines,
         z=values.tolist(),
         name=metric_title,
         hover=hover + "%{customdata[1]}",
@@ -152,32 +159,10 @@ def _centre_layer(centres: pd.DataFrame, status: str) -> go.Scattermap:
     )
 
 
-def _footer(fig: go.Figure) -> go.Figure:
-    """Source line and disclaimer under the map, wrapped for a phone and pinned in pixels (a
-    tall map would push a paper-relative line off the figure)."""
-    texts = [annotation.text for annotation in fig.layout.annotations]
-    lines = [line for text in [*texts, disclaimer()] for line in textwrap.wrap(text, 62)]
-    fig.layout.annotations = ()
-    fig.add_annotation(
-        text="<br>".join(lines),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-6,
-        align="left",
-        showarrow=False,
-        font={"size": 10, "color": "#555"},
-    )
-    fig.update_layout(margin={"b": 16 + 14 * len(lines)})
-    return fig
-
-
 def region_map(
     regions: pd.DataFrame,
     centres: pd.DataFrame,
+    outlines: pd.DataFrame,
     *,
     column: str,
     metric_title: str,
@@ -188,7 +173,8 @@ def region_map(
 ) -> go.Figure:
     """Regions coloured by one metric column, centres as points; regions outside the filter and
     suppressed ones are drawn apart and say so. `regions` is
-    services.regions.reads.region_metrics."""
+    services.regions.reads.region_metrics; `outlines` has each region's GeoJSON feature by
+    iso_code (services.regions.geography.region_outlines)."""
     if regions.empty:
         return empty_figure(title=title, context=context, message=t("No regions to show."))
     hidden = regions["victims_suppressed"].astype(bool) & regions[column].isna()
@@ -200,31 +186,42 @@ def region_map(
     if not outside.all():
         fig.add_trace(
             _value_layer(
-                valued, column=column, metric_title=metric_title, value_format=value_format
+                valued,
+                outlines,
+                column=column,
+                metric_title=metric_title,
+                value_format=value_format,
             )
         )
     if hidden.any():
         name = t("suppressed (too few to show)")
         fig.add_trace(
-            _flat_layer(regions[hidden], colour=SUPPRESSED_FILL, name=name, hover="■ " + name)
+            _flat_layer(
+                regions[hidden], outlines, colour=SUPPRESSED_FILL, name=name, hover="■ " + name
+            )
         )
     if unreported.any():
         name = t("no victim figures reported")
-        fig.add_trace(_flat_layer(regions[unreported], colour=NO_DATA_FILL, name=name, hover=name))
+        fig.add_trace(
+            _flat_layer(regions[unreported], outlines, colour=NO_DATA_FILL, name=name, hover=name)
+        )
     if outside.any():
         text = t("outside the region filter")
-        fig.add_trace(_flat_layer(regions[outside], colour=OUTSIDE_FILL, name=text, hover=text))
+        fig.add_trace(
+            _flat_layer(regions[outside], outlines, colour=OUTSIDE_FILL, name=text, hover=text)
+        )
     for status, group in centres.groupby("status_at_end", sort=False):
         fig.add_trace(_centre_layer(group, str(status)))
-    finish(fig, title=title, context=context, height=MAP_HEIGHT)
-    fig.update_layout(
-        map={"style": map_style, "center": CENTRE, "zoom": ZOOM},
-        # Title pinned to the top, with room under it for a legend that wraps on a phone.
-        title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
-        margin={"l": 10, "r": 10, "t": 140, "b": 60},
-        legend={"y": 1.01},
+    fig.update_layout(map={"style": map_style, "center": CENTRE, "zoom": ZOOM})
+    return finish(
+        fig,
+        title=title,
+        context=context,
+        height=MAP_HEIGHT,
+        top=140,  # the legend wraps on a phone
+        source_drop=6,  # a map has no axis below it
+        footnote=disclaimer(),
     )
-    return _footer(fig)
 
 
 # --- Drill-down ----------------------------------------------------------------------------
@@ -263,14 +260,9 @@ def occupancy_chart(occupancy: pd.DataFrame, *, title: str, context: ChartContex
                     hovertemplate="%{x}: %{y} " + t("beds") + "<extra>%{fullData.name}</extra>",
                 )
             )
-    finish(
-        fig,
-        title=title,
-        context=context,
-        x_title=t("Quarter"),
-        y_title=t("Beds occupied (quarterly average)"),
+    return _finish_by_quarter(
+        fig, title=title, context=context, y_title=t("Beds occupied (quarterly average)")
     )
-    return _phone_friendly(fig)
 
 
 def victims_chart(
@@ -302,20 +294,17 @@ def victims_chart(
     # Whole people: never a 0-to-1 axis with fractions when every cell is suppressed.
     highest = max(float(victims[column].astype(float).fillna(0).max()) for column in series)
     fig.update_yaxes(range=[0, max(5.0, highest * 1.08)])
-    finish(fig, title=title, context=context, x_title=t("Quarter"), y_title=t("Victims (people)"))
-    return _phone_friendly(fig)
+    return _finish_by_quarter(fig, title=title, context=context, y_title=t("Victims (people)"))
 
 
-def _phone_friendly(fig: go.Figure) -> go.Figure:
-    """Level, thinned quarter labels and room above the plot for a legend that wraps."""
+def _finish_by_quarter(
+    fig: go.Figure, *, title: str, context: ChartContext, y_title: str
+) -> go.Figure:
+    """A drill-down chart by quarter: level, thinned quarter labels (a phone would tilt them),
+    a y-axis from zero, and the house finish with room for a legend that wraps."""
     fig.update_xaxes(type="category", tickangle=0, nticks=6)
-    fig.update_layout(
-        title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}},
-        margin={"t": 130},
-        legend={"y": 1.02},
-    )
     fig.update_yaxes(rangemode="tozero")
-    return fig
+    return finish(fig, title=title, context=context, x_title=t("Quarter"), y_title=y_title, top=130)
 
 
 def _suppressed_traces(fig: go.Figure) -> list[Any]:

@@ -244,27 +244,14 @@ def milestone_gantt(
     _span_legend_entry(fig)
     _milestone_markers(fig, frame)
     _today_line(fig, today)
-    height = 260 + ROW_HEIGHT * len(order)
-    finish(
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
+    return finish(
         fig,
         title=title,
         context=context,
         x_title=t("Date"),
         y_title=t("Activity · partner"),
-        height=height,
+        height=260 + ROW_HEIGHT * len(order),
+        top=150,  # the legend takes up to three rows on a phone
+        legend_gap=24,  # clear of the "Today" label above the plot
     )
-    _place_title_legend_source(fig, height, context)
-    return fig
-
-
-def _place_title_legend_source(fig: go.Figure, height: int, context: ChartContext) -> None:
-    """Title at the very top, legend (up to three rows on a phone) above the plot, source below."""
-    top, bottom = 150, 100
-    plot_height = height - top - bottom
-    fig.update_layout(
-        margin={"t": top, "b": bottom},
-        title={"yref": "container", "y": 1 - 24 / height, "yanchor": "top"},
-        legend={"y": 1 + 24 / plot_height},
-        uniformtext={"minsize": 10, "mode": "hide"},
-    )
-    fig.update_annotations(selector={"text": context.source_text}, y=-60 / plot_height)

@@ -24,35 +24,15 @@ from grantmon.formatting import number, percent
 from grantmon.i18n import t
 
 SEX_COLOURS = {"female": ORANGE, "male": BLUE}
+# How far below the plot the source line starts: under the axis title, and on the quarter
+# charts under their tick labels, which a phone draws at an angle.
+HORIZONTAL_DROP, ANGLED_DROP = 62, 92
 DONOR_HATCH = "/"
 
 
-def _finish(
-    fig: go.Figure,
-    *,
-    context: ChartContext,
-    horizontal: bool = True,
-    legend_room: int = 110,
-    **kwargs: Any,
-) -> go.Figure:
-    """grantmon.charts.style.finish, with the source line a fixed distance below the x-axis title.
-
-    finish() places it at a share of the plot height, which lands on the axis title in short
-    charts; a pixel offset keeps it clear at any height.
-    """
-    fig = finish(fig, context=context, **kwargs)
-    for note in fig.layout.annotations:
-        if note.text == context.source_text:
-            # Below the tick labels (angled on a phone) and the axis title.
-            note.update(y=0, yshift=-62 if horizontal else -92)
-    if horizontal:
-        # Horizontal charts: keep category names clear of the markers drawn at zero.
-        fig.update_yaxes(ticklabelstandoff=10)
-    # A legend sits between the subtitle and the plot: give it room.
-    has_legend = any(trace.showlegend is not False for trace in fig.data)
-    bottom = 90 if horizontal else 120
-    fig.update_layout(margin={"b": bottom, "t": legend_room if has_legend else 80})
-    return fig
+def _category_axis_clear(fig: go.Figure) -> go.Figure:
+    """Horizontal charts: keep category names clear of the markers drawn at zero."""
+    return fig.update_yaxes(ticklabelstandoff=10)
 
 
 def _number(value: float, donor_hidden: bool) -> str:
@@ -125,13 +105,14 @@ def funnel_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
     _suppressed_markers(fig, x=[0] * len(hidden), y=list(hidden["label"]), horizontal=True)
     fig.update_yaxes(categoryorder="array", categoryarray=list(data["label"])[::-1])
     fig.update_xaxes(rangemode="tozero")
-    return _finish(
-        fig,
+    return finish(
+        _category_axis_clear(fig),
         title=title + _donor_note(data, _hatched()),
         context=context,
         x_title=t("People (number; % of identified)"),
         y_title=None,
         height=360,
+        source_drop=HORIZONTAL_DROP,
     )
 
 
@@ -167,12 +148,12 @@ def trend_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=quarters)
     fig.update_yaxes(rangemode="tozero")
     note = _donor_note(data, t(" (open points: hidden from donors)"))
-    return _finish(
+    return finish(
         fig,
         title=title + note,
         context=context,
-        horizontal=False,
-        legend_room=165,  # five stages wrap to three legend rows on a phone
+        top=165,  # five stages wrap to three legend rows on a phone
+        source_drop=ANGLED_DROP,
         x_title=t("Quarter"),
         y_title=t("People (number)"),
     )
@@ -229,13 +210,14 @@ def breakdown_chart(
     fig.update_layout(barmode="group", scattermode="group")
     fig.update_xaxes(rangemode="tozero")
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
-    return _finish(
-        fig,
+    return finish(
+        _category_axis_clear(fig),
         title=title + _donor_note(inner, _hatched()),
         context=context,
         x_title=t("People (number)"),
         y_title=category_title,
         height=max(360, 120 + 46 * len(order)),
+        source_drop=HORIZONTAL_DROP,
     )
 
 
@@ -271,11 +253,12 @@ def score_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
     )
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(categoryorder="array", categoryarray=list(overall["dimension_label"])[::-1])
-    return _finish(
-        fig,
+    return finish(
+        _category_axis_clear(fig),
         title=title,
         context=context,
         x_title=t("Mean score (0 = lowest, 1 = highest)"),
         y_title=None,
         height=340,
+        source_drop=HORIZONTAL_DROP,
     )

@@ -7,16 +7,19 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from babel.dates import get_day_names, get_month_names
 
-from data_model.common import QUARTER_PATTERN
 from grantmon.formatting import plotly_separators, quarter_label
 from grantmon.i18n import N_, SOURCE_LANGUAGE, current_language, t
+from grantmon.periods import QUARTER_PATTERN
 from grantmon.vocabulary import word
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, BLACK = PALETTE
 GREY = "#8C8C8C"
-SOURCE_WIDTH = 110  # characters per line of the source note (wraps on narrow exports)
+SOURCE_WIDTH = 60  # characters per line of the source note: it fits a 390 px phone
+SOURCE_LINE_PX = 14  # one line of the 10 px source note, with its spacing
+TITLE_LINE_PX = 14  # the height of the title's first line
+TITLE_ROOM = 80  # above the plot: the title and its line of filters, when there is no legend
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 13}
 
 
@@ -79,12 +82,28 @@ def finish(
     x_title: str | None = None,
     y_title: str | None = None,
     height: int = 420,
+    top: int = 110,
     source_drop: int = 70,
+    legend_gap: int = 8,
+    footnote: str = "",
 ) -> go.Figure:
-    """Apply the house layout: title with filters, axis titles with units, source line below."""
-    # Title and source sit at pixel positions, clear of legends and axis titles at any height
-    # and on a phone; `source_drop` is how far below the plot the source line starts.
+    """Apply the house layout: title with filters, legend, axis titles, source line below.
+
+    Everything is placed in pixels, clear of its neighbours at any height and on a phone:
+    `top` is the room above the plot for the title, its filters and a legend that may wrap
+    (a chart without a legend needs less); the legend sits `legend_gap` above the plot; the
+    source line (and a `footnote`, such as a map's disclaimer) starts `source_drop` below the
+    plot, under the tick labels and the axis title, and the bottom margin fits its lines.
+    """
     subtitle = f"<br><sup>{context.filters_text}</sup>" if context.filters_text else ""
+    has_legend = any(trace.showlegend is not False for trace in fig.data)
+    lines = [
+        line
+        for text in (context.source_text, footnote)
+        for line in textwrap.wrap(text, SOURCE_WIDTH)
+    ]
+    bottom = source_drop + SOURCE_LINE_PX * len(lines) + 10
+    top = top if has_legend else TITLE_ROOM
     fig.update_layout(
         title={
             "text": f"{title}{subtitle}",
@@ -93,20 +112,27 @@ def finish(
             "y": 1,
             "yref": "container",
             "yanchor": "top",
-            "pad": {"t": 12},
+            # Plotly places a title of two lines one line too high when anchoring its top.
+            "pad": {"t": 12 + (TITLE_LINE_PX if subtitle else 0)},
         },
         height=height,
-        margin={"l": 10, "r": 10, "t": 110, "b": source_drop + 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        margin={"l": 10, "r": 10, "t": top, "b": bottom},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1 + legend_gap / max(height - top - bottom, 1),
+            "x": 0,
+            "title": None,
+        },
     )
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
     _for_readers(fig)
-    if context.source_text:
+    if lines:
         fig.add_annotation(
-            text="<br>".join(textwrap.wrap(context.source_text, SOURCE_WIDTH)),
+            text="<br>".join(lines),
             xref="paper",
             yref="paper",
             x=0,

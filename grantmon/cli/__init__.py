@@ -1,4 +1,7 @@
-"""The `grantmon` command: database upgrade, seeding and serving the dashboard."""
+"""The `grantmon` command: database upgrade, seeding, serving, users, exports, benchmarks.
+
+It stands beside grantmon.ui: it calls services and seed, never the user interface.
+"""
 
 import argparse
 import subprocess

@@ -4,11 +4,12 @@ Each screen is rendered with Streamlit's AppTest in this process, as a server wo
 with empty data caches, "cached" the median of re-runs. A render is timed as the server's script
 run (Streamlit's ScriptRunner, which also serialises every element for the browser; each script
 compiled once, as a server keeps it, where AppTest compiles it again on every run); AppTest's
-whole run, which then reads every element back into a tree, is reported beside it. While the
-first render runs, every
-service read the page's loaders ask for is recorded; the floor is the time of those same
-service calls run again directly, without cache and without Streamlit. Peak memory is the
-process's maximum resident set size so far. Timing lives here, never in tests.
+whole run, which then reads every element back into a tree, is reported beside it. Runs go as
+on a server after its first request: without Streamlit's folder navigation (`pages/`), whose
+cost on a re-run is measured apart. While the first render runs, every service read the
+page's loaders ask for is recorded; the floor is the time of those same service calls run
+again directly, without cache and without Streamlit. Peak memory is the process's maximum
+resident set size so far. Timing lives here, never in tests.
 """
 
 import os
@@ -42,6 +43,7 @@ class ScreenTiming:
     cached_ms: float
     first_apptest_ms: float  # AppTest's whole run: the script, then reading back every element
     cached_apptest_ms: float
+    folder_navigation_ms: float  # what a cached re-run costs more through the folder navigation
     floor_ms: float
     ratio: float  # first render / floor
     reads: int  # distinct service reads the screen makes
@@ -85,23 +87,15 @@ Call = tuple[str, Callable[..., Any], Any, tuple]
 
 @contextmanager
 def recording_reads() -> Iterator[list[Call]]:
-    """Record every service read made through grantmon.ui.runtime.load while the block runs."""
-    from grantmon.ui import runtime
+    """Record every service read the screens' caches compute while the block runs."""
+    from grantmon.services.core.kept import noting_reads
 
     calls: list[Call] = []
-    cached = runtime._cached
-
-    def recorder(key: str, _query: Callable, _actor: Any, _params: dict[str, Any]) -> Any:
-        name = f"{_query.__module__}.{_query.__qualname__}"
-        calls.append((name, _query, _actor, tuple(sorted(_params.items()))))
-        return cached(key, _query, _actor, _params)
-
-    recorder.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-    runtime._cached = recorder  # type: ignore[assignment]
-    try:
+    with noting_reads() as noted:
         yield calls
-    finally:
-        runtime._cached = cached
+    for query, actor, params in noted:
+        name = f"{query.__module__}.{query.__qualname__}"
+        calls.append((name, query, actor, tuple(sorted(params.items()))))
 
 
 def floor_ms(engine: Engine, calls: list[Call]) -> tuple[float, dict[str, float]]:
@@ -125,24 +119,37 @@ def _label(name: str, params: tuple) -> str:
     return f"{name.rsplit('.', 1)[-1]}({', '.join(plain)})"
 
 
+class ServerRuns:
+    """Script runs timed as a server executes them, without AppTest then reading the result."""
+
+    def __init__(self) -> None:
+        self.ms: list[float] = []
+        # Streamlit runs a file under pages/ through its folder navigation on a server's very
+        # first request only (the dashboard's st.navigation turns it off for the process);
+        # AppTest turns it on again for every run. Off, unless a run is to measure it.
+        self.folder_navigation = False
+
+
 @contextmanager
-def timing_script_runs() -> Iterator[list[float]]:
+def timing_script_runs() -> Iterator[ServerRuns]:
     """Time each script run as a server executes it, without AppTest then reading the result."""
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
 
-    runs: list[float] = []
+    runs = ServerRuns()
     original = ScriptRunner._run_script
     # A server compiles each script once and keeps its bytecode; AppTest compiles on every run.
     compiled = ScriptCache()
 
     def timed(self: ScriptRunner, rerun_data: Any) -> None:
         self._script_cache = self._pages_manager._script_cache = compiled
+        PagesManager.uses_pages_directory = runs.folder_navigation
         began = time.perf_counter()
         try:
             original(self, rerun_data)
         finally:
-            runs.append((time.perf_counter() - began) * 1000)
+            runs.ms.append((time.perf_counter() - began) * 1000)
 
     ScriptRunner._run_script = timed  # type: ignore[method-assign]
     try:
@@ -154,13 +161,13 @@ def timing_script_runs() -> Iterator[list[float]]:
 Render = tuple[float, float]  # the script run on the server, and AppTest's whole run (ms)
 
 
-def _render_ms(app: Any, script_runs: list[float]) -> Render:
+def _render_ms(app: Any, script_runs: ServerRuns) -> Render:
     began = time.perf_counter()
     app.run()
     elapsed = (time.perf_counter() - began) * 1000
     if app.exception:
         raise RuntimeError(f"screen failed: {app.exception[0].value}")
-    return script_runs[-1], elapsed
+    return script_runs.ms[-1], elapsed
 
 
 def _median(renders: list[Render]) -> Render:
@@ -170,17 +177,26 @@ def _median(renders: list[Render]) -> Render:
 def _forget_everything_kept() -> None:
     """Empty the loaded data, the drawn figures and the kept tables: a cold start."""
     from grantmon.services.core.kept import forget_computed
-    from grantmon.ui.charts import forget_figures
-    from grantmon.ui.runtime import forget_kept
 
-    forget_figures()
-    forget_kept()
-    forget_computed()
+    forget_computed()  # the screens' stores included: they register there
 
 
-def _cold_render_ms(app: Any, script_runs: list[float]) -> Render:
+def _cold_render_ms(app: Any, script_runs: ServerRuns) -> Render:
     _forget_everything_kept()
     return _render_ms(app, script_runs)
+
+
+def _folder_navigation_ms(app: Any, script_runs: ServerRuns, runs: int) -> float:
+    """How much longer a cached re-run takes through Streamlit's folder navigation."""
+    # Alternated with plain re-runs, so that the machine's speed moving hits both alike.
+    plain: list[float] = []
+    folder: list[float] = []
+    for _ in range(runs):
+        for through_folder, times in ((False, plain), (True, folder)):
+            script_runs.folder_navigation = through_folder
+            times.append(_render_ms(app, script_runs)[0])
+    script_runs.folder_navigation = False
+    return statistics.median(folder) - statistics.median(plain)
 
 
 def measure_screen(engine: Engine, screen: str, runs: int) -> ScreenTiming:
@@ -194,6 +210,7 @@ def measure_screen(engine: Engine, screen: str, runs: int) -> ScreenTiming:
         with recording_reads() as calls:
             first = _median([_cold_render_ms(app, script_runs) for _ in range(COLD_RENDERS)])
         cached = _median([_render_ms(app, script_runs) for _ in range(max(runs, 1))])
+        folder = _folder_navigation_ms(app, script_runs, max(runs, 1))
     _forget_everything_kept()
     floor, each = floor_ms(engine, calls)
     return ScreenTiming(
@@ -202,6 +219,7 @@ def measure_screen(engine: Engine, screen: str, runs: int) -> ScreenTiming:
         cached_ms=round(cached[0], 1),
         first_apptest_ms=round(first[1], 1),
         cached_apptest_ms=round(cached[1], 1),
+        folder_navigation_ms=round(folder, 1),
         floor_ms=round(floor, 1),
         ratio=round(first[0] / floor, 2) if floor else 0.0,
         reads=len(each),
@@ -210,7 +228,16 @@ def measure_screen(engine: Engine, screen: str, runs: int) -> ScreenTiming:
     )
 
 
-def briefing_seconds(engine: Engine) -> float:
+@dataclass
+class BriefingTiming:
+    """The default briefing pack: its whole time, and how much of it each chart image took."""
+
+    seconds: float  # content, chart images (renderer start included) and the PDF
+    charts: int
+    chart_seconds: float  # the mean time of one chart image once the renderer runs
+
+
+def briefing_timing(engine: Engine) -> BriefingTiming:
     """Build the default briefing pack (charts drawn by one browser) and its PDF."""
     from data_model import Role
     from grantmon.services.briefing.files import briefing_pdf
@@ -219,14 +246,28 @@ def briefing_seconds(engine: Engine) -> float:
     from grantmon.services.core.filters import filter_options
 
     actor = Actor(email="bench@example.org", role=Role.DONOR)
+    steps: list[float] = []  # when each chart began, then when the last one ended
     began = time.perf_counter()
     with Session(engine) as session:
         filters = filter_options(session=session, actor=actor).defaults()
         pack = collect_briefing(
-            session=session, actor=actor, filters=filters, today=date.today(), prepared_for="bench"
+            session=session,
+            actor=actor,
+            filters=filters,
+            today=date.today(),
+            prepared_for="bench",
+            progress=lambda share, text: steps.append(time.perf_counter()),
         )
         briefing_pdf(pack)
-    return time.perf_counter() - began
+    charts = len(pack.charts)
+    # Steps: the renderer starting, each chart, the pack ready; the first chart's step comes
+    # once the renderer runs, so the charts' share leaves its start-up out.
+    drawing = steps[-1] - steps[1] if charts else 0.0
+    return BriefingTiming(
+        seconds=round(time.perf_counter() - began, 2),
+        charts=charts,
+        chart_seconds=round(drawing / charts, 2) if charts else 0.0,
+    )
 
 
 def warm_up_seconds() -> float:
@@ -269,7 +310,7 @@ def run_bench(engine: Engine, *, runs: int = 5, briefing: bool = True) -> dict[s
         "warm_up_s": round(warm_up, 2),
         "python": sys.version.split()[0],
         "screens": [asdict(s) | {"missed": s.misses()} for s in screens],
-        "briefing_s": round(briefing_seconds(engine), 2) if briefing else None,
+        "briefing": asdict(briefing_timing(engine)) if briefing else None,
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "targets": TARGETS,
     }
@@ -287,8 +328,17 @@ def table(result: dict[str, Any]) -> str:
             f"{s['ratio']:>7.2f}{s['reads']:>7}{s['peak_rss_mb']:>8.0f}{apptest:>22}  "
             + (", ".join(s["missed"]) or "none")
         )
-    if result["briefing_s"] is not None:
-        lines.append(f"briefing pack (default charts, PDF): {result['briefing_s']:.1f} s")
+    pack = result["briefing"]
+    if pack is not None:
+        lines.append(
+            f"briefing pack (default charts, PDF): {pack['seconds']:.1f} s, of which "
+            f"{pack['charts']} chart images at {pack['chart_seconds']:.2f} s each"
+        )
+    folder = [s["folder_navigation_ms"] for s in result["screens"]]
+    lines.append(
+        f"folder navigation (a server's first request only): {min(folder):+.0f} to "
+        f"{max(folder):+.0f} ms on a cached re-run"
+    )
     lines.append(f"process warm-up (once per server process): {result['warm_up_s']:.1f} s")
     lines.append(f"peak RSS of the process: {result['peak_rss_mb']:.0f} MB")
     before, after = result["machine_loop_ms"]

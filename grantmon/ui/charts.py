@@ -16,6 +16,7 @@ from grantmon.i18n import current_language, in_current_language, t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.award import has_demo_data
 from grantmon.services.core.filters import Filters
+from grantmon.services.core.kept import forget_also
 from grantmon.services.core.provenance import data_as_of
 from grantmon.ui.filters import filters_text
 from grantmon.ui.runtime import keyed_cache, load, origin_of
@@ -79,6 +80,9 @@ def figure_of(chart: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.
 def forget_figures() -> None:
     """Drop the drawn figures (benchmarks measure a cold start with it)."""
     _built_figure.cache_clear()
+
+
+forget_also(forget_figures)
 
 
 def show(fig: go.Figure, key: str) -> None:

@@ -9,6 +9,9 @@ import streamlit as st
 from data_model import Role
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
+from grantmon.settings import PROJECT_ROOT
+
+PAGES = PROJECT_ROOT / "pages"
 
 
 def everyone(actor: Actor) -> bool:
@@ -80,7 +83,7 @@ def _page(screen: Screen, actor: Actor, default: bool) -> Any:
     icon = f":material/{screen.icon}:"
     if screen.allowed(actor):
         return st.Page(
-            f"pages/{screen.name}.py",
+            PAGES / f"{screen.name}.py",  # found whichever script Streamlit was started with
             title=screen.title,
             icon=icon,
             url_path=screen.name,

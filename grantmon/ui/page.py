@@ -42,9 +42,10 @@ class PageContext:
 def start_page(script: str, title: str, intro: str = "") -> PageContext:
     """Guard, demo banner, title; `script` is the page's __file__ (its stem is its URL path)."""
     # Streamlit runs a file under pages/ directly when its URL is the first request after the
-    # server starts (its folder navigation, until our st.navigation replaces it), and
-    # `streamlit run pages/x.py` would too: such a run has passed none of the dashboard's checks,
-    # so it runs the dashboard instead, which then draws this screen through its navigation.
+    # server starts (its folder navigation, until our st.navigation turns it off for the
+    # process), and `streamlit run pages/x.py` does too: such a run has passed none of the
+    # dashboard's checks, so it runs the dashboard instead, whose navigation then draws the
+    # screen the address names (this one on a first request).
     if not _ENTERED.get():
         runpy.run_path(str(DASHBOARD), run_name="__main__")
         st.stop()

@@ -17,6 +17,7 @@ from data_model.db import has_schema
 from grantmon.i18n import current_language
 from grantmon.services.core import database
 from grantmon.services.core.access import Actor
+from grantmon.services.core.kept import forget_also, note_read
 
 T = TypeVar("T")
 
@@ -70,6 +71,7 @@ def keyed_cache(size: int) -> Any:
 def _cached(key: str, query: Callable, actor: Actor, params: dict[str, Any]) -> Any:
     # Kept as objects, each caller getting its own copy (see load): st.cache_data would pickle
     # every result on the way in and out, which costs tens of ms for a table of thousands of rows.
+    note_read(query, actor, params)
     with Session(engine()) as session:
         return query(session=session, actor=actor, **params)
 
@@ -129,6 +131,9 @@ def forget_kept() -> None:
     """Drop the loaded data and the kept pieces (benchmarks measure a cold start with it)."""
     _cached.cache_clear()
     _kept.cache_clear()
+
+
+forget_also(forget_kept)
 
 
 def write(command: Callable[..., T], actor: Actor, **params: Any) -> T:

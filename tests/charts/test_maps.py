@@ -12,7 +12,7 @@ from grantmon.charts.maps import DISCLAIMER, TILE_STYLE, occupancy_chart, region
 from grantmon.charts.style import ChartContext
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
-from grantmon.services.regions.geography import region_geojson, signed_area
+from grantmon.services.regions.geography import region_geojson, region_outlines, signed_area
 from grantmon.services.regions.reads import (
     centre_occupancy,
     centre_points,
@@ -59,6 +59,7 @@ def draw(regions, centres, **options):
     return region_map(
         regions,
         centres,
+        region_outlines(),
         column="victims_per_100k",
         metric_title="Victims assisted per 100,000 inhabitants",
         title="Map",

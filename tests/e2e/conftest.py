@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -54,16 +55,28 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> No
     raise RuntimeError("streamlit did not become healthy")
 
 
-def start_dashboard(
-    database_url: str, cwd: Path = ROOT, port: int | None = None, log: Path | None = None
-):
+# `streamlit run` with the heavy libraries imported before the server starts, not on its first
+# request: the same server, started ahead of its use while another test runs.
+PRELOADED_STREAMLIT = [
+    "-c",
+    "import sys, numpy, pandas, pyarrow, plotly.graph_objects, sqlmodel, pydantic_settings;"
+    "from streamlit.web.cli import main; sys.exit(main())",
+]
+
+
+def launch_dashboard(
+    database_url: str,
+    cwd: Path = ROOT,
+    port: int | None = None,
+    preload: bool = False,
+    log: Path | None = None,
+) -> tuple[subprocess.Popen, str]:
     """Start the dashboard's server as `grantmon run` does (secrets are read from cwd), its
-    output going to `log` when given; return process and URL."""
+    output going to `log` when given, without waiting for it."""
     port = port or free_port()
     command = [
         sys.executable,
-        "-m",
-        "streamlit",
+        *(PRELOADED_STREAMLIT if preload else ["-m", "streamlit"]),
         "run",
         str(ROOT / "grantmon" / "server" / "app.py"),
         "--server.port",
@@ -81,9 +94,71 @@ def start_dashboard(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://localhost:{port}"
+    return process, f"http://localhost:{port}"
+
+
+def start_dashboard(
+    database_url: str, cwd: Path = ROOT, port: int | None = None, log: Path | None = None
+):
+    """Start the dashboard's server and wait until it answers; return process and URL."""
+    process, url = launch_dashboard(database_url, cwd, port, log=log)
     wait_healthy(url, process)
     return process, url
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server this test started."""
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@contextlib.contextmanager
+def serving(database_url: str, cwd: Path = ROOT, port: int | None = None) -> Iterator[str]:
+    """A dashboard server for the block; its URL."""
+    process, url = start_dashboard(database_url, cwd=cwd, port=port)
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+def configure_sign_in(folder: Path, port: int, provider: str) -> None:
+    """Settings in `folder` for a server on `port` with [auth] for an OpenID Connect provider."""
+    (folder / ".streamlit").mkdir(exist_ok=True)
+    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    (folder / ".streamlit" / "secrets.toml").write_text(f"""
+[auth]
+redirect_uri = "http://localhost:{port}/oauth2callback"
+cookie_secret = "{secrets.token_hex(32)}"
+client_id = "grantmon"
+client_secret = "{secrets.token_hex(16)}"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+""")
+
+
+@contextlib.contextmanager
+def serving_with_sign_in(database_url: str, folder: Path, provider: str) -> Iterator[str]:
+    """A dashboard server with [auth] configured for an OpenID Connect provider; its URL."""
+    port = free_port()
+    configure_sign_in(folder, port, provider)
+    with serving(database_url, cwd=folder, port=port) as url:
+        yield url
+
+
+DEMO_PEOPLE = ("admin@example.org", "donor@example.org", "viewer@example.org")
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[str]:
+    """A real OpenID Connect provider on 127.0.0.1 (any client id and secret accepted) that
+    vouches for the demo people's addresses."""
+    provider_mock = pytest.importorskip("oidc_provider_mock")
+    people = [
+        provider_mock.User(sub=email, claims={"email": email, "email_verified": True})
+        for email in DEMO_PEOPLE
+    ]
+    with provider_mock.run_server_in_thread(port=free_port(), user_claims=people) as server:
+        yield f"http://localhost:{server.server_port}"
 
 
 def seeded_database(folder: Path) -> str:
@@ -99,10 +174,8 @@ def seeded_database(folder: Path) -> str:
 @pytest.fixture(scope="module")
 def dashboard_url(tmp_path_factory) -> Iterator[str]:
     """The dashboard served on a seeded SQLite database."""
-    process, url = start_dashboard(seeded_database(tmp_path_factory.mktemp("e2e")))
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(seeded_database(tmp_path_factory.mktemp("e2e"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""In a real browser, the Overview shows the award amount and its source."""
+"""In a real browser, the Overview's header states what the grant is worth, when and with whom."""
 
 import pytest
 from playwright.sync_api import expect
@@ -9,13 +9,21 @@ from tests.e2e.test_screens_browser import wait_for_screen
 pytestmark = pytest.mark.browser
 
 
-def test_overview_shows_amount_and_source_in_chromium(page, dashboard_url):
-    page.goto(dashboard_url)
-    wait_for_screen(page, "Overview")
-    expect(page.get_by_text("DEMO DATA").first).to_be_visible(timeout=20_000)
-    page.get_by_text("The award: facts, partners and sources").click()
-    page.get_by_text("US$2,500,000").wait_for(timeout=30_000)
-    expect(page.get_by_text("Source: US Embassy Rabat and press coverage").first).to_be_visible(
+@pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+def test_the_header_shows_amount_period_and_partners_without_opening_anything(
+    browser, dashboard_url, width, height
+):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    tab.goto(dashboard_url)
+    wait_for_screen(tab, "Overview")
+    main = tab.get_by_test_id("stMain")
+    for text in ("US$2,500,000", "1 Jan 2024 – 31 Dec 2026", "Award period (assumed)"):
+        expect(main.get_by_text(text, exact=True)).to_be_visible(timeout=20_000)
+    expect(main.get_by_text("IOM (recipient) · UNODC · ILO")).to_be_visible()
+    screenshot(tab, f"overview-header-{width}")
+    main.get_by_text("The award: sources, partners' shares and context").click()
+    expect(main.get_by_text("Source: US Embassy Rabat and press coverage").first).to_be_visible(
         timeout=20_000
     )
-    screenshot(page, "overview-award-facts")
+    context.close()

@@ -22,4 +22,5 @@ def test_bench_writes_a_row_for_every_screen(app_database, tmp_path, capsys):
     assert all(ms > 0 for ms in result["machine_loop_ms"])
     printed = capsys.readouterr().out
     assert all(screen in printed for screen in SCREENS) and result["database"] == "sqlite"
-    assert "machine speed" in printed
+    assert "machine speed" in printed and "folder navigation (a server's first request" in printed
+    assert all(isinstance(s["folder_navigation_ms"], float) for s in result["screens"])

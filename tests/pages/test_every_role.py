@@ -24,7 +24,7 @@ CASES = [(email, screen) for email in ROLES for screen in screens()]
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory) -> Iterator[None]:
+def audited_app(tmp_path_factory) -> Iterator[None]:
     """One seeded SQLite database for the whole matrix (the services tests cover PostgreSQL)."""
     with pytest.MonkeyPatch.context() as patch:
         url = seeded_database(tmp_path_factory.mktemp("roles"))
@@ -40,7 +40,7 @@ def demo_app(tmp_path_factory) -> Iterator[None]:
 @pytest.mark.parametrize(
     "email, screen", CASES, ids=[f"{e.split('@')[0]}-{s.name}" for e, s in CASES]
 )
-def test_screen_for_role(demo_app, email, screen):
+def test_screen_for_role(audited_app, email, screen):
     page = f"pages/{screen.name}.py"
     if not screen.allowed(Actor(email=email, role=ROLES[email])):
         with pytest.raises(ValueError, match="Could not find a navigation page"):

@@ -66,10 +66,7 @@ def test_budget_burn_is_drawn_beside_results(app_database):
 
 
 def test_award_facts_keep_their_source_and_caveats(app_database):
-    with Session(app_database) as session:
-        award = session.exec(select(Award)).one()
     app = run_page()
-    assert metrics(app)["Award amount"] == money(award.amount_cents) == "US$2,500,000"
     captions = " ".join(caption.value for caption in app.caption)
     assert "Source: US Embassy Rabat and press coverage, 10 May 2024" in captions
     partners, context = (frame.value for frame in app.dataframe[:2])
@@ -81,3 +78,34 @@ def test_demo_data_and_local_mode_are_marked(app_database):
     app = run_page()
     assert any("DEMO DATA" in warning.value for warning in app.warning)
     assert any("Local mode" in info.value for info in app.info)
+
+
+def shown_outside_expanders(app) -> str:
+    """The text of the screen's markdown and captions that is visible without opening anything."""
+    hidden = {id(e.proto) for box in app.expander for e in [*box.markdown, *box.caption]}
+    return " ".join(e.value for e in [*app.markdown, *app.caption] if id(e.proto) not in hidden)
+
+
+def test_the_header_states_amount_period_and_partners(app_database):
+    with Session(app_database) as session:
+        award = session.exec(select(Award)).one()
+    header = shown_outside_expanders(run_page())
+    assert money(award.amount_cents) == "US$2,500,000"
+    assert "US\\$2,500,000" in header  # escaped, so Markdown never reads it as mathematics
+    assert "1 Jan 2024 – 31 Dec 2026" in header and "assumed" in header
+    assert all(partner in header for partner in ("IOM", "UNODC", "ILO"))
+
+
+def test_a_period_that_is_public_is_not_marked_assumed(app_database):
+    with Session(app_database) as session:
+        session.exec(select(Award)).one().period_is_assumed = False
+        session.commit()
+    assert "assumed" not in shown_outside_expanders(run_page())
+
+
+def test_header_text_from_the_database_is_shown_as_written(app_database):
+    with Session(app_database) as session:
+        session.exec(select(Award)).one().title = "Protection *and* $reintegration$ [see](x)"
+        session.commit()
+    app = run_page()
+    assert app.subheader[0].value == r"Protection \*and\* \$reintegration\$ \[see\]\(x\)"

@@ -11,9 +11,8 @@ from data_model.db import make_engine, upgrade
 from grantmon.periods import quarters_between
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
-from grantmon.services.core.entry_rules import LOCKED
+from grantmon.services.core.entry_rules import LOCKED, NeedsConfirmation
 from grantmon.services.results.entry import (
-    NeedsConfirmation,
     enter_results,
     result_grid,
     results_quarter_locked,

@@ -11,6 +11,7 @@ from grantmon.services.core.access import Actor
 from grantmon.services.core.audit import record_history
 from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
 from grantmon.services.core.database import data_version
+from grantmon.services.core.entry_rules import quarter_approved
 from grantmon.services.core.filters import Filters
 from grantmon.services.reintegration.reads import reintegration_totals
 from grantmon.services.workflow.commands import (
@@ -19,7 +20,7 @@ from grantmon.services.workflow.commands import (
     return_quarter,
     submit_quarter,
 )
-from grantmon.services.workflow.reads import quarter_is_locked, quarter_statuses
+from grantmon.services.workflow.reads import quarter_statuses
 
 IOM, UNODC, ILO = 1, 2, 3  # partner ids as the public seed stores them
 ADMIN = Actor(email="admin@example.org", role=Role.ADMIN)
@@ -135,9 +136,9 @@ def test_donors_cannot_read_the_review(demo_engine):
 
 def test_an_approved_quarter_is_locked_and_a_submitted_one_is_not(demo_engine):
     with Session(demo_engine) as session:
-        assert quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q2")
-        assert not quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q3")
-        assert not quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q4")
+        assert quarter_approved(session, partner_id=IOM, quarter="2026Q2")
+        assert not quarter_approved(session, partner_id=IOM, quarter="2026Q3")
+        assert not quarter_approved(session, partner_id=IOM, quarter="2026Q4")
 
 
 # ------------------------------------------------------------------ allowed transitions
@@ -154,7 +155,7 @@ def test_an_me_officer_approves_a_submitted_quarter_and_locks_it(demo_engine):
     # Only IOM's quarter moved: ILO's figures of the same quarter still wait.
     assert set(figure_statuses(demo_engine, ILO, "2026Q3")) == {"submitted"}
     with Session(demo_engine) as session:
-        assert quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q3")
+        assert quarter_approved(session, partner_id=IOM, quarter="2026Q3")
         assert data_version(session) == version_before + 1
     assert audit_rows(demo_engine) == [(ME.email, "approve", "quarter report", str(stored.id), "")]
 
@@ -209,7 +210,7 @@ def test_an_administrator_reopens_with_a_reason_and_the_cycle_runs_again(demo_en
     assert (stored.status, stored.comment) == ("in progress", "Correction of MA-04 counts")
     assert set(figure_statuses(demo_engine, IOM, "2026Q2")) == {"draft"}
     with Session(demo_engine) as session:
-        assert not quarter_is_locked(session=session, partner_id=IOM, quarter="2026Q2")
+        assert not quarter_approved(session, partner_id=IOM, quarter="2026Q2")
     act(demo_engine, submit_quarter, manager(IOM), IOM, "2026Q2")
     act(demo_engine, approve_quarter, ME, IOM, "2026Q2")
     assert report(demo_engine, IOM, "2026Q2").status == "approved"

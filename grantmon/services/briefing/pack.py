@@ -41,6 +41,7 @@ from grantmon.services.core.privacy import privacy_notice
 from grantmon.services.core.provenance import data_as_of
 from grantmon.services.milestones.reads import late_milestones, milestone_timeline
 from grantmon.services.overview.reads import Kpis, burn_beside_results, overview_kpis
+from grantmon.services.regions.geography import region_outlines
 from grantmon.services.regions.reads import centre_points, region_metrics
 from grantmon.services.reintegration.reads import funnel, quarterly_trend
 from grantmon.services.results.indicators import indicator_tracking, quarterly_figures
@@ -138,9 +139,11 @@ def _map(i: Inputs) -> go.Figure:
     regions = region_metrics(session=i.session, actor=i.actor, filters=i.filters)
     centres = centre_points(session=i.session, actor=i.actor, filters=i.filters)
     title = t("Victims assisted (people)")
+    outlines = region_outlines(session=i.session, actor=i.actor)
     return region_map(
         regions,
         centres,
+        outlines,
         column="victims_assisted",
         metric_title=title,
         title=t("{metric} by region", metric=title),

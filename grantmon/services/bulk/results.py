@@ -22,11 +22,11 @@ from grantmon.services.bulk.spec import (
 )
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import NotAllowed
+from grantmon.services.core.entry_rules import NeedsConfirmation
 from grantmon.services.core.sql import frame
 from grantmon.services.results.entry import (
     DIMENSION_COLUMNS,
     TOTAL,
-    NeedsConfirmation,
     enter_results,
 )
 

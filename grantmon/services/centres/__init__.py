@@ -1,0 +1,1 @@
+"""Centres and their occupancy: the entry commands of the centres screen."""

@@ -152,7 +152,14 @@ def update_centre(
     change = _parse_change(values)
     with one_transaction(session):
         centre = _centre(session, actor, centre_id)
-        claim_version(session, centre, change.version, opened)
+        claim_version(
+            session,
+            centre,
+            change.version,
+            opened,
+            saved_by=Centre.updated_by,
+            saved_at=Centre.updated_at,
+        )
         errors = _centre_rules(change, today)
         if errors:
             raise CommandError(t("Some fields need attention."), errors)

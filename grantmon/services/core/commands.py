@@ -60,9 +60,19 @@ def snapshot(row: SQLModel, fields: list[str]) -> dict[str, Any]:
 
 
 def claim_version(
-    session: Session, row: Any, expected_version: int, opened: Mapping[str, Any]
+    session: Session,
+    row: Any,
+    expected_version: int,
+    opened: Mapping[str, Any],
+    *,
+    saved_by: Any,
+    saved_at: Any,
 ) -> None:
-    """Move the row to its next version, or refuse because someone saved it since `opened`."""
+    """Move the row to its next version, or refuse because someone saved it since `opened`.
+
+    `saved_by` and `saved_at` are the table's columns of who last saved a row and when
+    (e.g. Milestone.updated_by, Expenditure.entered_at): the refusal names them.
+    """
     table = type(row)
     claimed = session.execute(
         update(table)
@@ -82,8 +92,8 @@ def claim_version(
         t(
             "{who} saved this record at {when} after you opened it. Nothing of yours was saved: "
             "review their changes and enter yours again.",
-            who=row.updated_by,
-            when=date_time(row.updated_at) + " UTC",
+            who=getattr(row, saved_by.key),
+            when=date_time(getattr(row, saved_at.key)) + " UTC",
         ),
         changed,
     )

@@ -14,29 +14,41 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from data_model import Award
+from data_model import Award, QuarterReport, ReportStatus
 from data_model.common import (
     MAX_BEDS,
     MAX_DOLLARS,
     MAX_PEOPLE,
     MAX_PERCENT,
     MAX_RESULT,
-    QUARTER_PATTERN,
 )
 from grantmon import formatting
 from grantmon.formatting import date_time, long_date, typed_number
 from grantmon.i18n import N_, t
-from grantmon.periods import quarter_end, quarter_of, quarter_start, quarters_between
+from grantmon.periods import (
+    QUARTER_PATTERN,
+    quarter_end,
+    quarter_of,
+    quarter_start,
+    quarters_between,
+)
 from grantmon.services.core.access import Actor, may_edit
 from grantmon.services.core.commands import CommandError, StaleEdit
-from grantmon.services.workflow import reads as workflow
 
 MAX_LINK = 500  # the evidence_url columns
 LOCKED = N_("This quarter was approved and is locked; an administrator can reopen it.")
+
+
+class NeedsConfirmation(CommandError):
+    """The value is far outside its history: save it only once confirmed."""
+
+    def __init__(self, message: str, field_errors: Mapping[str, str], reason: str) -> None:
+        super().__init__(message, field_errors)
+        self.reason = reason
 
 
 def dimension_labels() -> dict[str, str]:
@@ -73,6 +85,11 @@ def open_quarters(award: Award, today: date) -> list[str]:
     return list(reversed(quarters_between(quarter_of(award.start_date), last)))
 
 
+def entry_quarters(*, session: Session, actor: Actor, today: date) -> list[str]:
+    """The quarters figures may be entered for, latest first (every entry screen offers them)."""
+    return open_quarters(the_award(session), today)
+
+
 def quarter_error(quarter: str, award: Award, today: date) -> str | None:
     """Why figures cannot be entered for this quarter, or None."""
     if not QUARTER_PATTERN.match(quarter or ""):
@@ -88,11 +105,23 @@ def quarter_error(quarter: str, award: Award, today: date) -> str | None:
     return None
 
 
+def quarter_approved(
+    session: Session, *, partner_id: int, quarter: str, award_id: int | None = None
+) -> bool:
+    """Whether the partner's quarter is approved, so its figures may no longer change."""
+    query = select(func.count()).where(
+        col(QuarterReport.partner_id) == partner_id,
+        col(QuarterReport.quarter) == quarter,
+        col(QuarterReport.status) == ReportStatus.APPROVED.value,
+    )
+    if award_id is not None:
+        query = query.where(col(QuarterReport.award_id) == award_id)
+    return bool(session.execute(query).scalar_one())
+
+
 def ensure_quarter_open(session: Session, *, award_id: int, partner_id: int, quarter: str) -> None:
     """Refuse a write into a partner's quarter that was approved (the shared lock rule)."""
-    if workflow.quarter_is_locked(
-        session=session, partner_id=partner_id, quarter=quarter, award_id=award_id
-    ):
+    if quarter_approved(session, partner_id=partner_id, quarter=quarter, award_id=award_id):
         raise CommandError(t(LOCKED), {"quarter": t(LOCKED)})
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from data_model import Activity, Award, Expenditure, IndicatorResult, Partner, Region
-from data_model.common import ALL, QUARTER_PATTERN
+from data_model.common import ALL
 from grantmon.formatting import quarter_label
 from grantmon.i18n import t
-from grantmon.periods import quarter_of, quarters_between
+from grantmon.periods import QUARTER_PATTERN, quarter_of, quarters_between
 from grantmon.services.core.access import Actor
 
 

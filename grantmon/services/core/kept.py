@@ -1,8 +1,13 @@
-"""Results a service computes once per database, data version and inputs, shared by sessions."""
+"""Results computed once per database, data version and inputs, shared by sessions.
+
+Every store of such results in the process is known here, those the screens keep too (they
+register with `forget_also`), so that one call empties them all: a benchmark's cold start.
+"""
 
 import threading
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
 
 from cachetools import LRUCache
 from sqlmodel import Session
@@ -11,6 +16,9 @@ from grantmon.services.core.database import data_version
 
 T = TypeVar("T")
 _EVERY_STORE: list["PerDataVersion"] = []
+_FORGET_ALSO: list[Callable[[], None]] = []
+Read = tuple[Callable[..., Any], Any, dict[str, Any]]  # a service read, its actor and inputs
+_NOTEBOOKS: list[list[Read]] = []
 
 
 class PerDataVersion(Generic[T]):
@@ -38,7 +46,31 @@ class PerDataVersion(Generic[T]):
             self._values.clear()
 
 
+def forget_also(clear: Callable[[], None]) -> None:
+    """Have forget_computed also empty another store of this process (a screen's cache)."""
+    _FORGET_ALSO.append(clear)
+
+
 def forget_computed() -> None:
     """Empty every store (benchmarks measure a cold start with it)."""
     for store in _EVERY_STORE:
         store.clear()
+    for clear in _FORGET_ALSO:
+        clear()
+
+
+@contextmanager
+def noting_reads() -> Iterator[list[Read]]:
+    """Note each service read computed afresh while the block runs (benchmarks time them)."""
+    notebook: list[Read] = []
+    _NOTEBOOKS.append(notebook)
+    try:
+        yield notebook
+    finally:
+        _NOTEBOOKS.remove(notebook)
+
+
+def note_read(query: Callable[..., Any], actor: Any, params: dict[str, Any]) -> None:
+    """Tell whoever is noting reads that a cache is computing this one."""
+    for notebook in _NOTEBOOKS:
+        notebook.append((query, actor, params))

@@ -1,0 +1,1 @@
+"""Activities and milestones: the timeline reads and the milestone update command."""

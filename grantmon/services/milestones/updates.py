@@ -109,7 +109,14 @@ def update_milestone(
         milestone, activity, award, regions = _milestone_scope(session, milestone_id)
         if not may_edit(actor, partner_id=activity.partner_id, region_codes=regions):
             raise NotAllowed(t("Your role does not let you change this milestone."))
-        claim_version(session, milestone, update.version, opened)
+        claim_version(
+            session,
+            milestone,
+            update.version,
+            opened,
+            saved_by=Milestone.updated_by,
+            saved_at=Milestone.updated_at,
+        )
         errors = rule_errors(update, milestone, award, today)
         if errors:
             raise CommandError(t("Some fields need attention."), errors)

@@ -1,0 +1,1 @@
+"""The Overview's headline figures, drawn from the other groups."""

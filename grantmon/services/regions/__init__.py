@@ -1,0 +1,1 @@
+"""Regions and centres: region figures, centre points and the regions' outlines."""

@@ -7,7 +7,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+from sqlmodel import Session
+
 from grantmon.i18n import N_
+from grantmon.services.core.access import Actor
 
 Point = tuple[float, float]
 
@@ -104,3 +108,10 @@ def region_geojson() -> dict[str, Any]:
     records = json.loads(boundaries_file().read_text(encoding="utf-8"))
     features = sorted((_feature(r) for r in records.values()), key=lambda f: f["id"])
     return {"type": "FeatureCollection", "features": features}
+
+
+def region_outlines(*, session: Session | None = None, actor: Actor | None = None) -> pd.DataFrame:
+    """Each region's outline (a GeoJSON feature) by ISO code: public geography, for any role."""
+    # A service read's signature, so screens load it like their other reads; it reads no table.
+    features = region_geojson()["features"]
+    return pd.DataFrame({"iso_code": [f["id"] for f in features], "feature": features})

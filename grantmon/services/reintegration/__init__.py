@@ -1,0 +1,1 @@
+"""Reintegration outcomes: the funnel, trends and breakdowns, and the figures entry command."""

@@ -1,0 +1,1 @@
+"""The results framework: indicator tracking, the IPTT export and the quarterly results entry."""

@@ -2,7 +2,8 @@
 
 Indicators belong to the award, not to a partner: administrators and programme managers of any
 partner may enter them. The quarter lock is the recipient's (IOM's) QuarterReport; the rules
-shared with the other entry commands are in services/entry_rules.py.
+shared with the other entry commands (quarters, numbers, versions, unusual values) are in
+services/core/entry_rules.py.
 """
 
 import math
@@ -29,6 +30,7 @@ from grantmon.services.core.entry_rules import (
     COUNT_RESULT,
     PERCENT_RESULT,
     RESULT,
+    NeedsConfirmation,
     NumberRange,
     category_labels,
     claim_rows,
@@ -37,7 +39,6 @@ from grantmon.services.core.entry_rules import (
     evidence_error,
     latest_entry,
     new_rows_race_is_stale,
-    open_quarters,
     parse_number,
     quarter_error,
     quarter_is_locked,
@@ -56,17 +57,6 @@ DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult colum
 }
 
 
-class NeedsConfirmation(CommandError):
-    """The value is far outside the indicator's history: save it only once confirmed."""
-
-    def __init__(self, message: str, field_errors: Mapping[str, str], reason: str) -> None:
-        super().__init__(message, field_errors)
-        self.reason = reason
-
-
-# ---------------------------------------------------------------- shared by the entry commands
-
-
 # ---------------------------------------------------------------------- indicator results reads
 
 
@@ -81,11 +71,6 @@ def result_indicators(*, session: Session, actor: Actor) -> pd.DataFrame:
         col(Indicator.disaggregations),
     ).order_by(col(Indicator.code))
     return frame(session, query)
-
-
-def result_quarters(*, session: Session, actor: Actor, today: date) -> list[str]:
-    """The quarters results may be entered for, latest first."""
-    return open_quarters(the_award(session), today)
 
 
 def indicator_cells(session: Session, disaggregations: str) -> list[tuple[str, str, str]]:

@@ -1,0 +1,1 @@
+"""Quarterly review: submit, approve, return and reopen a partner's quarter."""

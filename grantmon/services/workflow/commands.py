@@ -156,7 +156,14 @@ def _claimed_report(
     """The report row at its next version; a quarter without one gets one (version 0 -> 1)."""
     report = _report(session, partner_id, quarter)
     if report is not None:
-        claim_version(session, report, version, opened)
+        claim_version(
+            session,
+            report,
+            version,
+            opened,
+            saved_by=QuarterReport.updated_by,
+            saved_at=QuarterReport.updated_at,
+        )
         return report
     if version != 0:  # the form saw a report that no longer exists
         raise CommandError(t("This quarter's report no longer exists: reload the page."))

@@ -165,20 +165,6 @@ def quarter_statuses(*, session: Session, actor: Actor, filters: Filters) -> pd.
     return table[STATUS_COLUMNS].reset_index(drop=True)
 
 
-def quarter_is_locked(
-    *, session: Session, partner_id: int, quarter: str, award_id: int | None = None
-) -> bool:
-    """Whether the partner's quarter is approved, so its figures may no longer change."""
-    query = select(func.count()).where(
-        col(QuarterReport.partner_id) == partner_id,
-        col(QuarterReport.quarter) == quarter,
-        col(QuarterReport.status) == APPROVED,
-    )
-    if award_id is not None:
-        query = query.where(col(QuarterReport.award_id) == award_id)
-    return bool(session.execute(query).scalar_one())
-
-
 # ---------------------------------------------------------------- permissions
 
 
