@@ -66,11 +66,14 @@ def french_app(tmp_path_factory) -> Iterator[list[str]]:
     forget_app_caches()
 
 
+MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
+
+
 def english_left(texts: list[str], typed: list[str]) -> list[str]:
     """The pieces of text that still hold an English word once typed data is set aside."""
     left = []
     for text in texts:
-        ours = text
+        ours = MARKDOWN_ESCAPE.sub(r"\1", text)  # typed text is shown with Markdown escaped
         for data in typed:
             ours = ours.replace(data, " ")
         if not NOT_TEXT.fullmatch(ours.strip()) and ENGLISH_WORD.search(ours):
