@@ -143,3 +143,13 @@ def write(command: Callable[..., T], actor: Actor, **params: Any) -> T:
             return command(session=session, actor=actor, **params)
     finally:
         refresh_data_version()  # what the rest of this rerun reads includes the write
+
+
+def carry_choices(*keys: str) -> None:
+    """Hand the sidebar's choices from the last run to this run's widgets with these keys."""
+    # A widget's identity includes the script Streamlit says it is running, and on the first run
+    # after the server starts (its folder navigation) that differs from every later run: without
+    # this, the first choice made in that session is dropped for the default.
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
