@@ -23,11 +23,11 @@ TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role="administrator")
 
 
-def ilo_manager(engine) -> Actor:
-    """A manager of another partner than the recipient, scoped to one region."""
+def partner_manager(engine, code: str, region: str | None = None) -> Actor:
+    """A programme manager of the partner with that code, limited to a region or not."""
     with Session(engine) as session:
-        ilo = session.exec(select(Partner.id).where(Partner.code == "ILO")).one()
-    return Actor("manager.ilo@example.org", "programme manager", ilo, "MA-06")
+        partner = session.exec(select(Partner.id).where(Partner.code == code)).one()
+    return Actor(f"manager.{code.lower()}@example.org", "programme manager", partner, region)
 
 
 def indicator_id(engine, code: str) -> int:
@@ -87,11 +87,11 @@ TOTAL_KEY = ("all", "all", "all", "all")
 SEX_ROWS = {"total": "60", "sex=female": "31", "sex=male": 29}
 
 
-def test_a_manager_of_any_partner_enters_a_new_quarter_as_draft_with_an_audit_row(demo_engine):
-    saved = save(demo_engine, ilo_manager(demo_engine), "1.1.a", "2026Q4", SEX_ROWS)
+def test_a_manager_of_the_recipient_enters_a_new_quarter_as_draft_with_an_audit_row(demo_engine):
+    saved = save(demo_engine, partner_manager(demo_engine, "IOM"), "1.1.a", "2026Q4", SEX_ROWS)
     assert saved["total"] == 60.0
     cells = stored_cells(demo_engine, "1.1.a", "2026Q4")
-    assert cells[TOTAL_KEY][:4] == (60.0, "draft", "manager.ilo@example.org", 1)
+    assert cells[TOTAL_KEY][:4] == (60.0, "draft", "manager.iom@example.org", 1)
     assert cells[("female", "all", "all", "all")][0] == 31.0
     assert cells[("male", "all", "all", "all")][0] == 29.0
     assert len(cells) == 3
@@ -251,6 +251,25 @@ def test_readers_cannot_enter_results(demo_engine, role):
     assert stored_cells(demo_engine, "1.1.a", "2026Q4") == {}
 
 
+@pytest.mark.parametrize("partner", ["UNODC", "ILO"])
+def test_a_manager_of_another_partner_cannot_write_the_recipients_results(demo_engine, partner):
+    with pytest.raises(NotAllowed):
+        save(demo_engine, partner_manager(demo_engine, partner), "1.1.a", "2026Q4", SEX_ROWS)
+    assert stored_cells(demo_engine, "1.1.a", "2026Q4") == {}
+    assert audit_count(demo_engine) == 0
+
+
+def test_a_manager_limited_to_a_region_cannot_store_another_regions_breakdown(demo_engine):
+    values = {"total": 7, "sex=female": 4, "sex=male": 3, "region=MA-01": 7}
+    with pytest.raises(NotAllowed) as refused:
+        save(demo_engine, partner_manager(demo_engine, "IOM", "MA-04"), "2.2.a", "2026Q4", values)
+    assert "MA-04" in refused.value.message
+    assert {"region=MA-01", "total"} <= set(refused.value.field_errors)
+    assert "region=MA-04" not in refused.value.field_errors
+    assert stored_cells(demo_engine, "2.2.a", "2026Q4") == {}
+    assert audit_count(demo_engine) == 0
+
+
 def same_second_for_every_cell(engine, code: str, quarter: str) -> None:
     """Give every cell the same save time, as when two saves fall in the same second."""
     with engine.begin() as connection:
@@ -272,7 +291,14 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_names_the_cell(demo_e
     same_second_for_every_cell(demo_engine, "1.1.a", "2026Q3")
     second = {"total": total + 1, "sex=female": female + 1, "sex=male": total - female}
     with pytest.raises(StaleEdit) as refused:
-        save(demo_engine, ilo_manager(demo_engine), "1.1.a", "2026Q3", second, opened=opened)
+        save(
+            demo_engine,
+            partner_manager(demo_engine, "IOM"),
+            "1.1.a",
+            "2026Q3",
+            second,
+            opened=opened,
+        )
     assert refused.value.their_changes["total"] == (total, total + 2)
     assert "admin@example.org saved these figures" in refused.value.message
     assert stored_cells(demo_engine, "1.1.a", "2026Q3")[TOTAL_KEY][0] == total + 2
