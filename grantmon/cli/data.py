@@ -24,7 +24,7 @@ from grantmon.services.bulk.files import FORMATS
 from grantmon.services.bulk.importer import DATA_TYPES, export_data, import_file
 from grantmon.services.bulk.spec import GoAhead
 from grantmon.services.core.access import Actor
-from grantmon.services.core.commands import CommandError
+from grantmon.services.core.commands import CommandError, take_notices
 from grantmon.services.core.users import actor_for_email
 
 COMMAND_LINE = Actor(email="grantmon (command line)", role=Role.ADMIN)
@@ -75,7 +75,10 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
             return 2
         except CommandError as error:  # ImportRefused too, with its problems
             return _report(error)
+        notices = take_notices(session)
     print(f"Imported {result.rows} rows of {args.type} from {path.name}.")
+    for notice in notices:
+        print(notice)
     return 0
 
 

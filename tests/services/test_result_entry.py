@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from data_model import AuditEntry, Indicator, Partner
+from data_model import AuditEntry, Indicator, Partner, QuarterReport
 from data_model.db import make_engine, upgrade
 from grantmon.periods import quarters_between
 from grantmon.services.core.access import Actor
@@ -17,6 +17,7 @@ from grantmon.services.results.entry import (
     result_grid,
     results_quarter_locked,
 )
+from grantmon.services.workflow.commands import return_quarter
 from seed.run import seed_database
 
 TODAY = date(2026, 11, 28)
@@ -78,6 +79,25 @@ def stored_cells(engine, code: str, quarter: str) -> dict:
     return {tuple(r[:4]): tuple(r[4:]) for r in rows}
 
 
+def returned_for_correction(engine, quarter: str) -> None:
+    """The recipient's submitted quarter sent back by an M&E officer, as before a correction."""
+    with Session(engine) as session:
+        iom = session.exec(select(Partner.id).where(Partner.code == "IOM")).one()
+        version = session.exec(
+            select(QuarterReport.version).where(
+                QuarterReport.partner_id == iom, QuarterReport.quarter == quarter
+            )
+        ).one()
+        return_quarter(
+            session=session,
+            actor=Actor("me@example.org", "m&e officer"),
+            partner_id=iom,
+            quarter=quarter,
+            version=version,
+            comment="Check the totals",
+        )
+
+
 def audit_count(engine) -> int:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(AuditEntry)).one()
@@ -108,6 +128,7 @@ def test_a_manager_of_the_recipient_enters_a_new_quarter_as_draft_with_an_audit_
 def test_changing_a_stored_quarter_bumps_only_changed_rows_and_records_before_and_after(
     demo_engine,
 ):
+    returned_for_correction(demo_engine, "2026Q3")
     before = stored_cells(demo_engine, "1.1.a", "2026Q3")
     old_total = before[TOTAL_KEY][0]
     female = before[("female", "all", "all", "all")][0]
@@ -115,10 +136,10 @@ def test_changing_a_stored_quarter_bumps_only_changed_rows_and_records_before_an
     save(demo_engine, ADMIN, "1.1.a", "2026Q3", values, evidence_url="https://example.org/r.pdf")
     after = stored_cells(demo_engine, "1.1.a", "2026Q3")
     assert after[TOTAL_KEY][0] == old_total + 1 and after[TOTAL_KEY][3] == before[TOTAL_KEY][3] + 1
-    assert after[TOTAL_KEY][1] == "submitted"  # the review status is the workflow's to change
+    assert after[TOTAL_KEY][1] == "returned"  # the review status is the workflow's to change
     assert after[TOTAL_KEY][4] == "https://example.org/r.pdf"
     with Session(demo_engine) as session:
-        entry = session.exec(select(AuditEntry)).one()
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "update")).one()
     assert f'"total": {old_total}' in (entry.before or "")
     assert f'"total": {old_total + 1}' in (entry.after or "")
 
@@ -302,7 +323,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_names_the_cell(demo_e
     assert refused.value.their_changes["total"] == (total, total + 2)
     assert "admin@example.org saved these figures" in refused.value.message
     assert stored_cells(demo_engine, "1.1.a", "2026Q3")[TOTAL_KEY][0] == total + 2
-    assert audit_count(demo_engine) == 1
+    assert audit_count(demo_engine) == 2  # the first save, and its quarter taken back
 
 
 def test_french_and_arabic_links_are_kept_exactly(demo_engine):

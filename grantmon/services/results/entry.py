@@ -49,6 +49,7 @@ from grantmon.services.core.entry_rules import (
 )
 from grantmon.services.core.sql import frame
 from grantmon.services.results.unusual import earlier_totals, outlier_reason
+from grantmon.services.workflow.commands import open_for_change
 
 TOTAL = "total"  # the cell key of an indicator's total
 DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult column
@@ -322,10 +323,10 @@ def enter_results(
             session, award_id=int(award.id or 0), partner_id=award.recipient_id, quarter=quarter
         )
         stored = _stored(session, indicator_id, quarter)
-        _refuse_other_regions(actor, _changed_cells(stored, parsed, evidence_url))
         who, when = latest_entry(list(stored.values()))
         refuse_if_changed(opened, {k: r.value for k, r in stored.items()}, who, when)
         _confirm_outliers(session, indicator_id, quarter, parsed[TOTAL], confirmed)
+        _open_for(session, actor, award, quarter, _changed_cells(stored, parsed, evidence_url))
         before, after = _apply(session, actor, indicator, quarter, cells, parsed, evidence_url)
         record_change(
             session,
@@ -350,6 +351,21 @@ def _changed_cells(
         if key not in stored
         or (stored[key].value, stored[key].evidence_url) != (value, evidence_url)
     ]
+
+
+def _open_for(
+    session: Session, actor: Actor, award: Award, quarter: str, changed: list[str]
+) -> None:
+    """Check the region scope of the changed cells; a change reopens a submitted quarter."""
+    _refuse_other_regions(actor, changed)
+    open_for_change(
+        session,
+        actor=actor,
+        award_id=int(award.id or 0),
+        partner_id=award.recipient_id,
+        quarter=quarter,
+        changed=bool(changed),
+    )
 
 
 def _refuse_other_regions(actor: Actor, changed: list[str]) -> None:
