@@ -81,7 +81,7 @@ def save_file(path: Path, data: bytes) -> None:
 
 def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
     """Build the briefing pack (default charts) and write it as PDF or PowerPoint."""
-    from grantmon.services.briefing.files import briefing_pdf, briefing_pptx
+    from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, default_audience
     from grantmon.services.briefing.pack import collect_briefing
 
     try:
@@ -94,18 +94,13 @@ def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
                 actor=actor,
                 filters=filters,
                 today=date.today(),
-                prepared_for=args.prepared_for or _audience(actor),
+                prepared_for=args.prepared_for or default_audience(actor),
             )
         save_file(path, briefing_pdf(pack) if kind == "pdf" else briefing_pptx(pack))
     except BadInput as error:
         return _refuse(error)
     print(f"Briefing pack written to {path} ({len(pack.charts)} charts){_marked(actor)}.")
     return 0
-
-
-def _audience(actor: Actor) -> str:
-    """Who a pack is for when not said: the donor, or IOM staff for any other role's view."""
-    return t("U.S. Embassy Rabat and J/TIP") if actor.is_donor else t("IOM staff (internal)")
 
 
 def marked_rows(table: Any, actor: Actor) -> Any:

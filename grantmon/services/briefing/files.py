@@ -30,11 +30,16 @@ from reportlab.platypus import (
 from grantmon.formatting import long_date
 from grantmon.i18n import t
 from grantmon.services.briefing.pack import Briefing
-from grantmon.services.core.access import INTERNAL
+from grantmon.services.core.access import INTERNAL, Actor
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 HEADER_BLUE = colors.HexColor("#DCE6F1")
 INTERNAL_RED = colors.HexColor("#B00020")
+
+
+def default_audience(actor: Actor) -> str:
+    """Who a pack is for when not said: the donor, or IOM staff for any other role's view."""
+    return t("U.S. Embassy Rabat and J/TIP") if actor.is_donor else t("IOM staff (internal)")
 
 
 def internal_mark(pack: Briefing) -> str | None:
