@@ -83,6 +83,7 @@ def returned_for_correction(engine, quarter: str) -> None:
     """The recipient's submitted quarter sent back by an M&E officer, as before a correction."""
     with Session(engine) as session:
         iom = session.exec(select(Partner.id).where(Partner.code == "IOM")).one()
+        assert iom is not None
         version = session.exec(
             select(QuarterReport.version).where(
                 QuarterReport.partner_id == iom, QuarterReport.quarter == quarter

@@ -350,7 +350,7 @@ LATE_SPENDING = {"amount": "99,999.00", "spent_on": "2026-11-20", "description":
 
 
 def enter_result(session: Session, code: str = "1.1.a", total: int = 60) -> None:
-    indicator = session.exec(select(Indicator.id).where(Indicator.code == code)).one()
+    indicator = int(session.exec(select(Indicator.id).where(Indicator.code == code)).one() or 0)
     stored = result_grid(session=session, actor=ADMIN, indicator_id=indicator, quarter="2026Q4")
     enter_results(
         session=session,
@@ -364,9 +364,14 @@ def enter_result(session: Session, code: str = "1.1.a", total: int = 60) -> None
 
 
 def add_spending(session: Session) -> None:
-    line = session.exec(
-        select(BudgetLine.id).where(BudgetLine.partner_id == IOM, BudgetLine.category == "travel")
-    ).one()
+    line = int(
+        session.exec(
+            select(BudgetLine.id).where(
+                BudgetLine.partner_id == IOM, BudgetLine.category == "travel"
+            )
+        ).one()
+        or 0
+    )
     spent = session.exec(
         select(func.coalesce(func.sum(Expenditure.amount_cents), 0)).where(
             Expenditure.budget_line_id == line
@@ -384,6 +389,7 @@ def add_spending(session: Session) -> None:
 
 def record_rabat_occupancy(session: Session) -> None:
     rabat = session.exec(select(Centre.id).where(Centre.name == "Rabat reception centre")).one()
+    assert rabat is not None
     values = {"people_accommodated": 25, "average_beds_occupied": 18}
     record_occupancy(
         session=session,
