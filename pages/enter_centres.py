@@ -21,6 +21,7 @@ from grantmon.services.core.entry_rules import entry_quarters
 from grantmon.ui.forms import Refusals, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.ui.tables import show_table
 from grantmon.vocabulary import word
 
 SAVED_KEY = "centre_saved"
@@ -145,7 +146,7 @@ def show_occupancy(history: pd.DataFrame) -> None:
     if history.empty:
         st.info(t("No occupancy recorded for this centre yet."))
         return
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 t("Quarter"): history["quarter"].map(quarter_label),

@@ -33,6 +33,8 @@ from grantmon.ui import banners
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 page = start_page(__file__, t("Overview"))
@@ -176,21 +178,21 @@ def alert_lines(*, actor: Actor, filters: Filters, today: date) -> tuple[list[st
     off_plan = load(off_plan_lines, actor, filters=filters)
     items = [
         labelled(
-            f"{status_label('late')} **{r['code']}** {r['title']}",
+            f"{status_label('late')} **{plain(r['code'])}** {plain(r['title'])}",
             t("{days} days late", days=number(r["days_late"])),
         )
         for r in records(late.head(5))
     ]
     items += [
         labelled(
-            f"{status_display(r['status'])} **{r['code']}** {r['title']}",
+            f"{status_display(r['status'])} **{plain(r['code'])}** {plain(r['title'])}",
             t("{share} of target to date", share=percent(r["percent_achieved"] / 100)),
         )
         for r in records(behind.head(5))
     ]
     items += [
         labelled(
-            f"{status_label(r['status'])} **{r['partner']} · {r['category']}**",
+            f"{status_label(r['status'])} **{plain(r['partner'])} · {plain(r['category'])}**",
             t("{share} of its budget spent", share=percent(r["spent_share"])),
         )
         for r in records(off_plan.head(5))
@@ -226,9 +228,9 @@ def award_facts() -> None:
         if award.period_is_assumed:
             st.caption(t("Assumption: {note}", note=award.period_note))
         partners = kept(partners_table, actor, code=award.code)
-        st.dataframe(partners, hide_index=True, width="stretch")
+        show_table(partners, hide_index=True, width="stretch")
         st.markdown(t("**Reported context (not results of this grant)**"))
-        st.dataframe(context_table(), hide_index=True, width="stretch")
+        show_table(context_table(), hide_index=True, width="stretch")
 
 
 def partners_table(*, actor: Actor, code: str) -> pd.DataFrame:

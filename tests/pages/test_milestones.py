@@ -13,6 +13,7 @@ from seed.scale import seed_scale
 from tests.pages.apptest import plotly_charts, run_page
 
 PAGE = "pages/milestones.py"
+JOINER = "\u2060"  # what breaks an address typed in text into no link
 LATE_SQL = """
     SELECT m.code FROM milestone m JOIN activity a ON a.id = m.activity_id
     WHERE m.status IN ('not started', 'in progress') AND m.due_date < :today
@@ -120,7 +121,39 @@ def test_typed_notes_are_shown_as_typed_never_as_markup(app_database):
     app = run_page(PAGE, view_as="viewer@example.org")
     detail = next(m for m in app.markdown if "Notes" in m.value)
     assert detail.value.endswith(
-        r"\<b\>Venue\</b\> \*\*booked\*\* \[click\]\(javascript:alert\(1\)\)"
+        r"\<b\>Venue\<\/b\> \*\*booked\*\* \[click\]\(javascript\:" + JOINER + r"alert\(1\)\)"
+    )
+
+
+def open_detail_of(app_database, evidence: str):
+    """The Milestones screen opened on the most late milestone, with this evidence link stored."""
+    with Session(app_database) as session:
+        session.execute(
+            sa.text("UPDATE milestone SET evidence_url = :u WHERE code = :c"),
+            {"u": evidence, "c": late_codes(app_database)[0]},
+        )
+        bump_data_version(session)
+        session.commit()
+    app = run_page(PAGE, view_as="donor@example.org")
+    return next(m.value for m in app.markdown if "Evidence" in m.value)
+
+
+def test_a_stored_evidence_link_with_markdown_is_shown_as_text_and_fetches_nothing(app_database):
+    detail = open_detail_of(
+        app_database, "https://example.org/ ![ev](http://127.0.0.1:18999/evidence.png)"
+    )
+    evidence = detail.split("**Evidence:** ")[1]
+    assert "![" not in evidence and "](" not in evidence and "http://127" not in evidence
+    assert evidence.replace("\\", "").replace(JOINER, "") == (
+        "https://example.org/ ![ev](http://127.0.0.1:18999/evidence.png)"
+    )
+
+
+def test_a_well_formed_evidence_link_is_the_one_link_shown(app_database):
+    detail = open_detail_of(app_database, "https://example.org/report(1).pdf")
+    assert detail.endswith(
+        "**Evidence:** [https\\:\u2060\\/\\/example\\.org\\/report\\(1\\)\\.pdf]"
+        "(<https://example.org/report(1).pdf>)"
     )
 
 
