@@ -10,8 +10,9 @@ import re
 
 from data_model.common import is_web_link
 
-# Every ASCII punctuation sign may be escaped in Markdown: escaped, none starts a construct.
-PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# The signs that start or end a Markdown construct (emphasis, code, links and images, headings,
+# lists, tables, quotes, HTML, maths, entities, Streamlit's :directives[]), each escaped.
+MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$:&=])")
 # An invisible word joiner after ':' and before '@' or 'www.''s dot breaks the patterns that
 # turn addresses into links (and :emoji: or :material/icon: codes) without changing the text.
 LINK_PATTERN_SIGNS = re.compile(r"(:)|(?=@)|(?i:(?<=www)(?=\.))")
@@ -23,7 +24,7 @@ def plain(text: object) -> str:
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
     unlinked = LINK_PATTERN_SIGNS.sub(lambda m: (m.group(1) or "") + WORD_JOINER, str(text))
-    return PUNCTUATION.sub(r"\\\1", unlinked)
+    return MARKDOWN_SIGNS.sub(r"\\\1", unlinked)
 
 
 def evidence_link(url: object) -> str:

@@ -72,13 +72,11 @@ def test_status_filter_keeps_only_late_milestones(app_database):
     assert "✔ completed" not in names
 
 
-def test_detail_opens_on_the_most_late_milestone_and_shows_its_history(app_database):
-    app = run_page(PAGE, view_as="viewer@example.org")
-    assert any("No changes recorded yet" in info.value for info in app.info)
-    most_late = late_codes(app_database)[0]
-    with Session(app_database) as session:
+def history_of_most_late(engine, reason: str) -> int:
+    """One audited update of the most late milestone (60% to 79%), with this reason; its id."""
+    with Session(engine) as session:
         milestone_id = session.execute(
-            sa.text("SELECT id FROM milestone WHERE code = :c"), {"c": most_late}
+            sa.text("SELECT id FROM milestone WHERE code = :c"), {"c": late_codes(engine)[0]}
         ).scalar_one()
         session.add(
             AuditEntry(
@@ -88,11 +86,18 @@ def test_detail_opens_on_the_most_late_milestone_and_shows_its_history(app_datab
                 entity_id=str(milestone_id),
                 before=json.dumps({"percent_complete": 60}),
                 after=json.dumps({"percent_complete": 79}),
-                reason="Venue confirmed",
+                reason=reason,
             )
         )
         bump_data_version(session)  # as every real write does, so cached reads refresh
         session.commit()
+    return int(milestone_id)
+
+
+def test_detail_opens_on_the_most_late_milestone_and_shows_its_history(app_database):
+    app = run_page(PAGE, view_as="viewer@example.org")
+    assert any("No changes recorded yet" in info.value for info in app.info)
+    milestone_id = history_of_most_late(app_database, "Venue confirmed")
     app = run_page(PAGE, view_as="viewer@example.org")
     assert app.selectbox(key="ms_pick").value == milestone_id
     history = app.dataframe[2].value
@@ -121,7 +126,7 @@ def test_typed_notes_are_shown_as_typed_never_as_markup(app_database):
     app = run_page(PAGE, view_as="viewer@example.org")
     detail = next(m for m in app.markdown if "Notes" in m.value)
     assert detail.value.endswith(
-        r"\<b\>Venue\<\/b\> \*\*booked\*\* \[click\]\(javascript\:" + JOINER + r"alert\(1\)\)"
+        r"\<b\>Venue\</b\> \*\*booked\*\* \[click\]\(javascript\:" + JOINER + r"alert\(1\)\)"
     )
 
 
@@ -152,7 +157,7 @@ def test_a_stored_evidence_link_with_markdown_is_shown_as_text_and_fetches_nothi
 def test_a_well_formed_evidence_link_is_the_one_link_shown(app_database):
     detail = open_detail_of(app_database, "https://example.org/report(1).pdf")
     assert detail.endswith(
-        "**Evidence:** [https\\:\u2060\\/\\/example\\.org\\/report\\(1\\)\\.pdf]"
+        "**Evidence:** [https\\:\u2060//example\\.org/report\\(1\\)\\.pdf]"
         "(<https://example.org/report(1).pdf>)"
     )
 
