@@ -138,7 +138,8 @@ else:
     st.caption(t("Each breakdown must add up to the total."))
 if SAVED_KEY in st.session_state:
     st.success(
-        t("Saved {what}.", what=st.session_state.pop(SAVED_KEY)), icon=":material/check_circle:"
+        t("Saved {what}.", what=plain(st.session_state.pop(SAVED_KEY))),
+        icon=":material/check_circle:",
     )
 if load(results_quarter_locked, page.actor, quarter=scope[1]):
     st.warning(t(LOCKED), icon=":material/lock:")

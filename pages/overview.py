@@ -1,6 +1,5 @@
 """Overview: is the grant on track? KPIs, alerts, budget burn beside results, award facts."""
 
-import re
 from datetime import date
 from typing import Any
 
@@ -40,18 +39,12 @@ from grantmon.vocabulary import word
 page = start_page(__file__, t("Overview"))
 actor, filters, today = page.actor, page.filters, date.today()
 award = load(award_summary, actor)
-MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+!|$~<>])")
-
-
-def as_written(text: str) -> str:
-    """Text for Markdown shown as written: a $ would otherwise start mathematics."""
-    return MARKDOWN_SIGNS.sub(r"\\\1", text)
 
 
 def fact(column: Any, label: str, value: str) -> None:
     """One headline fact: a small label over its value."""
     column.caption(label)
-    column.markdown(f"**{as_written(value)}**" if value else "—")
+    column.markdown(f"**{plain(value)}**" if value else "—")
 
 
 def partner_names(*, actor: Actor, code: str) -> str:
@@ -65,7 +58,7 @@ def partner_names(*, actor: Actor, code: str) -> str:
 
 def award_header() -> None:
     """What the grant is worth, for how long and with whom: the first thing a reader sees."""
-    st.subheader(as_written(award.title))
+    st.subheader(plain(award.title))
     with st.container(border=True):
         amount, period, partners = st.columns([2, 3, 3])
         fact(amount, t("Award amount"), money(award.amount_cents, award.currency))
@@ -77,7 +70,7 @@ def award_header() -> None:
         )
         fact(partners, t("Partners"), kept(partner_names, actor, code=award.code))
     st.caption(
-        as_written(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
+        plain(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
         + (" · " + t("The award period is not public: it is an assumption.") if assumed else "")
     )
 

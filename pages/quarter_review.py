@@ -293,7 +293,7 @@ if PICKER_KEY not in st.session_state or st.session_state[PICKER_KEY] not in row
 picked = st.selectbox(t("Quarter and partner"), list(rows_by_label), key=PICKER_KEY)
 row = rows_by_label[picked]
 if DONE_KEY in st.session_state:
-    st.success(st.session_state.pop(DONE_KEY), icon=":material/check_circle:")
+    st.success(plain(st.session_state.pop(DONE_KEY)), icon=":material/check_circle:")
 refusal = REFUSALS.of(picked)
 if refusal:
     show_refusal(refusal)

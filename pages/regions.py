@@ -36,6 +36,7 @@ from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
 from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 SUPPRESSED = "■ " + word("suppressed")
@@ -375,7 +376,7 @@ def drill_down() -> None:
     code = pick_region()
     row = regions[regions["iso_code"] == code].iloc[0]
     name = region_name(row["name"], row["name_ar"])
-    st.markdown(f"### {name}")
+    st.markdown("### " + plain(name))
     st.caption(t("Population (2024 census): {n}", n=number(int(row["population"]))))
     region_centres(code, name)
     activities_table(code)

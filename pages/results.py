@@ -33,6 +33,7 @@ from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
 from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 page = start_page(
@@ -238,10 +239,10 @@ def output_tables(*, actor: Actor, filters: Filters) -> OutputTables:
     tracking = load(indicator_tracking, actor, filters=filters)
     return [
         (
-            t("Outcome {code}: {title}", code=code, title=title),
+            t("Outcome {code}: {title}", code=plain(code), title=plain(title)),
             [
                 (
-                    t("**Output {code}:** {title}", code=out_code, title=out_title),
+                    t("**Output {code}:** {title}", code=plain(out_code), title=plain(out_title)),
                     ready_to_send(tracking_table(rows)),
                 )
                 for (out_code, out_title), rows in outcome.groupby(

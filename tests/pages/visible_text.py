@@ -2,6 +2,7 @@
 table headers and cells, and each chart's title, axes, legend, hover text and notes."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -82,3 +83,8 @@ def visible_texts(app: AppTest) -> list[str]:
             texts += _table_strings(node.value)  # type: ignore[union-attr]
         texts += _strings(MessageToDict(proto), lambda key: True, NOT_WORDS)
     return texts
+
+
+def as_read(shown: str) -> str:
+    """What a reader sees of Markdown text: escapes resolved, invisible word joiners dropped."""
+    return re.sub(r"\\(.)", r"\1", shown, flags=re.DOTALL).replace("\u2060", "")

@@ -83,3 +83,13 @@ def test_default_pack_has_a_key_chart_per_screen(demo_engine):
     screens = {c.screen for c in defaults}
     assert screens == {"Overview", "Budget", "Activities", "Regions", "Reintegration", "Results"}
     assert len(defaults) == len(screens)
+
+
+def test_typed_milestone_titles_are_printed_as_typed(demo_engine):
+    title = "<b>Venue</b> & <font color=red>booked</font> ![ev](http://127.0.0.1:18999/e.png)"
+    with demo_engine.begin() as connection:
+        connection.execute(text("UPDATE milestone SET title = :t"), {"t": title})
+    pack, _ = build(demo_engine, DONOR, charts=())
+    reader = PdfReader(io.BytesIO(briefing_pdf(pack)))
+    words = "\n".join(page.extract_text() for page in reader.pages)
+    assert "<b>Venue</b> &" in words.replace("\n", " ")

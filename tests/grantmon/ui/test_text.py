@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grantmon.ui.text import WORD_JOINER, evidence_link, plain
+from tests.pages.visible_text import as_read
 
 MARKDOWN_SIGNS = "\\`*_{}[]()#+-.!<>|~$:&="
 AUTOLINKS = re.compile(r"(?i)https?://|www\.|[\w.+-]@")
@@ -22,11 +23,6 @@ def unescaped_signs(shown: str) -> list[str]:
             found.append(shown[position])
         position += 1
     return found
-
-
-def as_read(shown: str) -> str:
-    """What a reader sees of Markdown text: escapes resolved, invisible joiners dropped."""
-    return re.sub(r"\\(.)", r"\1", shown).replace(WORD_JOINER, "")
 
 
 @pytest.mark.parametrize(
