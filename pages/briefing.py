@@ -13,6 +13,7 @@ from grantmon.services.results.indicators import indicator_tracking
 from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
+from grantmon.ui.tables import show_table
 
 PACK_KEY = "briefing_pack_files"
 
@@ -135,7 +136,7 @@ def iptt_section() -> None:
         on_click="ignore",
         key="bp_iptt_csv",
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, hide_index=True, width="stretch")
 
 
 pack_section()

@@ -32,6 +32,8 @@ from grantmon.services.results.indicators import (
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 page = start_page(
@@ -237,10 +239,10 @@ def output_tables(*, actor: Actor, filters: Filters) -> OutputTables:
     tracking = load(indicator_tracking, actor, filters=filters)
     return [
         (
-            t("Outcome {code}: {title}", code=code, title=title),
+            t("Outcome {code}: {title}", code=plain(code), title=plain(title)),
             [
                 (
-                    t("**Output {code}:** {title}", code=out_code, title=out_title),
+                    t("**Output {code}:** {title}", code=plain(out_code), title=plain(out_title)),
                     ready_to_send(tracking_table(rows)),
                 )
                 for (out_code, out_title), rows in outcome.groupby(
@@ -260,7 +262,7 @@ def framework_tables() -> None:
         st.subheader(outcome_heading)
         for output_heading, table in outputs:
             st.markdown(output_heading)
-            st.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+            show_table(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
 
 
 def _quarter_cell(row: Any) -> str:
@@ -286,7 +288,7 @@ def quarterly_table() -> None:
     st.caption(t("Each cell: actual / target for that quarter alone (also for counts)."))
     indicator_column = {t("Indicator"): st.column_config.TextColumn(width=220)}
     wide = kept(quarter_rows, actor, filters=filters)
-    st.dataframe(wide, hide_index=True, width="stretch", column_config=indicator_column)
+    show_table(wide, hide_index=True, width="stretch", column_config=indicator_column)
 
 
 def national_context() -> ChartContext:
@@ -366,7 +368,7 @@ def breakdown(indicator: dict[str, Any]) -> None:
     show(fig, key=f"results_breakdown_{code}")
     if (cells["suppressed"] | cells["donor_hidden"]).any():
         st.caption(privacy_notice(actor=actor))
-    st.dataframe(breakdown_table(cells, unit), hide_index=True, width="stretch")
+    show_table(breakdown_table(cells, unit), hide_index=True, width="stretch")
 
 
 def indicator_detail(facts: Digest) -> None:

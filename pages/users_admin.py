@@ -13,6 +13,8 @@ from grantmon.services.core.commands import CommandError
 from grantmon.services.core.users import UserCreate, active_users, add_user, remove_user
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 NOBODY = "—"
@@ -21,7 +23,7 @@ page = start_page(
     __file__, t("Users"), t("Who may sign in, and what their role lets them see and change.")
 )
 users = load(active_users, page.actor)
-st.dataframe(
+show_table(
     pd.DataFrame(
         {
             t("Email"): users["email"],
@@ -43,7 +45,7 @@ def run(command: Callable[..., None], success: str, **params: Any) -> None:
     try:
         write(command, page.actor, **params)
     except CommandError as error:
-        st.error(error.message)
+        st.error(plain(error.message))
         return
     st.session_state["users_done"] = success
     st.rerun()
@@ -72,9 +74,9 @@ with st.form("add-user", clear_on_submit=True):
                 all_partners=partner == ALL_PARTNERS,
             )
         except ValidationError as error:
-            st.error(str(error.errors()[0]["msg"]).removeprefix("Value error, "))
+            st.error(plain(str(error.errors()[0]["msg"]).removeprefix("Value error, ")))
         else:
-            run(add_user, t("{email} can now sign in.", email=request.email), user=request)
+            run(add_user, t("{email} can now sign in.", email=plain(request.email)), user=request)
 
 with st.form("remove-user"):
     st.subheader(t("Withdraw access"))

@@ -103,3 +103,13 @@ def test_a_donors_pack_carries_no_internal_mark(demo_engine):
     pack, _ = build(demo_engine, DONOR)
     words = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(briefing_pdf(pack))).pages)
     assert "INTERNAL" not in words
+
+
+def test_typed_milestone_titles_are_printed_as_typed(demo_engine):
+    title = "<b>Venue</b> & <font color=red>booked</font> ![ev](http://127.0.0.1:18999/e.png)"
+    with demo_engine.begin() as connection:
+        connection.execute(text("UPDATE milestone SET title = :t"), {"t": title})
+    pack, _ = build(demo_engine, DONOR, charts=())
+    reader = PdfReader(io.BytesIO(briefing_pdf(pack)))
+    words = "\n".join(page.extract_text() for page in reader.pages)
+    assert "<b>Venue</b> &" in words.replace("\n", " ")

@@ -12,7 +12,8 @@ from sqlmodel import Session
 from data_model import Role
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import filter_options
-from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx, neutralised
+from grantmon.services.core.formula_guard import neutralised
+from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)

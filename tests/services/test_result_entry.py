@@ -196,6 +196,12 @@ def test_bad_values_are_refused_per_cell_and_change_nothing(demo_engine, values,
         ("2026-Q4", {}, "quarter"),
         ("2026Q4", {"evidence_url": "javascript:alert(1)"}, "evidence_url"),
         ("2026Q4", {"evidence_url": "ftp://example.org/x"}, "evidence_url"),
+        (
+            "2026Q4",
+            {"evidence_url": "https://example.org/ ![ev](http://127.0.0.1/e.png)"},
+            "evidence_url",
+        ),
+        ("2026Q4", {"evidence_url": 'https://example.org/"onmouseover'}, "evidence_url"),
     ],
 )
 def test_quarters_outside_the_award_and_bad_links_are_refused(demo_engine, quarter, options, field):

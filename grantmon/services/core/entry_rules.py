@@ -25,6 +25,7 @@ from data_model.common import (
     MAX_PEOPLE,
     MAX_PERCENT,
     MAX_RESULT,
+    is_web_link,
 )
 from grantmon import formatting
 from grantmon.formatting import date_time, long_date, typed_number
@@ -288,10 +289,21 @@ def numbers_checked(
 
 
 def evidence_error(url: str | None) -> str | None:
-    """Why an evidence link is refused (http and https links that fit the column), or None."""
-    if url and not url.strip().lower().startswith(("https://", "http://")):
+    """Why an evidence link is refused (one http or https address that fits the column), or None."""
+    url = (url or "").strip()
+    if url and not url.lower().startswith(("https://", "http://")):
         return t("The evidence link must start with https:// or http://.")
-    if url and len(url) > MAX_LINK:
+    if any(c.isspace() for c in url):
+        return t(
+            "The evidence link contains a space: give one web address alone, "
+            "e.g. https://example.org/report.pdf."
+        )
+    if url and not is_web_link(url):
+        return t(
+            "The evidence link is not a web address: give one address such as "
+            'https://example.org/report.pdf, without < > " or similar signs.'
+        )
+    if len(url) > MAX_LINK:
         return t(
             "The evidence link is {length} characters long: shorten it to at most {most}.",
             length=len(url),

@@ -24,7 +24,7 @@ from grantmon.services.core.commands import (
     record_change,
     snapshot,
 )
-from grantmon.services.core.entry_rules import PERCENT, numbers_checked
+from grantmon.services.core.entry_rules import PERCENT, evidence_error, numbers_checked
 from grantmon.services.core.sql import frame
 
 EDITABLE = ["status", "percent_complete", "actual_completion_date", "notes", "evidence_url"]
@@ -45,6 +45,8 @@ FRIENDLY = {
 def parse_update(values: Mapping[str, Any]) -> MilestoneUpdate:
     """Validate the submitted fields, with messages a manager understands."""
     checked, errors = numbers_checked(values, {"percent_complete": PERCENT})
+    # Spaces around a pasted link are not part of it; a blank link is no link.
+    checked["evidence_url"] = (str(checked.get("evidence_url") or "")).strip() or None
     try:
         update = MilestoneUpdate.model_validate(checked | dict.fromkeys(errors, 0))
     except ValidationError as error:
@@ -74,8 +76,9 @@ def rule_errors(update: MilestoneUpdate, current: Milestone, award: Award, today
         errors["reason"] = t(
             "Moving a milestone back from '{status}' needs a reason.", status=current.status
         )
-    if update.evidence_url and not update.evidence_url.startswith(("https://", "http://")):
-        errors["evidence_url"] = t("The evidence link must start with https:// or http://.")
+    link_problem = evidence_error(update.evidence_url)
+    if link_problem:
+        errors["evidence_url"] = link_problem
     return errors
 
 

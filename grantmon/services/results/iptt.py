@@ -25,6 +25,7 @@ from grantmon.i18n import N_, t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.award import award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
+from grantmon.services.core.formula_guard import neutralised
 from grantmon.services.core.privacy import SUPPRESSED_MARK, privacy_notice, sees_true_figures
 from grantmon.services.core.provenance import data_as_of
 from grantmon.services.results.indicators import (
@@ -34,7 +35,6 @@ from grantmon.services.results.indicators import (
 )
 from grantmon.vocabulary import word
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DIMENSION_NAMES = {
     "sex": N_("Sex"),
     "age_band": N_("Age band"),
@@ -43,13 +43,6 @@ DIMENSION_NAMES = {
 }
 COUNT_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT = "#,##0", "#,##0.0", "0%"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-
-
-def neutralised(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, prefixed with a quote; others as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _base_columns(actor: Actor) -> dict[str, str]:
