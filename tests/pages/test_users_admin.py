@@ -51,3 +51,18 @@ def test_withdrawing_access_removes_the_person_and_ends_their_sign_ins(app_datab
 def test_only_administrators_have_the_users_screen(app_database, reader):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         run_page(PAGE, view_as=reader)
+
+
+def test_a_manager_without_a_partner_is_refused_unless_all_partners_is_chosen(app_database):
+    app = run_page(PAGE)
+    next(i for i in app.text_input if i.label == "Email").input("pm@iom.int")
+    next(s for s in app.selectbox if s.label == "Role").set_value("programme manager")
+    press(app, "Give access")
+    assert any("give the partner" in e.value for e in app.error)
+    next(i for i in app.text_input if i.label == "Email").input("pm@iom.int")
+    next(s for s in app.selectbox if s.label == "Role").set_value("programme manager")
+    next(s for s in app.selectbox if s.label.startswith("Partner")).set_value("*")
+    press(app, "Give access")
+    assert "pm@iom.int can now sign in." in [s.value for s in app.success]
+    shown = app.dataframe[0].value
+    assert list(shown[shown["Email"] == "pm@iom.int"]["Partner"]) == ["All partners"]
