@@ -18,6 +18,7 @@ from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 NOBODY = "—"
+ALL_PARTNERS = "*"
 page = start_page(
     __file__, t("Users"), t("Who may sign in, and what their role lets them see and change.")
 )
@@ -27,7 +28,10 @@ show_table(
         {
             t("Email"): users["email"],
             t("Role"): users["role"].map(word),
-            t("Partner"): users["partner"].fillna(NOBODY),
+            t("Partner"): [
+                p if isinstance(p, str) else t("All partners") if r == Role.MANAGER else NOBODY
+                for p, r in zip(users["partner"], users["role"], strict=True)
+            ],
             t("Region"): users["region_code"].fillna(NOBODY),
         }
     ),
@@ -54,15 +58,20 @@ with st.form("add-user", clear_on_submit=True):
     st.subheader(t("Give access"))
     email = st.text_input(t("Email"))
     role = st.selectbox(t("Role"), [r.value for r in Role], format_func=word)
-    partner = st.selectbox(t("Partner (programme managers)"), [NOBODY, "IOM", "UNODC", "ILO"])
+    partner = st.selectbox(
+        t("Partner (programme managers)"),
+        [NOBODY, "IOM", "UNODC", "ILO", ALL_PARTNERS],
+        format_func=lambda p: t("All partners") if p == ALL_PARTNERS else p,
+    )
     region = st.text_input(t("Region code, e.g. MA-04 (optional, programme managers)"))
     if st.form_submit_button(t("Give access"), type="primary"):
         try:
             request = UserCreate(
                 email=email,
                 role=role,
-                partner=None if partner == NOBODY else partner,
+                partner=None if partner in (NOBODY, ALL_PARTNERS) else partner,
                 region=region.strip().upper() or None,
+                all_partners=partner == ALL_PARTNERS,
             )
         except ValidationError as error:
             st.error(plain(str(error.errors()[0]["msg"]).removeprefix("Value error, ")))

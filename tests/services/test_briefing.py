@@ -85,6 +85,26 @@ def test_default_pack_has_a_key_chart_per_screen(demo_engine):
     assert len(defaults) == len(screens)
 
 
+VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)
+
+
+def test_a_pack_for_another_role_than_the_donor_is_marked_internal_on_every_page(demo_engine):
+    pack, _ = build(demo_engine, VIEWER)
+    pages = PdfReader(io.BytesIO(briefing_pdf(pack))).pages
+    assert all("INTERNAL, NOT FOR THE DONOR" in page.extract_text() for page in pages)
+    slides = list(Presentation(io.BytesIO(briefing_pptx(pack))).slides)
+    texts = [
+        " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides
+    ]
+    assert all("INTERNAL, NOT FOR THE DONOR" in text for text in texts)
+
+
+def test_a_donors_pack_carries_no_internal_mark(demo_engine):
+    pack, _ = build(demo_engine, DONOR)
+    words = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(briefing_pdf(pack))).pages)
+    assert "INTERNAL" not in words
+
+
 def test_typed_milestone_titles_are_printed_as_typed(demo_engine):
     title = "<b>Venue</b> & <font color=red>booked</font> ![ev](http://127.0.0.1:18999/e.png)"
     with demo_engine.begin() as connection:

@@ -112,7 +112,7 @@ def test_the_funnel_and_breakdowns_read_just_before_a_save_show_it_right_after(d
     assert after["all"] == (before["all"] or 0) + FUNNEL["assisted"]
 
 
-def test_changing_a_submitted_quarter_bumps_only_the_changed_cell(demo_engine):
+def test_changing_a_submitted_quarter_takes_it_back_and_bumps_the_changed_cell(demo_engine):
     before = sums(demo_engine, "2026Q3", "MA-04")
     values, _ = shown(demo_engine, ADMIN, "2026Q3", "MA-04")
     cell = values["female/25-39"]
@@ -123,7 +123,8 @@ def test_changing_a_submitted_quarter_bumps_only_the_changed_cell(demo_engine):
         changes={"female/25-39": {"identified": cell["identified"] + 3}},
     )
     assert sums(demo_engine, "2026Q3", "MA-04")[0] == before[0] + 3
-    assert sorted(versions_of(demo_engine, "2026Q3")) == [1] * 7 + [2]
+    # Every figure went back to draft (a version each); the changed cell was saved too.
+    assert sorted(versions_of(demo_engine, "2026Q3")) == [2] * 7 + [3]
 
 
 def versions_of(engine, quarter) -> list[int]:
@@ -210,4 +211,4 @@ def test_a_stale_grid_is_refused_and_the_first_save_kept(demo_engine):
             opened=opened,
         )
     assert refused.value.their_changes["male/40+ identified"] == (first - 1, first)
-    assert audit_count(demo_engine) == 1
+    assert audit_count(demo_engine) == 2  # the first save, and its quarter taken back

@@ -211,6 +211,7 @@ class Briefing:
     late: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
     is_demo: bool = False
+    internal: bool = False  # prepared for a role other than the donor's: marked on every page
 
 
 def _count(value: int | None) -> str:
@@ -406,4 +407,5 @@ def _skeleton(i: Inputs, prepared_for: str) -> Briefing:
         late=late_table(late),
         notes=pack_notes(session=i.session, actor=i.actor, filters_text=i.filters_text),
         is_demo=has_demo_data(session=i.session, actor=i.actor),
+        internal=not i.actor.is_donor,
     )

@@ -24,12 +24,12 @@ from grantmon.services.core.commands import (
 )
 from grantmon.services.core.entry_rules import (
     DOLLARS,
-    ensure_quarter_open,
     may_edit_partner,
     parse_day,
     parse_number,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.workflow.commands import open_for_change
 from grantmon.vocabulary import word
 
 STORED = ["budget_line_id", "quarter", "spent_on", "amount_cents", "description", "justification"]
@@ -190,8 +190,12 @@ def add_expenditure(
         errors = _rule_errors(cents, day, line, award, spent, justification, today)
         if errors:
             raise CommandError(t("Some fields need attention."), errors)
-        ensure_quarter_open(
-            session, award_id=line.award_id, partner_id=line.partner_id, quarter=quarter_of(day)
+        open_for_change(
+            session,
+            actor=actor,
+            award_id=line.award_id,
+            partner_id=line.partner_id,
+            quarter=quarter_of(day),
         )
         if spent != opened_spent_cents:
             raise StaleEdit(

@@ -36,6 +36,7 @@ from grantmon.services.core.entry_rules import (
     the_award,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.workflow.commands import open_for_change
 
 CENTRE_FIELDS = ["status", "opened_on", "capacity"]
 OCCUPANCY_FIELDS = ["people_accommodated", "average_beds_occupied"]
@@ -243,6 +244,14 @@ def record_occupancy(
         current = snapshot(row, OCCUPANCY_FIELDS) if row else {}
         who, when = (row.entered_by, row.entered_at) if row else ("", None)
         refuse_if_changed(dict(opened or {}), current, who, when)
+        if dict(parsed) != current:  # the same figures again change nothing
+            open_for_change(
+                session,
+                actor=actor,
+                award_id=int(award.id or 0),
+                partner_id=partner,
+                quarter=quarter,
+            )
         row = row or CentreOccupancy(
             centre_id=centre_id,
             quarter=quarter,

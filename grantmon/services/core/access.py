@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from data_model import Role
+from grantmon.i18n import N_
 
 UNAPPROVED_READERS = frozenset({Role.ADMIN, Role.ME_OFFICER, Role.MANAGER, Role.VIEWER})
 DATA_ENTRY_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
@@ -32,6 +33,9 @@ class Actor:
         """IOM staff may include figures not yet approved, marked as such."""
         return self.role in UNAPPROVED_READERS
 
+
+# Every page, slide or row of a file made for another role than the donor's says so.
+INTERNAL = N_("INTERNAL, NOT FOR THE DONOR")
 
 LOCAL_ACTOR = Actor(email="local user", role=Role.ADMIN)
 

@@ -54,12 +54,17 @@ def actor_for_email(*, session: Session, actor: Actor, email: str) -> Actor | No
 
 
 class UserCreate(BaseModel):
-    """A person to let in: email, role, and for a programme manager the partner (and region)."""
+    """A person to let in: email, role, and for a programme manager the partner (and region).
+
+    A programme manager of every partner is asked for explicitly (`all_partners`), never the
+    silent result of a partner left out.
+    """
 
     email: str
     role: Role
     partner: str | None = None
     region: str | None = None
+    all_partners: bool = False
 
     @field_validator("email")
     @classmethod
@@ -75,6 +80,7 @@ def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
     if actor.role != Role.ADMIN:
         raise NotAllowed(t("Only administrators can give people access."))
     with one_transaction(session):
+        _refuse_unclear_scope(user)
         partner_id = _partner_id(session, user.partner)
         if user.region and session.get(Region, user.region) is None:
             raise CommandError(
@@ -95,6 +101,23 @@ def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
             entity_id=user.email,
             before=None,
             after=user.model_dump(mode="json"),
+        )
+
+
+def _refuse_unclear_scope(user: UserCreate) -> None:
+    """A manager names their partner, or says they manage every partner; never both."""
+    if user.role != Role.MANAGER:
+        return
+    if user.partner is None and not user.all_partners:
+        raise CommandError(
+            t(
+                "A programme manager changes one partner's figures: give the partner (IOM, "
+                "UNODC or ILO), or say explicitly that they manage all partners."
+            )
+        )
+    if user.partner is not None and user.all_partners:
+        raise CommandError(
+            t("Give either a partner or all partners for {email}, not both.", email=user.email)
         )
 
 

@@ -27,6 +27,7 @@ from grantmon.services.core.entry_rules import (
     refuse_if_changed,
     the_award,
 )
+from grantmon.services.workflow.commands import open_for_change
 
 CELLS = [(sex, band) for sex in SEXES for band in AGE_BANDS]
 
@@ -184,6 +185,14 @@ def enter_reintegration(
         )
         stored = stored_figures(session, partner, quarter, region_code)
         refuse_if_changed(opened, stored_counts(stored), *latest_entry(list(stored.values())))
+        if flat(parsed) != stored_counts(stored):  # the same figures again change nothing
+            open_for_change(
+                session,
+                actor=actor,
+                award_id=int(award.id or 0),
+                partner_id=partner,
+                quarter=quarter,
+            )
         before = _apply(session, actor, partner, quarter, region_code, parsed, stored)
         record_change(
             session,
