@@ -16,6 +16,7 @@ from grantmon.ui import banners
 from grantmon.ui.filters import current_filters
 from grantmon.ui.runtime import load, pending_notices
 from grantmon.ui.session import current_actor
+from grantmon.ui.text import plain
 
 _ENTERED: ContextVar[bool] = ContextVar("grantmon_entered", default=False)
 DASHBOARD = PROJECT_ROOT / "dashboard.py"
@@ -56,5 +57,5 @@ def start_page(script: str, title: str, intro: str = "") -> PageContext:
     if intro:
         st.caption(intro)
     for notice in pending_notices():
-        st.warning(notice, icon=":material/undo:")
+        st.warning(plain(notice), icon=":material/undo:")
     return PageContext(actor=actor, filters=current_filters())
