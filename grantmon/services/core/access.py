@@ -103,7 +103,7 @@ def readable_by(
         @functools.wraps(read)
         def checked(*args: P.args, **kwargs: P.kwargs) -> R:
             actor = kwargs.get("actor", args[position] if position < len(args) else None)
-            refuse_unless_reader(readers, actor)
+            _refuse_unless_reader(readers, actor)
             return read(*args, **kwargs)
 
         setattr(checked, _READERS, readers)
@@ -112,7 +112,7 @@ def readable_by(
     return declare
 
 
-def refuse_unless_reader(readers: Readers, actor: Any) -> None:
+def _refuse_unless_reader(readers: Readers, actor: Any) -> None:
     """Raise ReadRefused unless the actor's role is one the read is declared for."""
     role = actor.role if isinstance(actor, Actor) else None
     if role not in readers.roles:
