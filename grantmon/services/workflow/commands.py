@@ -211,6 +211,7 @@ def _refuse_changed_since_submission(session: Session, partner: Partner, quarter
         )
 
 
+@command
 def open_for_change(
     session: Session,
     *,
