@@ -17,7 +17,7 @@ from grantmon.charts.milestones import (
 from grantmon.charts.style import status_label
 from grantmon.formatting import colon, date_time, long_date, number, percent_sign
 from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, may_read
 from grantmon.services.core.filters import Filters, filter_options
 from grantmon.services.milestones.reads import (
     LATE,
@@ -254,7 +254,7 @@ def milestone_choices(
 
 
 def detail_section(states: tuple[str, ...]) -> None:
-    """Pick one milestone; show its facts and its history of updates."""
+    """Pick one milestone; show its facts and, to staff, its history of updates."""
     st.subheader(t("Milestone detail"))
     labels, first = kept(milestone_choices, actor, filters=filters, today=today, states=states)
     chosen = st.selectbox(
@@ -265,7 +265,8 @@ def detail_section(states: tuple[str, ...]) -> None:
         st.info(t("This milestone no longer exists."))
         return
     detail_facts(detail)
-    history(detail)
+    if may_read(milestone_history, actor):  # staff names and their reasons are not for donors
+        history(detail)
 
 
 def detail_facts(detail: MilestoneDetail) -> None:

@@ -27,7 +27,7 @@ from grantmon.i18n import N_, t
 from grantmon.services.bulk.files import FORMATS
 from grantmon.services.bulk.importer import DATA_TYPES, export_data, import_file
 from grantmon.services.bulk.spec import GoAhead
-from grantmon.services.core.access import INTERNAL, Actor
+from grantmon.services.core.access import INTERNAL, Actor, ReadRefused
 from grantmon.services.core.commands import CommandError, take_notices
 from grantmon.services.core.users import actor_for_email
 
@@ -103,7 +103,7 @@ def cmd_export_data(args: argparse.Namespace, engine: Engine) -> int:
     except BadInput as error:
         print(f"grantmon export: {error}", file=sys.stderr)
         return 2
-    except CommandError as error:
+    except (CommandError, ReadRefused) as error:
         print(f"grantmon export: {error.message}", file=sys.stderr)
         return 2
     print(f"{args.type} written to {out}, {t(INTERNAL)}.")

@@ -81,7 +81,9 @@ def _key(function: Callable, actor: Actor, params: dict[str, Any]) -> str:
     # One string: the function, the database and its data version, the actor, the language
     # (reads and tables hold words and formatted figures) and the parameters (all plain values
     # with exact reprs); hashing it is far cheaper than hashing each argument.
-    name = f"{function.__code__.co_filename}:{function.__qualname__}"
+    # A read declared for some roles is wrapped (core.access.readable_by): name what it wraps.
+    code = getattr(function, "__wrapped__", function).__code__
+    name = f"{code.co_filename}:{function.__qualname__}"
     return repr((name, _run_data_version(), actor, current_language(), sorted(params.items())))
 
 

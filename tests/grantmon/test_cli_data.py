@@ -111,3 +111,13 @@ def test_a_data_file_is_written_only_for_a_person_named_and_marked_internal(
     book = load_workbook(out)
     assert book.worksheets[0].oddHeader.center.text == "INTERNAL, NOT FOR THE DONOR"
     assert book.worksheets[0].cell(1, 1).value == "indicator_code"  # the file still imports
+
+
+def test_exporting_figures_as_a_donor_is_refused_in_one_line(demo_engine, tmp_path, capsys):
+    out = tmp_path / "reintegration.csv"
+    argv = ("export", "data", "--type", "reintegration", "--out", str(out))
+    assert cli(demo_engine, *argv, "--as", "donor@example.org") == 2
+    refused = capsys.readouterr().err
+    assert refused.startswith("grantmon export: Your role (donor) does not let you see")
+    assert len(refused.strip().splitlines()) == 1 and not out.exists()
+    assert cli(demo_engine, *argv, "--as", "manager.iom@example.org") == 0 and out.exists()

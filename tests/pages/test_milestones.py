@@ -11,9 +11,11 @@ from grantmon.periods import quarter_end, quarter_of, quarter_start
 from grantmon.services.core.database import bump_data_version
 from seed.scale import seed_scale
 from tests.pages.apptest import plotly_charts, run_page
+from tests.pages.visible_text import visible_texts
 
 PAGE = "pages/milestones.py"
 JOINER = "\u2060"  # what breaks an address typed in text into no link
+MANAGER = "manager.iom@example.org"
 LATE_SQL = """
     SELECT m.code FROM milestone m JOIN activity a ON a.id = m.activity_id
     WHERE m.status IN ('not started', 'in progress') AND m.due_date < :today
@@ -80,7 +82,7 @@ def history_of_most_late(engine, reason: str) -> int:
         ).scalar_one()
         session.add(
             AuditEntry(
-                actor="manager.iom@example.org",
+                actor=MANAGER,
                 action="update",
                 entity="milestone",
                 entity_id=str(milestone_id),
@@ -103,6 +105,16 @@ def test_detail_opens_on_the_most_late_milestone_and_shows_its_history(app_datab
     history = app.dataframe[2].value
     assert list(history["Changes"]) == ["percent complete: 60 → 79"]
     assert list(history["Reason"]) == ["Venue confirmed"]
+
+
+def test_a_donor_sees_the_milestone_facts_but_no_history_of_who_changed_it(app_database):
+    milestone_id = history_of_most_late(app_database, "Venue confirmed")
+    app = run_page(PAGE, view_as="donor@example.org")
+    assert app.selectbox(key="ms_pick").value == milestone_id
+    texts = [text.replace("\\", "").replace(JOINER, "") for text in visible_texts(app)]
+    assert any("Status" in text for text in texts)  # the milestone's facts
+    assert not any("History of updates" in text for text in texts)
+    assert not any(MANAGER in text or "Venue confirmed" in text for text in texts)
 
 
 def test_a_period_without_milestones_shows_a_clear_empty_state(app_database):

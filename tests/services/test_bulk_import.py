@@ -20,7 +20,7 @@ from grantmon.services.bulk.importer import (
     import_file,
     template,
 )
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, ReadRefused
 from grantmon.services.core.commands import CommandError, NotAllowed
 from seed.run import row_counts, seed_database
 
@@ -242,7 +242,7 @@ def test_roles_that_do_not_enter_data_can_neither_import_nor_export(demo_engine:
         run_import(
             demo_engine, "milestones", milestone_csv("A1.1-M3,in progress,40,,"), actor=donor
         )
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ReadRefused):
         exported(demo_engine, "reintegration", actor=donor)
 
 

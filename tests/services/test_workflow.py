@@ -11,7 +11,7 @@ from data_model import BudgetLine, Centre, Expenditure, Indicator, Role
 from grantmon.services.budget.spending import add_expenditure
 from grantmon.services.bulk.importer import import_file
 from grantmon.services.centres.entry import record_occupancy
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, ReadRefused
 from grantmon.services.core.audit import record_history
 from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit, take_notices
 from grantmon.services.core.database import data_version
@@ -136,7 +136,7 @@ def test_filters_narrow_the_table_to_a_partner_and_period(demo_engine):
 
 
 def test_donors_cannot_read_the_review(demo_engine):
-    with Session(demo_engine) as session, pytest.raises(NotAllowed):
+    with Session(demo_engine) as session, pytest.raises(ReadRefused, match="quarterly review"):
         quarter_statuses(session=session, actor=DONOR, filters=EVERYTHING)
 
 

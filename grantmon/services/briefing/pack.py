@@ -34,7 +34,7 @@ from grantmon.formatting import (
 )
 from grantmon.i18n import N_, t
 from grantmon.services.budget.reads import budget_by, burn_series, quarterly_spending
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import AwardSummary, award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
 from grantmon.services.core.privacy import privacy_notice
@@ -331,6 +331,7 @@ def _source_line(session: Session, actor: Actor) -> Callable[[str], str]:
     return lambda source: t("Source: {source}. Data as of {day}.", source=source, day=day) + demo
 
 
+@readable_by(EVERYONE)
 def pack_notes(*, session: Session, actor: Actor, filters_text: str) -> list[str]:
     """Provenance, approval and suppression notes, worded for the requester."""
     as_of = data_as_of(session=session, actor=actor)
@@ -364,6 +365,7 @@ def _chosen(inputs: Inputs, keys: tuple[str, ...] | None) -> list[BriefingChart]
     return [by_key[k] for k in keys]
 
 
+@readable_by(EVERYONE)
 def collect_briefing(
     *,
     session: Session,

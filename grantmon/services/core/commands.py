@@ -16,7 +16,7 @@ from data_model.common import utc_now
 from data_model.db import begin_writing, lost_race
 from grantmon.formatting import date_time
 from grantmon.i18n import N_, t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, command
 from grantmon.services.core.database import bump_data_version
 
 
@@ -99,6 +99,7 @@ def claim_version(
     )
 
 
+@command
 def record_change(
     session: Session,
     *,

@@ -37,7 +37,7 @@ from grantmon.periods import (
     quarter_start,
     quarters_between,
 )
-from grantmon.services.core.access import Actor, may_edit
+from grantmon.services.core.access import STAFF, Actor, may_edit, readable_by
 from grantmon.services.core.commands import CommandError, StaleEdit
 
 MAX_LINK = 500  # the evidence_url columns
@@ -86,6 +86,7 @@ def open_quarters(award: Award, today: date) -> list[str]:
     return list(reversed(quarters_between(quarter_of(award.start_date), last)))
 
 
+@readable_by(STAFF, N_("the quarters open for entering figures"))
 def entry_quarters(*, session: Session, actor: Actor, today: date) -> list[str]:
     """The quarters figures may be entered for, latest first (every entry screen offers them)."""
     return open_quarters(the_award(session), today)
@@ -126,6 +127,7 @@ def ensure_quarter_open(session: Session, *, award_id: int, partner_id: int, qua
         raise CommandError(t(LOCKED), {"quarter": t(LOCKED)})
 
 
+@readable_by(STAFF, N_("whether a quarter is open for entering figures"))
 def quarter_is_locked(*, session: Session, actor: Actor, partner_id: int, quarter: str) -> bool:
     """Whether the partner's quarter is approved and therefore closed to entry."""
     award = the_award(session)

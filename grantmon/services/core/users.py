@@ -8,8 +8,8 @@ from sqlalchemy import Executable, select
 from sqlmodel import Session, col
 
 from data_model import Partner, Region, Role, User
-from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.i18n import N_, t
+from grantmon.services.core.access import ADMINISTRATORS, Actor, command, readable_by
 from grantmon.services.core.commands import CommandError, NotAllowed, one_transaction, record_change
 from grantmon.services.core.sessions import end_sign_ins_of
 from grantmon.services.core.sql import frame
@@ -17,6 +17,7 @@ from grantmon.services.core.sql import frame
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+@readable_by(ADMINISTRATORS, N_("who has access"))
 def active_users(*, session: Session, actor: Actor) -> pd.DataFrame:
     """Active users with their role and scope."""
     query: Executable = (
@@ -46,6 +47,7 @@ def actor_from_row(row: pd.Series) -> Actor:
     )
 
 
+@readable_by(ADMINISTRATORS, N_("who has access"))
 def actor_for_email(*, session: Session, actor: Actor, email: str) -> Actor | None:
     """The active user with this email (case-insensitive) as an actor, or None."""
     users = active_users(session=session, actor=actor)
@@ -75,6 +77,7 @@ class UserCreate(BaseModel):
         return value.strip().lower()
 
 
+@command
 def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
     """Give a person a role (administrators only); refuses unknown partners and regions."""
     if actor.role != Role.ADMIN:
@@ -121,6 +124,7 @@ def _refuse_unclear_scope(user: UserCreate) -> None:
         )
 
 
+@command
 def remove_user(*, session: Session, actor: Actor, email: str) -> None:
     """Withdraw a person's access and end their sign-ins (the row stays, for the audit trail)."""
     if actor.role != Role.ADMIN:

@@ -14,7 +14,7 @@ from data_model.activities import MilestoneUpdate
 from data_model.common import utc_now
 from grantmon.formatting import long_date
 from grantmon.i18n import N_, t
-from grantmon.services.core.access import Actor, may_edit
+from grantmon.services.core.access import STAFF, Actor, command, may_edit, readable_by
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
@@ -97,6 +97,7 @@ def _milestone_scope(session: Session, milestone_id: int) -> tuple[Milestone, Ac
     return row[0], row[1], row[2], set(regions)
 
 
+@command
 def update_milestone(
     *,
     session: Session,
@@ -142,6 +143,7 @@ def update_milestone(
     return after
 
 
+@readable_by(STAFF, N_("the milestones open for updating"))
 def editable_milestones(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The milestones this actor may update, with the values an update form starts from."""
     query: Executable = (

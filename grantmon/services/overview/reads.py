@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 from data_model import AuditEntry, Expenditure, IndicatorResult, Milestone, ReintegrationFigure
 from grantmon.periods import quarter_end, quarters_between, shift_quarter
 from grantmon.services.budget.reads import budget_summary, burn_series
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import award_summary
 from grantmon.services.core.filters import Filters
 from grantmon.services.milestones.reads import completed_in_quarter, milestone_status_counts
@@ -61,6 +61,7 @@ def reporting_quarter(filters: Filters, last_with_spending: str | None) -> Filte
     return replace(filters, start=min(filters.start, end), end=end)
 
 
+@readable_by(EVERYONE)
 def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: date) -> Kpis:
     """Every KPI card of the Overview, each with what changed in the latest reported quarter."""
     money = budget_summary(session=session, actor=actor, filters=filters)
@@ -96,6 +97,7 @@ def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: da
     )
 
 
+@readable_by(EVERYONE)
 def burn_beside_results(
     *, session: Session, actor: Actor, filters: Filters, today: date
 ) -> pd.DataFrame:
@@ -132,6 +134,7 @@ def _results_share(results: pd.DataFrame, targets: pd.DataFrame) -> dict[str, fl
     return {str(quarter): float(share) for quarter, share in means.items()}
 
 
+@readable_by(EVERYONE)
 def latest_update(*, session: Session, actor: Actor) -> LatestUpdate:
     """The latest change to any figure: an audited edit, or the newest figure entered."""
     # The newest row of each table (an index on its time column finds it without a scan),

@@ -22,7 +22,7 @@ from data_model import (
 )
 from data_model.common import ALL
 from grantmon.periods import quarter_end, quarter_start, shift_quarter
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.privacy import TOTAL, suppress_series
 from grantmon.services.core.sql import frame
@@ -177,6 +177,7 @@ def _add_victim_columns(table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     return table
 
 
+@readable_by(EVERYONE)
 def region_metrics(
     *, session: Session, actor: Actor, filters: Filters, today: date | None = None
 ) -> pd.DataFrame:
@@ -233,6 +234,7 @@ def _status_at(quarter: str) -> Any:
     )
 
 
+@readable_by(EVERYONE)
 def centre_points(
     *, session: Session, actor: Actor, filters: Filters, region: str | None = None
 ) -> pd.DataFrame:
@@ -304,6 +306,7 @@ def _centre_count(session: Session, filters: Filters, quarter: str) -> CentreCou
     )
 
 
+@readable_by(EVERYONE)
 def centre_summary(*, session: Session, actor: Actor, filters: Filters) -> CentreSummary:
     """Centres open and their beds at the end quarter of the period (region and partner filters
     applied), with the previous quarter for a trend."""
@@ -312,6 +315,7 @@ def centre_summary(*, session: Session, actor: Actor, filters: Filters) -> Centr
     return CentreSummary(**current.model_dump(exclude={"total_beds"}), previous=previous)
 
 
+@readable_by(EVERYONE)
 def centre_occupancy(
     *, session: Session, actor: Actor, filters: Filters, region: str | None = None
 ) -> pd.DataFrame:
@@ -349,6 +353,7 @@ def centre_occupancy(
 # --- A region's activities and victim figures ----------------------------------------------
 
 
+@readable_by(EVERYONE)
 def region_activities(
     *, session: Session, actor: Actor, filters: Filters, region: str, today: date | None = None
 ) -> pd.DataFrame:
@@ -378,6 +383,7 @@ def region_activities(
     return frame(session, query)
 
 
+@readable_by(EVERYONE)
 def region_victims(
     *, session: Session, actor: Actor, filters: Filters, region: str
 ) -> pd.DataFrame:

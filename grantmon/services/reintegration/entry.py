@@ -12,8 +12,8 @@ from sqlmodel import Session, col
 from data_model import Region, ReintegrationFigure
 from data_model.common import AGE_BANDS, SEXES, utc_now
 from data_model.reintegration import FUNNEL_STAGES
-from grantmon.i18n import t
-from grantmon.services.core.access import Actor, may_edit
+from grantmon.i18n import N_, t
+from grantmon.services.core.access import EVERYONE, STAFF, Actor, command, may_edit, readable_by
 from grantmon.services.core.commands import CommandError, NotAllowed, one_transaction, record_change
 from grantmon.services.core.entry_rules import (
     PEOPLE,
@@ -48,11 +48,13 @@ def cell_name(sex: str, band: str) -> str:
     return f"{category_labels().get(sex, sex)}, {band}"
 
 
+@readable_by(EVERYONE)  # only a partner's id: the commands ask it before their own check
 def entry_partner(actor: Actor, session: Session) -> int:
     """The partner whose figures the actor enters: their own, or the recipient for admins."""
     return actor.partner_id or the_award(session).recipient_id
 
 
+@readable_by(STAFF, N_("the regions open for entering figures"))
 def entry_regions(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The regions this actor may enter figures for (code and French name)."""
     regions = session.execute(
@@ -77,6 +79,7 @@ def stored_figures(
     return {(r.sex, r.age_band): r for r in rows}
 
 
+@readable_by(STAFF, N_("the reintegration figures as entered"))
 def reintegration_grid(
     *, session: Session, actor: Actor, quarter: str, region_code: str
 ) -> pd.DataFrame:
@@ -156,6 +159,7 @@ def _validated(
     return parsed
 
 
+@command
 def enter_reintegration(
     *,
     session: Session,
@@ -241,6 +245,7 @@ def _apply(
     return before
 
 
+@readable_by(STAFF, N_("the partner whose figures you enter"))
 def entry_partner_id(*, session: Session, actor: Actor) -> int:
     """The partner whose figures this actor enters (for the quarter lock and history)."""
     return entry_partner(actor, session)

@@ -16,7 +16,7 @@ from data_model import Partner, Region, ReintegrationFigure, ReportStatus
 from data_model.common import AGE_BANDS, ALL, SEXES
 from data_model.reintegration import FUNNEL_STAGES, SCORE_DIMENSIONS
 from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.kept import PerDataVersion
 from grantmon.services.core.privacy import (
@@ -126,6 +126,7 @@ def _true_totals(session: Session, actor: Actor, filters: Filters) -> pd.Series:
     return totals.astype(int)
 
 
+@readable_by(EVERYONE)
 def reintegration_totals(
     *, session: Session, actor: Actor, filters: Filters
 ) -> ReintegrationTotals:
@@ -156,6 +157,7 @@ def _long(protected: Protected[pd.Series], **columns: Any) -> pd.DataFrame:
     )
 
 
+@readable_by(EVERYONE)
 def funnel(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """One row per stage: count (NaN when suppressed), hidden flags, share of identified."""
     true = _true_totals(session, actor, filters)
@@ -177,6 +179,7 @@ def funnel(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     return data
 
 
+@readable_by(EVERYONE)
 def quarterly_trend(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Per quarter and stage: count through privacy (the series of a stage adds to its total)."""
     counts = _counts(session, actor, filters)
@@ -203,6 +206,7 @@ def _category_labels(session: Session, by: str) -> dict[str, str]:
     return {str(code): str(name) for code, name in names} | {TOTAL: t("Total")}
 
 
+@readable_by(EVERYONE)
 def breakdown(
     *, session: Session, actor: Actor, filters: Filters, by: str, stage: str
 ) -> pd.DataFrame:
@@ -248,6 +252,7 @@ def _score_sums() -> list[ColumnElement[Any]]:
     return sums
 
 
+@readable_by(EVERYONE)
 def sustainability_scores(
     *, session: Session, actor: Actor, filters: Filters, by: str | None = None
 ) -> pd.DataFrame:

@@ -19,8 +19,8 @@ from sqlmodel import Session, col
 from data_model import Award, Indicator, IndicatorResult, Outcome, Output, Region, Role
 from data_model.common import AGE_BANDS, ALL, NATIONALITY_GROUPS, SEXES, utc_now
 from grantmon.formatting import figure
-from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.i18n import N_, t
+from grantmon.services.core.access import STAFF, Actor, command, readable_by
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
@@ -63,6 +63,7 @@ DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult colum
 # ---------------------------------------------------------------------- indicator results reads
 
 
+@readable_by(STAFF, N_("the indicators results are entered for"))
 def result_indicators(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The indicators results are entered for, with their unit and disaggregations."""
     query: Executable = select(
@@ -109,6 +110,7 @@ def _stored(session: Session, indicator_id: int, quarter: str) -> dict[str, Indi
     return {cell_key(row): row for row in rows}
 
 
+@readable_by(STAFF, N_("the indicator results as entered"))
 def result_grid(*, session: Session, actor: Actor, indicator_id: int, quarter: str) -> pd.DataFrame:
     """One row per cell (total first, then each category) with its labels and stored value."""
     columns = ["cell", "dimension", "category", "dimension_label", "category_label", "value"]
@@ -143,6 +145,7 @@ def _category_names(session: Session) -> dict[str, str]:
     return category_labels() | {code: name for code, name in regions.all()}
 
 
+@readable_by(STAFF, N_("whether a quarter is open for entering figures"))
 def results_quarter_locked(*, session: Session, actor: Actor, quarter: str) -> bool:
     """Whether the recipient's report of this quarter is approved (results then read-only)."""
     award = the_award(session)
@@ -296,6 +299,7 @@ def _apply(
     return before, dict(parsed)
 
 
+@command
 def enter_results(
     *,
     session: Session,

@@ -24,7 +24,7 @@ from sqlmodel import Session, col
 from data_model import Indicator, IndicatorResult, IndicatorTarget, Outcome, Output, Region
 from data_model.common import ALL
 from data_model.results import ReportStatus
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.kept import PerDataVersion
 from grantmon.services.core.privacy import protect_series
@@ -187,6 +187,7 @@ def _running_totals(figures: pd.DataFrame) -> pd.DataFrame:
     return figures
 
 
+@readable_by(EVERYONE)
 def quarterly_figures(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Per indicator and quarter of the period: target, actual and their values to date."""
     return tracking_and_figures(session=session, actor=actor, filters=filters)[1]
@@ -263,6 +264,7 @@ def _percents(values: np.ndarray) -> list[float | None]:
     return [None if np.isnan(v) else float(v) for v in values]
 
 
+@readable_by(EVERYONE)
 def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """One row per indicator (outcome > output order): baseline, targets, actuals, status."""
     return tracking_and_figures(session=session, actor=actor, filters=filters)[0]
@@ -271,6 +273,7 @@ def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> p
 _TRACKING: PerDataVersion[tuple[pd.DataFrame, pd.DataFrame]] = PerDataVersion(size=16)
 
 
+@readable_by(EVERYONE)
 def tracking_and_figures(
     *, session: Session, actor: Actor, filters: Filters
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -305,6 +308,7 @@ def _tracking(
     return table[TRACKING_COLUMNS].reset_index(drop=True)
 
 
+@readable_by(EVERYONE)
 def off_track_indicators(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Indicators worse than target, the furthest behind first."""
     table = indicator_tracking(session=session, actor=actor, filters=filters)
@@ -464,6 +468,7 @@ def _category_labels(session: Session) -> dict[str, str]:
     return {str(code): str(name) for code, name in regions}
 
 
+@readable_by(EVERYONE)
 def indicator_disaggregations(
     *, session: Session, actor: Actor, filters: Filters, code: str
 ) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from grantmon.formatting import labelled, long_date
 from grantmon.i18n import N_, t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
 from grantmon.services.core.formula_guard import neutralised
@@ -117,6 +117,7 @@ def _disaggregation_columns(
     return rows
 
 
+@readable_by(EVERYONE)
 def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """The IPTT with readable column names: one row per indicator and quarter of the period."""
     columns = _base_columns(actor)
@@ -209,6 +210,7 @@ def iptt_xlsx(table: pd.DataFrame, *, notes: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+@readable_by(EVERYONE)
 def iptt_notes(*, session: Session, actor: Actor, filters: Filters) -> list[str]:
     """What the workbook's Notes sheet says: award, filters, data as of, approval, privacy."""
     award = award_summary(session=session, actor=actor)

@@ -27,7 +27,7 @@ from data_model import (
 from data_model.common import utc_now
 from grantmon.formatting import quarter_label
 from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, command
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
@@ -211,6 +211,7 @@ def _refuse_changed_since_submission(session: Session, partner: Partner, quarter
         )
 
 
+@command
 def open_for_change(
     session: Session,
     *,
@@ -325,6 +326,7 @@ def _transition(
     return after | {"report_id": report.id, "version": report.version, "figures_moved": moved}
 
 
+@command
 def submit_quarter(
     *,
     session: Session,
@@ -352,6 +354,7 @@ def submit_quarter(
         )
 
 
+@command
 def approve_quarter(
     *,
     session: Session,
@@ -384,6 +387,7 @@ def _require(field: str, text: str, message: str) -> None:
         raise CommandError(t("Some fields need attention."), {field: message})
 
 
+@command
 def return_quarter(
     *,
     session: Session,
@@ -415,6 +419,7 @@ def return_quarter(
         )
 
 
+@command
 def reopen_quarter(
     *,
     session: Session,
