@@ -93,6 +93,24 @@ def _quarter_rows(tracking: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
     return rows
 
 
+def _marked(rows: pd.DataFrame, show_true: bool) -> pd.DataFrame:
+    """Suppressed victim figures as the mark (blank means "not reported"); IOM sees them marked."""
+    for column, hidden in (
+        ("actual", "actual_hidden"),
+        ("actual_to_date", "to_date_hidden"),
+        ("percent_achieved", "to_date_hidden"),
+    ):
+        cells = rows[[column, hidden]].rename(columns={column: "value", hidden: "donor_hidden"})
+        cells["suppressed"] = cells["donor_hidden"] & (not show_true)
+        is_percent = column == "percent_achieved"
+        marked = [
+            _cell_value(cell, show_true and not is_percent) if cell["donor_hidden"] else value
+            for value, (_, cell) in zip(rows[column], cells.iterrows(), strict=True)
+        ]
+        rows[column] = pd.Series(marked, index=rows.index, dtype=object)
+    return rows
+
+
 def _cell_value(cell: pd.Series, show_true: bool) -> Any:
     if cell["suppressed"]:
         return SUPPRESSED_MARK + " " + t("suppressed")
@@ -131,7 +149,7 @@ def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFr
     figures = quarterly_figures(session=session, actor=actor, filters=filters)
     if figures.empty:
         return pd.DataFrame(columns=list(columns.values()))
-    rows = _quarter_rows(tracking, figures)
+    rows = _marked(_quarter_rows(tracking, figures), sees_true_figures(actor))
     before = set(rows.columns)
     rows = _disaggregation_columns(session, actor, filters, rows)
     extra = [c for c in rows.columns if c not in before]
