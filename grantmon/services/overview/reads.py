@@ -16,7 +16,7 @@ from grantmon.services.core.award import award_summary
 from grantmon.services.core.filters import Filters
 from grantmon.services.milestones.reads import completed_in_quarter, milestone_status_counts
 from grantmon.services.regions.reads import centre_summary
-from grantmon.services.reintegration.reads import reintegration_totals
+from grantmon.services.reintegration.reads import funnel_changes, reintegration_totals
 from grantmon.services.results.indicators import tracking_and_figures
 
 
@@ -42,9 +42,9 @@ class Kpis(BaseModel):
     known_beds: int
     centres_without_capacity: int
     assisted: int | None
-    assisted_before: int | None
+    assisted_change: int | None  # None when hidden: a change is a figure too
     plans_completed: int | None
-    plans_completed_before: int | None
+    plans_completed_change: int | None
     suppressed: bool
     quarter: str
 
@@ -74,7 +74,9 @@ def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: da
     centres = centre_summary(session=session, actor=actor, filters=filters)
     centres_before = centre_summary(session=session, actor=actor, filters=before)
     victims = reintegration_totals(session=session, actor=actor, filters=filters)
-    victims_before = reintegration_totals(session=session, actor=actor, filters=before)
+    changes = funnel_changes(
+        session=session, actor=actor, latest=latest, before=before, shown=filters
+    )
     return Kpis(
         spent_cents=money.spent_cents,
         budget_cents=money.budget_cents,
@@ -88,9 +90,9 @@ def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: da
         known_beds=centres.known_beds,
         centres_without_capacity=centres.centres_without_capacity,
         assisted=victims.assisted,
-        assisted_before=victims_before.assisted,
+        assisted_change=changes["assisted"],
         plans_completed=victims.plans_completed,
-        plans_completed_before=victims_before.plans_completed,
+        plans_completed_change=changes["plans_completed"],
         suppressed=victims.suppressed,
         quarter=latest.end,
     )

@@ -22,6 +22,7 @@ from grantmon.services.core.kept import PerDataVersion
 from grantmon.services.core.privacy import (
     TOTAL,
     Protected,
+    protect_change,
     protect_count,
     protect_means,
     protect_series,
@@ -141,6 +142,28 @@ def _protected_totals(true: pd.Series, actor: Actor) -> ReintegrationTotals:
         unapproved_figures=int(true["unapproved"]),
         has_data=bool(true["rows"]),
     )
+
+
+def funnel_changes(
+    *, session: Session, actor: Actor, latest: Filters, before: Filters, shown: Filters
+) -> dict[str, int | None]:
+    """Each stage's change from `before` to `latest`, through privacy (None when hidden).
+
+    A change is a figure. When both periods start together it is the count of `latest`'s last
+    quarter, so it is hidden wherever the trend (over the `shown` filters) hides that quarter.
+    """
+    now = _true_totals(session, actor, latest)
+    then = _true_totals(session, actor, before)
+    one_quarter = latest.start == before.start
+    trend = quarterly_trend(session=session, actor=actor, filters=shown)
+    quarter = trend[(trend["quarter"] == latest.end) & trend["donor_hidden"].astype(bool)]
+    hidden = set(quarter["stage"]) if one_quarter else set()
+    return {
+        stage: protect_change(
+            int(now[stage]), int(then[stage]), actor=actor, hidden_elsewhere=stage in hidden
+        )
+        for stage in FUNNEL_STAGES
+    }
 
 
 def _long(protected: Protected[pd.Series], **columns: Any) -> pd.DataFrame:
