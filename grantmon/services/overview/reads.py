@@ -1,19 +1,18 @@
 """The Overview's read model: KPIs and their change over the last quarter, burn vs results."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from data_model import AuditEntry, Expenditure, IndicatorResult, Milestone, ReintegrationFigure
 from grantmon.periods import quarter_end, quarters_between, shift_quarter
 from grantmon.services.budget.reads import budget_summary, burn_series
 from grantmon.services.core.access import Actor
 from grantmon.services.core.award import award_summary
 from grantmon.services.core.filters import Filters
+from grantmon.services.core.provenance import latest_data_write, writer_shown_to
 from grantmon.services.milestones.reads import completed_in_quarter, milestone_status_counts
 from grantmon.services.regions.reads import centre_summary
 from grantmon.services.reintegration.reads import funnel_changes, reintegration_totals
@@ -135,28 +134,6 @@ def _results_share(results: pd.DataFrame, targets: pd.DataFrame) -> dict[str, fl
 
 
 def latest_update(*, session: Session, actor: Actor) -> LatestUpdate:
-    """The latest change to any figure: an audited edit, or the newest figure entered."""
-    # The newest row of each table (an index on its time column finds it without a scan),
-    # then the newest of those: the same answer as sorting every row, at any scale.
-    sources = [
-        (col(AuditEntry.at), col(AuditEntry.actor)),
-        (col(Milestone.updated_at), col(Milestone.updated_by)),
-        (col(IndicatorResult.entered_at), col(IndicatorResult.entered_by)),
-        (col(Expenditure.entered_at), col(Expenditure.entered_by)),
-        (col(ReintegrationFigure.entered_at), col(ReintegrationFigure.entered_by)),
-    ]
-    newest = [
-        row
-        for at, by in sources
-        if (row := session.execute(select(at, by).order_by(at.desc()).limit(1)).first())
-        and row[0] is not None
-    ]
-    if not newest:
-        return LatestUpdate(at=None, by="")
-    at, by = max(newest, key=lambda row: _comparable(row[0]))
-    return LatestUpdate(at=at, by=by)
-
-
-def _comparable(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes, PostgreSQL aware ones: compare them all as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """The latest change to any figure, and who made it as this reader may see it."""
+    at, by = latest_data_write(session)
+    return LatestUpdate(at=at, by=writer_shown_to(session, actor, by))
