@@ -126,7 +126,8 @@ def _results_share(results: pd.DataFrame, targets: pd.DataFrame) -> dict[str, fl
     """Mean share of life-of-award targets reached by cumulative 'increase' indicators."""
     life = targets.set_index("code")["life_target"]
     counted = results[results.cumulative & (results.direction == "increase")].copy()
-    counted["life_target"] = counted["code"].map(life)
+    # As float even when nothing is counted (pandas maps an empty text column to text).
+    counted["life_target"] = counted["code"].map(life).astype(float)
     counted = counted[counted.life_target > 0]
     counted["share"] = (counted.actual_to_date / counted.life_target).clip(upper=1.0)
     means = counted.groupby("quarter")["share"].mean().dropna()

@@ -205,7 +205,8 @@ def quarterly_trend(*, session: Session, actor: Actor, filters: Filters) -> pd.D
     counts = _counts(session, actor, filters)
     data = counts.groupby("quarter", as_index=False)[[*FUNNEL_STAGES, "unapproved"]].sum()
     if data.empty:
-        return pd.DataFrame(columns=["stage", "key", "count", "hidden", "donor_hidden"])
+        columns = ["stage", "quarter", "count", "hidden", "donor_hidden", "label", "unapproved"]
+        return pd.DataFrame(columns=columns)
     by_quarter = data.set_index("quarter")
     parts = [
         _long(protect_series(by_quarter[stage].astype(int), actor=actor), stage=stage)
