@@ -100,14 +100,15 @@ def _marked(rows: pd.DataFrame, show_true: bool) -> pd.DataFrame:
         ("actual_to_date", "to_date_hidden"),
         ("percent_achieved", "to_date_hidden"),
     ):
-        cells = rows[[column, hidden]].rename(columns={column: "value", hidden: "donor_hidden"})
-        cells["suppressed"] = cells["donor_hidden"] & (not show_true)
-        is_percent = column == "percent_achieved"
-        marked = [
-            _cell_value(cell, show_true and not is_percent) if cell["donor_hidden"] else value
-            for value, (_, cell) in zip(rows[column], cells.iterrows(), strict=True)
-        ]
-        rows[column] = pd.Series(marked, index=rows.index, dtype=object)
+        mask = rows[hidden].astype(bool)
+        if show_true and column == "percent_achieved":
+            continue  # a percentage is not a count: staff read it as it is
+        values = rows[column].astype(object)
+        if show_true:
+            values[mask] = [f"{v:.0f} {SUPPRESSED_MARK}" for v in values[mask]]
+        else:
+            values[mask] = SUPPRESSED_MARK + " " + t("suppressed")
+        rows[column] = values
     return rows
 
 
