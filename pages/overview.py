@@ -77,7 +77,12 @@ def award_header() -> None:
 
 def change(now: int | None, before: int | None) -> str | None:
     """A KPI's change since the previous quarter; None when there is none or it is hidden."""
-    return None if now is None or before is None or now == before else signed(now - before)
+    return None if now is None or before is None else shown_change(now - before)
+
+
+def shown_change(difference: int | None) -> str | None:
+    """A change as the delta of a KPI card; None when it is nil or hidden (victim counts)."""
+    return signed(difference) if difference else None
 
 
 def shown(count: int | None) -> str:
@@ -143,12 +148,12 @@ def centres_and_victims(kpis: Kpis) -> None:
     assisted.metric(
         t("Victims assisted"),
         shown(kpis.assisted),
-        delta=change(kpis.assisted, kpis.assisted_before),
+        delta=shown_change(kpis.assisted_change),
     )
     plans.metric(
         t("Reintegration plans completed"),
         shown(kpis.plans_completed),
-        delta=change(kpis.plans_completed, kpis.plans_completed_before),
+        delta=shown_change(kpis.plans_completed_change),
     )
     st.caption(
         t(

@@ -23,7 +23,7 @@ from grantmon.formatting import colon, labelled, number, percent, percent_sign, 
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters, filter_options
-from grantmon.services.core.privacy import SUPPRESSED_MARK, privacy_notice
+from grantmon.services.core.privacy import SUPPRESSED_MARK, cell_text, privacy_notice
 from grantmon.services.results.indicators import (
     indicator_disaggregations,
     indicator_tracking,
@@ -188,7 +188,15 @@ def _figures(rows: pd.DataFrame, column: str) -> list[str]:
 
 def tracking_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The tracking rows with readable columns, the figures a reader looks for first."""
-    actual = _figures(rows, "actual_to_date")
+    actual = [
+        cell_text(value, hidden=True, donor_hidden=True) if pd.isna(value) and hidden else text
+        for text, value, hidden in zip(
+            _figures(rows, "actual_to_date"),
+            rows["actual_to_date"],
+            rows["to_date_hidden"],
+            strict=True,
+        )
+    ]
     shown = pd.DataFrame(
         {
             # Status first: on a phone it stays in view beside the start of the indicator.
@@ -266,7 +274,11 @@ def framework_tables() -> None:
 
 
 def _quarter_cell(row: Any) -> str:
-    actual = format_value(row["actual"], row["unit"]) + _approval_mark(int(row["unapproved"]))
+    actual = format_value(row["actual"], row["unit"])
+    if row["actual_hidden"]:  # a victim count a donor sees suppressed (IOM: marked)
+        hidden = pd.isna(row["actual"])
+        actual = cell_text(row["actual"], hidden=hidden, donor_hidden=True)
+    actual += _approval_mark(int(row["unapproved"]))
     return f"{actual} / {format_value(row['target'], row['unit'])}"
 
 
@@ -274,7 +286,9 @@ def quarter_rows(*, actor: Actor, filters: Filters) -> pa.Table:
     """One row per indicator, one 'actual / target' column per quarter of the period."""
     figures = load(quarterly_figures, actor, filters=filters)
     cells = figures.assign(
-        cell=each_row(figures, _quarter_cell, "actual", "unit", "unapproved", "target")
+        cell=each_row(
+            figures, _quarter_cell, "actual", "unit", "unapproved", "target", "actual_hidden"
+        )
     )
     cells["indicator"] = cells["code"] + " " + cells["title"]
     wide = cells.pivot(index="indicator", columns="quarter", values="cell").fillna("— / —")
@@ -299,6 +313,9 @@ def national_context() -> ChartContext:
 
 def indicator_status_line(indicator: dict[str, Any]) -> None:
     """The indicator's standing in words, as of its latest reported quarter."""
+    if indicator["status"] == "suppressed":
+        st.info(privacy_notice(actor=actor), icon=":material/lock:")
+        return
     if indicator["status"] == "no data":
         st.info(t("No status: {why}.", why=word(indicator["note"])), icon=":material/help:")
         return

@@ -1,6 +1,7 @@
 """The briefing pack: PDF and PowerPoint hold the KPIs the database gives, charts, notes."""
 
 import io
+from dataclasses import replace
 from datetime import date
 
 from pptx import Presentation
@@ -19,10 +20,11 @@ CHARTS = ("overview-burn", "reintegration-funnel")
 TODAY = date(2026, 11, 28)
 
 
-def build(engine, actor, charts=CHARTS):
+def build(engine, actor, charts=CHARTS, **change):
     steps = []
     with Session(engine) as session:
         filters = filter_options(session=session, actor=actor, today=TODAY).defaults()
+        filters = replace(filters, **change)
         pack = collect_briefing(
             session=session,
             actor=actor,
@@ -113,3 +115,15 @@ def test_typed_milestone_titles_are_printed_as_typed(demo_engine):
     reader = PdfReader(io.BytesIO(briefing_pdf(pack)))
     words = "\n".join(page.extract_text() for page in reader.pages)
     assert "<b>Venue</b> &" in words.replace("\n", " ")
+
+
+def test_donor_pack_shows_no_small_indicator_figure(demo_engine):
+    # 2.2.a completed 2 plans in 2024Q1 (target 4): neither 2 nor 50% may reach the donor.
+    pack, _ = build(demo_engine, DONOR, charts=(), start="2024Q1", end="2024Q1")
+    plans = pack.tracking.set_index("Code").loc["2.2.a"]
+    assert plans["Actual to date"] == plans["Achieved"] == "■ suppressed"
+    assert plans["Status"] != "worse than target"  # a status would bound the hidden figure
+    words = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(briefing_pdf(pack))).pages
+    )
+    assert "50%" not in words

@@ -252,8 +252,21 @@ def _number(value: object) -> str:
     return figure(value)
 
 
+def _achieved(percent: float | None) -> str:
+    if percent is None or pd.isna(percent):
+        return "—"
+    return formatting.number(percent) + percent_sign()
+
+
+def _or_suppressed(texts: pd.Series, hidden: pd.Series) -> pd.Series:
+    """A figure a donor sees suppressed reads so, not "—" (which means "not reported")."""
+    return texts.where(~hidden.astype(bool), t("■ suppressed"))
+
+
 def tracking_table(tracking: pd.DataFrame) -> pd.DataFrame:
     """The indicator tracking table as a pack prints it: one row per indicator, as text."""
+    # IOM packs keep the true figure; a donor's has NaN where it is hidden.
+    hidden = tracking["actual_to_date"].isna() & tracking["to_date_hidden"].astype(bool)
     return pd.DataFrame(
         {
             t("Code"): tracking["code"],
@@ -261,10 +274,8 @@ def tracking_table(tracking: pd.DataFrame) -> pd.DataFrame:
             t("Unit"): tracking["unit"].map(word),
             t("Baseline"): tracking["baseline"].map(_number),
             t("Target to date"): tracking["target_to_date"].map(_number),
-            t("Actual to date"): tracking["actual_to_date"].map(_number),
-            t("Achieved"): tracking["percent_achieved"].map(
-                lambda p: "—" if pd.isna(p) else formatting.number(p) + percent_sign()
-            ),
+            t("Actual to date"): _or_suppressed(tracking["actual_to_date"].map(_number), hidden),
+            t("Achieved"): _or_suppressed(tracking["percent_achieved"].map(_achieved), hidden),
             t("Status"): tracking["status"].map(word),
             t("As of"): tracking["as_of_quarter"].map(quarter_label),
         }

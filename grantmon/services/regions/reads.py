@@ -24,7 +24,7 @@ from data_model.common import ALL
 from grantmon.periods import quarter_end, quarter_start, shift_quarter
 from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.filters import Filters
-from grantmon.services.core.privacy import TOTAL, suppress_series
+from grantmon.services.core.privacy import TOTAL, sees_true_figures, suppress_series
 from grantmon.services.core.sql import frame
 from grantmon.settings import get_settings
 
@@ -48,7 +48,7 @@ def suppress_small_counts(values: pd.Series, threshold: int) -> tuple[pd.Series,
 
 def shows_unapproved(actor: Actor) -> bool:
     """Whether this person's figures include rows not yet approved (never for a donor)."""
-    return actor.may_see_unapproved and not actor.is_donor
+    return sees_true_figures(actor)
 
 
 # --- Shared conditions ---------------------------------------------------------------------
@@ -166,7 +166,7 @@ def _regions(session: Session) -> pd.DataFrame:
 def _add_victim_columns(table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     counts = table["victims_assisted"].astype("Int64")
     table["victims_suppressed"] = False
-    if actor.is_donor:
+    if not sees_true_figures(actor):
         shown, hidden = suppress_small_counts(
             counts.where(table["in_filter"]), get_settings().suppression_threshold
         )
@@ -340,7 +340,7 @@ def centre_occupancy(
     table = frame(session, query, columns)
     table["capacity"] = table["capacity"].astype("Int64")
     table["people_suppressed"] = False
-    if actor.is_donor and not table.empty:
+    if not sees_true_figures(actor) and not table.empty:
         threshold = get_settings().suppression_threshold
         for _, rows in table.groupby("centre"):
             shown, hidden = suppress_small_counts(rows["people_accommodated"], threshold)
@@ -408,7 +408,7 @@ def region_victims(
     for name in VICTIM_SERIES:
         table[name] = table[name].astype("Int64")
         table[f"{name}_suppressed"] = False
-        if actor.is_donor:
+        if not sees_true_figures(actor):
             threshold = get_settings().suppression_threshold
             table[name], table[f"{name}_suppressed"] = suppress_small_counts(table[name], threshold)
     return table.drop(columns="unapproved_rows")

@@ -22,6 +22,7 @@ from grantmon.services.core.kept import PerDataVersion
 from grantmon.services.core.privacy import (
     TOTAL,
     Protected,
+    protect_change,
     protect_count,
     protect_means,
     protect_series,
@@ -144,6 +145,28 @@ def _protected_totals(true: pd.Series, actor: Actor) -> ReintegrationTotals:
     )
 
 
+def funnel_changes(
+    *, session: Session, actor: Actor, latest: Filters, before: Filters, shown: Filters
+) -> dict[str, int | None]:
+    """Each stage's change from `before` to `latest`, through privacy (None when hidden).
+
+    A change is a figure. When both periods start together it is the count of `latest`'s last
+    quarter, so it is hidden wherever the trend (over the `shown` filters) hides that quarter.
+    """
+    now = _true_totals(session, actor, latest)
+    then = _true_totals(session, actor, before)
+    one_quarter = latest.start == before.start
+    trend = quarterly_trend(session=session, actor=actor, filters=shown)
+    quarter = trend[(trend["quarter"] == latest.end) & trend["donor_hidden"].astype(bool)]
+    hidden = set(quarter["stage"]) if one_quarter else set()
+    return {
+        stage: protect_change(
+            int(now[stage]), int(then[stage]), actor=actor, hidden_elsewhere=stage in hidden
+        )
+        for stage in FUNNEL_STAGES
+    }
+
+
 def _long(protected: Protected[pd.Series], **columns: Any) -> pd.DataFrame:
     """A protected series as rows: key, count (NaN when hidden), hidden, donor_hidden."""
     return pd.DataFrame(
@@ -185,7 +208,8 @@ def quarterly_trend(*, session: Session, actor: Actor, filters: Filters) -> pd.D
     counts = _counts(session, actor, filters)
     data = counts.groupby("quarter", as_index=False)[[*FUNNEL_STAGES, "unapproved"]].sum()
     if data.empty:
-        return pd.DataFrame(columns=["stage", "key", "count", "hidden", "donor_hidden"])
+        columns = ["stage", "quarter", "count", "hidden", "donor_hidden", "label", "unapproved"]
+        return pd.DataFrame(columns=columns)
     by_quarter = data.set_index("quarter")
     parts = [
         _long(protect_series(by_quarter[stage].astype(int), actor=actor), stage=stage)

@@ -86,6 +86,25 @@ def _quarter_rows(tracking: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
     return rows
 
 
+def _marked(rows: pd.DataFrame, show_true: bool) -> pd.DataFrame:
+    """Suppressed victim figures as the mark (blank means "not reported"); IOM sees them marked."""
+    for column, hidden in (
+        ("actual", "actual_hidden"),
+        ("actual_to_date", "to_date_hidden"),
+        ("percent_achieved", "to_date_hidden"),
+    ):
+        mask = rows[hidden].astype(bool)
+        if show_true and column == "percent_achieved":
+            continue  # a percentage is not a count: staff read it as it is
+        values = rows[column].astype(object)
+        if show_true:
+            values[mask] = [f"{v:.0f} {SUPPRESSED_MARK}" for v in values[mask]]
+        else:
+            values[mask] = SUPPRESSED_MARK + " " + t("suppressed")
+        rows[column] = values
+    return rows
+
+
 def _cell_value(cell: pd.Series, show_true: bool) -> Any:
     if cell["suppressed"]:
         return SUPPRESSED_MARK + " " + t("suppressed")
@@ -125,7 +144,7 @@ def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFr
     figures = quarterly_figures(session=session, actor=actor, filters=filters)
     if figures.empty:
         return pd.DataFrame(columns=list(columns.values()))
-    rows = _quarter_rows(tracking, figures)
+    rows = _marked(_quarter_rows(tracking, figures), sees_true_figures(actor))
     before = set(rows.columns)
     rows = _disaggregation_columns(session, actor, filters, rows)
     extra = [c for c in rows.columns if c not in before]
