@@ -64,6 +64,7 @@ def data_as_of(*, session: Session, actor: Actor) -> datetime | None:
     return latest_data_write(session)[0]
 
 
+@readable_by(EVERYONE)
 def writer_shown_to(session: Session, actor: Actor, email: str) -> str:
     """Who wrote a figure, as this reader may see it: staff see the person, others the team.
 

@@ -145,6 +145,7 @@ def _protected_totals(true: pd.Series, actor: Actor) -> ReintegrationTotals:
     )
 
 
+@readable_by(EVERYONE)
 def funnel_changes(
     *, session: Session, actor: Actor, latest: Filters, before: Filters, shown: Filters
 ) -> dict[str, int | None]:
