@@ -223,7 +223,33 @@ def test_detail_names_the_activity_partner_and_regions(demo_engine):
     assert detail is not None and missing is None
     assert detail.activity_code == "A1.1" and detail.partner == "IOM"
     assert detail.regions == ["MA-01", "MA-04", "MA-06"]
-    assert detail.updated_by == "demo seed"
+    assert detail.updated_by == "IOM"  # a donor is told the organisation, never the person
+
+
+def test_a_donor_sees_who_updated_a_milestone_as_an_organisation_staff_see_the_person(demo_engine):
+    milestone_id = _milestone_id(demo_engine, "A1.1-M3")
+    with demo_engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE milestone SET updated_by = 'manager.iom@example.org' WHERE id = :i"),
+            {"i": milestone_id},
+        )
+    with Session(demo_engine) as session:
+        shown = {
+            actor.role: (
+                milestone_detail(
+                    session=session, actor=actor, milestone_id=milestone_id, today=TODAY
+                ),
+                milestone_timeline(session=session, actor=actor, filters=EVERYTHING, today=TODAY),
+            )
+            for actor in (DONOR, VIEWER)
+        }
+    donor_detail, donor_timeline = shown["donor"]
+    staff_detail, staff_timeline = shown["viewer"]
+    assert donor_detail is not None and staff_detail is not None
+    assert staff_detail.updated_by == "manager.iom@example.org"
+    assert "@" not in donor_detail.updated_by
+    assert not donor_timeline["updated_by"].str.contains("@").any()
+    assert staff_timeline["updated_by"].str.contains("@").any()
 
 
 def _audit(session: Session, milestone_id: int, at: datetime, before: dict, after: dict) -> None:

@@ -25,6 +25,7 @@ from grantmon.i18n import N_
 from grantmon.periods import quarter_end, quarter_start
 from grantmon.services.core.access import EVERYONE, STAFF, Actor, readable_by
 from grantmon.services.core.filters import Filters
+from grantmon.services.core.provenance import writer_shown_to
 from grantmon.services.core.sql import frame
 
 LATE, ON_TRACK = "late", "on track"
@@ -145,7 +146,11 @@ def milestone_timeline(
     ordered: Executable = query.order_by(
         col(Activity.component), col(Partner.code), col(Activity.code), col(Milestone.due_date)
     )
-    return frame(session, ordered, TIMELINE_COLUMNS)
+    timeline = frame(session, ordered, TIMELINE_COLUMNS)
+    writers = {
+        email: writer_shown_to(session, actor, email) for email in timeline["updated_by"].unique()
+    }
+    return timeline.assign(updated_by=timeline["updated_by"].map(writers))
 
 
 @readable_by(EVERYONE)
@@ -270,7 +275,8 @@ def milestone_detail(
         .where(col(ActivityRegion.activity_id) == row["activity_id"])
         .order_by(col(ActivityRegion.region_code))
     ).scalars()
-    return MilestoneDetail(**row, regions=list(regions))
+    writer = writer_shown_to(session, actor, row["updated_by"])
+    return MilestoneDetail(**{**row, "updated_by": writer}, regions=list(regions))
 
 
 def describe_changes(before: str | None, after: str | None) -> str:
