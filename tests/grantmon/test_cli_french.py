@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
+from grantmon.services.core.privacy import SUPPRESSED_MARK
+
 NNBSP = "\u202f"
 
 
@@ -74,11 +76,17 @@ def test_a_french_iptt_workbook_has_french_headers_and_status_words(url, tmp_pat
                    "Atteint (% de la cible)"):  # fmt: skip
         assert header in headers, header
     statuses = {row[headers.index("Statut")] for row in rows[1:]}
+    # The donor's view by default: a status that would bound a hidden figure is hidden too.
     assert statuses <= {"en bonne voie", "meilleur que la cible", "moins bon que la cible",
-                        "pas de données"}  # fmt: skip
+                        "pas de données", "masqué"}  # fmt: skip
     assert "en bonne voie" in statuses
     assert any(h.startswith(f"Sexe{NNBSP}: ") for h in headers)
     assert [sheet.title for sheet in book.worksheets] == ["Suivi des indicateurs", "Notes"]
+
+
+def shown(cell: str) -> bool:
+    """A cell with a figure: neither empty nor hidden from the donor (the default view)."""
+    return bool(cell) and not cell.startswith(SUPPRESSED_MARK)
 
 
 def test_csv_stays_machine_readable_and_tidy_in_french(url, tmp_path):
@@ -87,11 +95,11 @@ def test_csv_stays_machine_readable_and_tidy_in_french(url, tmp_path):
     done = grantmon("export", "iptt", "--out", str(out), database_url=url, GRANTMON_LOCALE="fr")
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    actuals = [r["Réalisé (trimestre)"] for r in rows if r["Réalisé (trimestre)"]]
-    shares = [r["Atteint (% de la cible)"] for r in rows if r["Atteint (% de la cible)"]]
+    actuals = [r["Réalisé (trimestre)"] for r in rows if shown(r["Réalisé (trimestre)"])]
+    shares = [r["Atteint (% de la cible)"] for r in rows if shown(r["Atteint (% de la cible)"])]
     assert actuals and all("," not in a and not a.endswith(".0") for a in actuals)
     counts = [r["Réalisé (trimestre)"] for r in rows if r["Unité"] == "personnes"]
-    assert all(c.isdigit() for c in counts if c)  # 18, not 18.0
+    assert all(c.isdigit() for c in counts if shown(c))  # 18, not 18.0
     assert all(len(s.split(".")[-1]) <= 1 for s in shares)  # 105.9, not 1.0588235294117647
     assert any(80 <= float(s) <= 150 for s in shares)  # a percentage, not a share of 1
 
