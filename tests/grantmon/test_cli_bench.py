@@ -4,6 +4,7 @@ import json
 
 from grantmon.cli import main
 from grantmon.cli.bench_run import SCREENS
+from tests.conftest import forget_app_caches
 
 
 def test_bench_writes_a_row_for_every_screen(app_database, tmp_path, capsys):
@@ -24,3 +25,17 @@ def test_bench_writes_a_row_for_every_screen(app_database, tmp_path, capsys):
     assert all(screen in printed for screen in SCREENS) and result["database"] == "sqlite"
     assert "machine speed" in printed and "folder navigation (a server's first request" in printed
     assert all(isinstance(s["folder_navigation_ms"], float) for s in result["screens"])
+
+
+def test_bench_on_a_named_database_leaves_no_default_database_behind(
+    app_database, tmp_path, monkeypatch
+):
+    # Run where a stray default database would show: the data folder set to an empty one here.
+    url = app_database.url.render_as_string(hide_password=False)
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.setenv("GRANTMON_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    forget_app_caches()
+    code = main(["bench", "--database", url, "--runs", "1", "--no-briefing"])
+    assert code == 0
+    assert not (tmp_path / "data").exists()
