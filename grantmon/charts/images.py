@@ -67,9 +67,14 @@ class ImageBrowser:
         return self._browser.done() and self._browser.exception() is not None
 
     def close(self) -> None:
-        """Stop the browser and its loop."""
-        if self._browser.done() and self._browser.exception() is None:
-            closing = asyncio.run_coroutine_threadsafe(self._browser.result().close(), self._loop)
+        """Stop the browser (once it has started, so that no browser outlives the process)
+        and its loop."""
+        try:
+            browser = self._browser.result(timeout=START_TIMEOUT_S)
+        except Exception:  # it never started: nothing to stop
+            browser = None
+        if browser is not None:
+            closing = asyncio.run_coroutine_threadsafe(browser.close(), self._loop)
             closing.result(timeout=30)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=30)
