@@ -1,8 +1,10 @@
 """`grantmon bench` renders every screen and writes the figures it prints to JSON."""
 
 import json
+from dataclasses import asdict
 
 from grantmon.cli import main
+from grantmon.cli.bench_briefing import briefing_lines, briefing_timing
 from grantmon.cli.bench_run import SCREENS
 from tests.conftest import forget_app_caches
 
@@ -39,3 +41,12 @@ def test_bench_on_a_named_database_leaves_no_default_database_behind(
     code = main(["bench", "--database", url, "--runs", "1", "--no-briefing"])
     assert code == 0
     assert not (tmp_path / "data").exists()
+
+
+def test_briefing_bench_times_the_command_line_and_the_app(app_database):
+    timing = briefing_timing(app_database)
+    assert timing.charts == 6  # the default pack: a key chart from each screen
+    times = (timing.cli_pdf_s, timing.cli_pptx_s, timing.app_first_s, timing.app_again_s)
+    assert all(seconds > 0 for seconds in times) and timing.chart_seconds > 0
+    printed = "\n".join(briefing_lines(asdict(timing)))
+    assert "command line (new process): PDF" in printed and "again" in printed
