@@ -46,7 +46,8 @@ def test_bench_on_a_named_database_leaves_no_default_database_behind(
 def test_briefing_bench_times_the_command_line_and_the_app(app_database):
     timing = briefing_timing(app_database)
     assert timing.charts == 6  # the default pack: a key chart from each screen
-    times = (timing.cli_pdf_s, timing.cli_pptx_s, timing.app_first_s, timing.app_again_s)
+    times = (timing.cli_pdf_s, timing.cli_pptx_s, timing.app_first_s, timing.app_after_write_s)
+    times += (timing.app_again_s,)
     assert all(seconds > 0 for seconds in times) and timing.chart_seconds > 0
     printed = "\n".join(briefing_lines(asdict(timing)))
-    assert "command line (new process): PDF" in printed and "again" in printed
+    assert "command line (new process): PDF" in printed and "after a write" in printed
