@@ -9,6 +9,7 @@ from grantmon.ui.auth import signed_in_actor
 from grantmon.ui.filters import sidebar_filters
 from grantmon.ui.navigation import navigation as build_navigation
 from grantmon.ui.page import entered_through_dashboard
+from grantmon.ui.text import plain
 
 language.start_run()  # first: everything below speaks the person's language
 st.set_page_config(page_title=t("Grant monitor"), page_icon=":material/monitoring:", layout="wide")
@@ -19,7 +20,7 @@ def stop_unless_database_ready() -> None:
     try:
         ready = runtime.schema_ready()
     except DatabaseConfigError as error:
-        st.error(str(error))
+        st.error(plain(str(error)))
         st.stop()
     if not ready:
         st.error(

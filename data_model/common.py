@@ -1,7 +1,9 @@
 """Column helpers and vocabularies shared by the tables."""
 
+import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import BigInteger, Column
 from sqlmodel import Field
@@ -19,6 +21,23 @@ MAX_BEDS = 10_000  # beds in one centre
 MAX_PEOPLE = 1_000_000  # people counted in one cell of a quarter, or accommodated by a centre
 MAX_RESULT = 1_000_000_000  # an indicator's value in a quarter
 MAX_DOLLARS = 100_000_000  # one expenditure (the award is US$2.5 million)
+
+# One http(s) address: a host after the scheme, then no white space, control character or sign
+# that cannot stand in a link (< > " \ ` { } | ^), so it is shown as exactly one link.
+WEB_LINK = re.compile(
+    r"https?://[^\s\x00-\x1f\x7f<>\"\\`{}|^/?#]+[^\s\x00-\x1f\x7f<>\"\\`{}|^]*",
+    re.IGNORECASE,
+)
+
+
+def is_web_link(text: str) -> bool:
+    """Whether the text is one well-formed http or https address, with a host and no spaces."""
+    if not WEB_LINK.fullmatch(text):
+        return False
+    try:
+        return bool(urlsplit(text).hostname)
+    except ValueError:  # e.g. an unclosed [ around an IPv6 host
+        return False
 
 
 def utc_now() -> datetime:

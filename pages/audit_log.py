@@ -10,6 +10,7 @@ from grantmon.i18n import t
 from grantmon.services.core.audit import audit_log, audited_entities
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.ui.tables import show_table
 from grantmon.vocabulary import word
 
 page = start_page(
@@ -60,4 +61,4 @@ else:
             t("Reason"): entries["reason"],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")

@@ -6,12 +6,14 @@ import streamlit as st
 
 from grantmon.formatting import labelled
 from grantmon.i18n import current_language, in_current_language, t
-from grantmon.services.briefing.files import briefing_pdf, briefing_pptx
+from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, default_audience
 from grantmon.services.briefing.pack import chart_catalogue, collect_briefing
+from grantmon.services.core.access import INTERNAL
 from grantmon.services.results.indicators import indicator_tracking
 from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
+from grantmon.ui.tables import show_table
 
 PACK_KEY = "briefing_pack_files"
 
@@ -68,9 +70,16 @@ def pack_section() -> None:
         )
     )
     charts = chart_picker()
-    prepared_for = st.text_input(
-        t("Prepared for"), value=t("U.S. Embassy Rabat and J/TIP"), key="bp_for"
-    )
+    if not actor.is_donor:
+        st.warning(
+            t(
+                "Your role sees figures the donor does not: every page of your pack is marked "
+                "'{mark}'. A pack for the donor is built by a donor's account.",
+                mark=t(INTERNAL),
+            ),
+            icon=":material/lock:",
+        )
+    prepared_for = st.text_input(t("Prepared for"), value=default_audience(actor), key="bp_for")
     if st.button(t("Build the briefing pack"), type="primary", key="bp_build"):
         build(charts, prepared_for)
     files = st.session_state.get(PACK_KEY)
@@ -127,7 +136,7 @@ def iptt_section() -> None:
         on_click="ignore",
         key="bp_iptt_csv",
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, hide_index=True, width="stretch")
 
 
 pack_section()

@@ -36,6 +36,7 @@ from grantmon.services.core.filters import Filters
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
+from grantmon.ui.tables import show_table
 
 page = start_page(
     __file__,
@@ -205,7 +206,7 @@ def off_plan_section() -> None:
             t("No budget line is more than {tolerance} off plan.", tolerance=percent(TOLERANCE))
         )
         return
-    st.dataframe(flagged, hide_index=True, width="stretch")
+    show_table(flagged, hide_index=True, width="stretch")
 
 
 def breakdowns(ctx: ChartContext) -> None:
@@ -236,7 +237,7 @@ def all_lines_section() -> None:
     """Every budget line, for those who want the detail."""
     with st.expander(t("All budget lines")):
         every_line = kept(line_rows, actor, filters=filters, off_plan_only=False)
-        st.dataframe(every_line, hide_index=True, width="stretch")
+        show_table(every_line, hide_index=True, width="stretch")
 
 
 def main() -> None:

@@ -21,6 +21,8 @@ from grantmon.services.core.entry_rules import entry_quarters
 from grantmon.ui.forms import Refusals, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 SAVED_KEY = "centre_saved"
@@ -75,7 +77,7 @@ def centre_form(row: pd.Series) -> None:
     send(
         scope,
         update_centre,
-        t("Saved {name}.", name=row["name"]),
+        t("Saved {name}.", name=plain(row["name"])),
         centre_id=scope[0],
         values=values | {"reason": reason},
         opened={name: _plain(row[name]) for name in CENTRE_FIELDS},
@@ -145,7 +147,7 @@ def show_occupancy(history: pd.DataFrame) -> None:
     if history.empty:
         st.info(t("No occupancy recorded for this centre yet."))
         return
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 t("Quarter"): history["quarter"].map(quarter_label),
@@ -172,7 +174,7 @@ st.caption(
         kind=word(row["kind"]).capitalize(),
         status=word(row["status"]),
         capacity=capacity,
-        who=row["updated_by"],
+        who=plain(row["updated_by"]),
         when=long_date(row["updated_at"].date()),
     )
 )

@@ -23,6 +23,8 @@ from grantmon.services.reintegration.entry import (
 from grantmon.ui.forms import Refusals, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.ui.tables import edit_table, show_table
+from grantmon.ui.text import plain
 
 SAVED_KEY = "reintegration_saved"
 REFUSALS = Refusals("reintegration")
@@ -41,7 +43,7 @@ def show_refusal_by_cell(error: CommandError) -> None:
     """Explain why nothing was saved, one line per cell that needs attention."""
     show_refusal(error, changed=t("Cell"))
     for message in error.field_errors.values():
-        st.error(message, icon=":material/error:")
+        st.error(plain(message), icon=":material/error:")
 
 
 def editor_frame(grid: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +59,7 @@ def grid_form(grid: pd.DataFrame, scope: tuple[str, str]) -> dict[str, Any] | No
     """The grid and its Save button; returns the submitted counts per cell, or None."""
     labels = stage_labels()
     with st.form(f"reintegration-{scope[0]}-{scope[1]}"):
-        edited = st.data_editor(
+        edited = edit_table(
             editor_frame(grid),
             key=f"reintegration-grid-{scope[0]}-{scope[1]}",
             hide_index=True,
@@ -120,7 +122,7 @@ if SAVED_KEY in st.session_state:
 partner = load(entry_partner_id, page.actor)
 if load(quarter_is_locked, page.actor, partner_id=partner, quarter=scope[0]):
     st.warning(t(LOCKED), icon=":material/lock:")
-    st.dataframe(editor_frame(grid), hide_index=True, width="stretch", placeholder="—")
+    show_table(editor_frame(grid), hide_index=True, width="stretch", placeholder="—")
 else:
     refusal = REFUSALS.of(scope)
     if refusal:

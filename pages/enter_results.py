@@ -21,6 +21,8 @@ from grantmon.services.results.entry import (
 from grantmon.ui.forms import Refusals, history_panel, rerun_saying
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.ui.tables import edit_table, show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 SAVED_KEY = "results_saved"  # "code quarter" saved on the previous run
@@ -38,7 +40,7 @@ page = start_page(
 
 def show_refusal(error: CommandError, grid: pd.DataFrame) -> None:
     """Explain why nothing was saved, naming each cell or breakdown that needs attention."""
-    st.error(error.message, icon=":material/block:")
+    st.error(plain(error.message), icon=":material/block:")
     labels = grid.astype(str)
     names = dict(
         zip(
@@ -50,13 +52,13 @@ def show_refusal(error: CommandError, grid: pd.DataFrame) -> None:
     names |= dict(zip(labels["dimension"], labels["dimension_label"], strict=True))
     names |= {"quarter": t("Quarter"), "evidence_url": t("Evidence link")}
     for field, message in error.field_errors.items():
-        st.error(labelled(names.get(field, field), message), icon=":material/error:")
+        st.error(plain(labelled(names.get(field, field), message)), icon=":material/error:")
     if isinstance(error, StaleEdit) and error.their_changes:
         changes = pd.DataFrame(
             [(names.get(k, k), a, b) for k, (a, b) in error.their_changes.items()],
             columns=[t("Cell"), t("When you opened the form"), t("Now")],
         )
-        st.dataframe(changes.astype(str), hide_index=True, width="stretch")
+        show_table(changes.astype(str), hide_index=True, width="stretch")
 
 
 def editor_frame(grid: pd.DataFrame) -> pd.DataFrame:
@@ -77,7 +79,7 @@ def result_form(grid: pd.DataFrame, scope: tuple[int, str]) -> dict[str, Any] | 
     total = grid[grid["cell"] == TOTAL]
     evidence = total["evidence_url"].iloc[0] if not total.empty else None
     with st.form(f"results-{scope[0]}-{scope[1]}"):
-        edited = st.data_editor(
+        edited = edit_table(
             editor_frame(grid),
             key=f"results-grid-{scope[0]}-{scope[1]}",
             hide_index=True,
@@ -136,11 +138,12 @@ else:
     st.caption(t("Each breakdown must add up to the total."))
 if SAVED_KEY in st.session_state:
     st.success(
-        t("Saved {what}.", what=st.session_state.pop(SAVED_KEY)), icon=":material/check_circle:"
+        t("Saved {what}.", what=plain(st.session_state.pop(SAVED_KEY))),
+        icon=":material/check_circle:",
     )
 if load(results_quarter_locked, page.actor, quarter=scope[1]):
     st.warning(t(LOCKED), icon=":material/lock:")
-    st.dataframe(editor_frame(grid), hide_index=True, width="stretch")
+    show_table(editor_frame(grid), hide_index=True, width="stretch")
 else:
     refusal = REFUSALS.of(scope)
     if refusal:

@@ -13,6 +13,8 @@ from grantmon.services.core.commands import CommandError, StaleEdit
 from grantmon.ui.forms import Refusals, rerun_saying
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 SAVED_KEY = "spending_saved"
@@ -78,7 +80,7 @@ def save(row: pd.Series, values: dict[str, Any]) -> None:
 
 def show_refusal(error: CommandError) -> None:
     """Explain why nothing was saved."""
-    st.error(error.message, icon=":material/block:")
+    st.error(plain(error.message), icon=":material/block:")
     if isinstance(error, StaleEdit) and "quarter" not in error.field_errors:
         before, now = error.their_changes.get("spent_cents", (None, None))
         st.caption(
@@ -95,7 +97,7 @@ def show_recent(line_id: int) -> None:
     if recent.empty:
         st.info(t("No spending recorded on this line yet."))
         return
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 t("Date"): recent["spent_on"].map(long_date),

@@ -24,6 +24,8 @@ from grantmon.ui.forms import show_refusal
 from grantmon.ui.language import file_uploader_words
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 
 UNUSUAL_BOX = t("Unusual values are checked (results far outside the history)")
 AGAIN_BOX = t("Import again (the same file was imported before)")
@@ -89,8 +91,8 @@ def run_import(name: str, upload: UploadedFile) -> None:
         )
     except ImportRefused as refused:
         bar.empty()
-        st.error(refused.message, icon=":material/block:")
-        st.dataframe(problems_table(refused.problems), hide_index=True, width="stretch")
+        st.error(plain(refused.message), icon=":material/block:")
+        show_table(problems_table(refused.problems), hide_index=True, width="stretch")
         st.caption(t("Rows are numbered as in a spreadsheet: the header is row 1."))
         return
     except CommandError as error:
@@ -99,7 +101,7 @@ def run_import(name: str, upload: UploadedFile) -> None:
         return
     bar.progress(1.0, text=t("Done."))
     st.success(
-        t("Imported {rows} rows from {file}.", rows=result.rows, file=upload.name),
+        t("Imported {rows} rows from {file}.", rows=result.rows, file=plain(upload.name)),
         icon=":material/check_circle:",
     )
 
@@ -112,7 +114,7 @@ def show_recent() -> None:
         st.caption(t("No file imported yet."))
         return
     titles = {name: str(kind.title) for name, kind in DATA_TYPES.items()}
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 t("When (UTC)"): recent["imported_at"].map(date_time),

@@ -17,7 +17,7 @@ from grantmon.charts.milestones import (
 from grantmon.charts.style import status_label
 from grantmon.formatting import colon, date_time, long_date, number, percent_sign
 from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, may_read
 from grantmon.services.core.filters import Filters, filter_options
 from grantmon.services.milestones.reads import (
     LATE,
@@ -32,9 +32,10 @@ from grantmon.services.milestones.reads import (
     milestones_outside_period,
 )
 from grantmon.ui.charts import chart_context, figure_of, show
-from grantmon.ui.forms import as_plain_text
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import evidence_link, plain
 from grantmon.vocabulary import word
 
 page = start_page(
@@ -201,7 +202,7 @@ def late_table() -> None:
     if late.num_rows == 0:
         st.success(t("No milestone is late for these filters."), icon=":material/check_circle:")
         return
-    st.dataframe(late, hide_index=True, width="stretch")
+    show_table(late, hide_index=True, width="stretch")
 
 
 def milestone_rows(
@@ -233,9 +234,7 @@ def milestone_table(shown: pa.Table) -> None:
         max_value=100,
         format="%d" + percent_sign().replace("%", "%%"),
     )
-    st.dataframe(
-        shown, hide_index=True, width="stretch", column_config={t("Complete (%)"): progress}
-    )
+    show_table(shown, hide_index=True, width="stretch", column_config={t("Complete (%)"): progress})
 
 
 def _maybe_date(value: object) -> str:
@@ -255,7 +254,7 @@ def milestone_choices(
 
 
 def detail_section(states: tuple[str, ...]) -> None:
-    """Pick one milestone; show its facts and its history of updates."""
+    """Pick one milestone; show its facts and, to staff, its history of updates."""
     st.subheader(t("Milestone detail"))
     labels, first = kept(milestone_choices, actor, filters=filters, today=today, states=states)
     chosen = st.selectbox(
@@ -266,7 +265,8 @@ def detail_section(states: tuple[str, ...]) -> None:
         st.info(t("This milestone no longer exists."))
         return
     detail_facts(detail)
-    history(detail)
+    if may_read(milestone_history, actor):  # staff names and their reasons are not for donors
+        history(detail)
 
 
 def detail_facts(detail: MilestoneDetail) -> None:
@@ -286,16 +286,18 @@ def detail_facts(detail: MilestoneDetail) -> None:
         ),
         _fact(
             t("Activity"),
-            f"{detail.activity_code} {detail.activity} "
-            f"({long_date(detail.planned_start)} – {long_date(detail.planned_end)})",
+            plain(f"{detail.activity_code} {detail.activity}")
+            + f" ({long_date(detail.planned_start)} – {long_date(detail.planned_end)})",
         ),
-        _fact(t("Partner"), detail.partner_name) + " · " + _fact(t("Component"), detail.component),
-        _fact(t("Regions"), ", ".join(regions.get(code, code) for code in detail.regions)),
+        _fact(t("Partner"), plain(detail.partner_name))
+        + " · "
+        + _fact(t("Component"), plain(detail.component)),
+        _fact(t("Regions"), plain(", ".join(regions.get(code, code) for code in detail.regions))),
     ]
     if detail.notes:
-        lines.append(_fact(t("Notes"), as_plain_text(detail.notes)))
+        lines.append(_fact(t("Notes"), plain(detail.notes)))
     if detail.evidence_url:
-        lines.append(_fact(t("Evidence"), f"[{detail.evidence_url}]({detail.evidence_url})"))
+        lines.append(_fact(t("Evidence"), evidence_link(detail.evidence_url)))
     st.markdown("  \n".join(lines))
 
 
@@ -309,7 +311,7 @@ def history(detail: MilestoneDetail) -> None:
     st.caption(
         t(
             "Last updated by {who} on {day}.",
-            who=detail.updated_by,
+            who=plain(detail.updated_by),
             day=long_date(detail.updated_at.date()),
         )
     )
@@ -326,7 +328,7 @@ def history(detail: MilestoneDetail) -> None:
             t("Reason"): entries["reason"],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, hide_index=True, width="stretch")
 
 
 def main() -> None:

@@ -1,6 +1,5 @@
 """Overview: is the grant on track? KPIs, alerts, budget burn beside results, award facts."""
 
-import re
 from datetime import date
 from typing import Any
 
@@ -33,23 +32,19 @@ from grantmon.ui import banners
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 page = start_page(__file__, t("Overview"))
 actor, filters, today = page.actor, page.filters, date.today()
 award = load(award_summary, actor)
-MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+!|$~<>])")
-
-
-def as_written(text: str) -> str:
-    """Text for Markdown shown as written: a $ would otherwise start mathematics."""
-    return MARKDOWN_SIGNS.sub(r"\\\1", text)
 
 
 def fact(column: Any, label: str, value: str) -> None:
     """One headline fact: a small label over its value."""
     column.caption(label)
-    column.markdown(f"**{as_written(value)}**" if value else "—")
+    column.markdown(f"**{plain(value)}**" if value else "—")
 
 
 def partner_names(*, actor: Actor, code: str) -> str:
@@ -63,7 +58,7 @@ def partner_names(*, actor: Actor, code: str) -> str:
 
 def award_header() -> None:
     """What the grant is worth, for how long and with whom: the first thing a reader sees."""
-    st.subheader(as_written(award.title))
+    st.subheader(plain(award.title))
     with st.container(border=True):
         amount, period, partners = st.columns([2, 3, 3])
         fact(amount, t("Award amount"), money(award.amount_cents, award.currency))
@@ -75,14 +70,19 @@ def award_header() -> None:
         )
         fact(partners, t("Partners"), kept(partner_names, actor, code=award.code))
     st.caption(
-        as_written(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
+        plain(f"{award.code} · {award.donor}, {award.awarding_office} → {award.recipient}")
         + (" · " + t("The award period is not public: it is an assumption.") if assumed else "")
     )
 
 
 def change(now: int | None, before: int | None) -> str | None:
     """A KPI's change since the previous quarter; None when there is none or it is hidden."""
-    return None if now is None or before is None or now == before else signed(now - before)
+    return None if now is None or before is None else shown_change(now - before)
+
+
+def shown_change(difference: int | None) -> str | None:
+    """A change as the delta of a KPI card; None when it is nil or hidden (victim counts)."""
+    return signed(difference) if difference else None
 
 
 def shown(count: int | None) -> str:
@@ -148,12 +148,12 @@ def centres_and_victims(kpis: Kpis) -> None:
     assisted.metric(
         t("Victims assisted"),
         shown(kpis.assisted),
-        delta=change(kpis.assisted, kpis.assisted_before),
+        delta=shown_change(kpis.assisted_change),
     )
     plans.metric(
         t("Reintegration plans completed"),
         shown(kpis.plans_completed),
-        delta=change(kpis.plans_completed, kpis.plans_completed_before),
+        delta=shown_change(kpis.plans_completed_change),
     )
     st.caption(
         t(
@@ -176,21 +176,21 @@ def alert_lines(*, actor: Actor, filters: Filters, today: date) -> tuple[list[st
     off_plan = load(off_plan_lines, actor, filters=filters)
     items = [
         labelled(
-            f"{status_label('late')} **{r['code']}** {r['title']}",
+            f"{status_label('late')} **{plain(r['code'])}** {plain(r['title'])}",
             t("{days} days late", days=number(r["days_late"])),
         )
         for r in records(late.head(5))
     ]
     items += [
         labelled(
-            f"{status_display(r['status'])} **{r['code']}** {r['title']}",
+            f"{status_display(r['status'])} **{plain(r['code'])}** {plain(r['title'])}",
             t("{share} of target to date", share=percent(r["percent_achieved"] / 100)),
         )
         for r in records(behind.head(5))
     ]
     items += [
         labelled(
-            f"{status_label(r['status'])} **{r['partner']} · {r['category']}**",
+            f"{status_label(r['status'])} **{plain(r['partner'])} · {plain(r['category'])}**",
             t("{share} of its budget spent", share=percent(r["spent_share"])),
         )
         for r in records(off_plan.head(5))
@@ -226,9 +226,9 @@ def award_facts() -> None:
         if award.period_is_assumed:
             st.caption(t("Assumption: {note}", note=award.period_note))
         partners = kept(partners_table, actor, code=award.code)
-        st.dataframe(partners, hide_index=True, width="stretch")
+        show_table(partners, hide_index=True, width="stretch")
         st.markdown(t("**Reported context (not results of this grant)**"))
-        st.dataframe(context_table(), hide_index=True, width="stretch")
+        show_table(context_table(), hide_index=True, width="stretch")
 
 
 def partners_table(*, actor: Actor, code: str) -> pd.DataFrame:

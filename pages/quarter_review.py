@@ -29,9 +29,11 @@ from grantmon.services.workflow.reads import (
     may_submit,
     quarter_statuses,
 )
-from grantmon.ui.forms import Refusals, as_plain_text, rerun_saying, show_refusal
+from grantmon.ui.forms import Refusals, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 PICKER_KEY = "review_picker"
@@ -76,7 +78,7 @@ def overview_table(rows: pd.DataFrame) -> None:
             t("When (UTC)"): when(rows["updated_at"]),
         }
     )
-    st.dataframe(
+    show_table(
         shown,
         hide_index=True,
         width="stretch",
@@ -147,7 +149,7 @@ def figure_line(row: pd.Series) -> str:
 def state_panel(row: pd.Series) -> None:
     """Where the picked quarter stands: status, figures, comment, last change."""
     st.markdown(
-        f"**{row['partner_name']} · {quarter_label(row['quarter'])}** — "
+        f"**{plain(row['partner_name'])} · {quarter_label(row['quarter'])}** — "
         + review_label(row["status"])
     )
     st.caption(figure_line(row))
@@ -155,14 +157,14 @@ def state_panel(row: pd.Series) -> None:
         st.caption(
             t(
                 "Last change by {who} on {when} UTC (version {version}).",
-                who=row["updated_by"],
+                who=plain(row["updated_by"]),
                 when=date_time(row["updated_at"]),
                 version=int(row["version"]),
             )
         )
     if row["comment"]:
         st.info(
-            t("Comment: {comment}", comment=as_plain_text(row["comment"])),
+            t("Comment: {comment}", comment=plain(row["comment"])),
             icon=":material/comment:",
         )
 
@@ -264,7 +266,7 @@ def history(row: pd.Series) -> None:
                 t("Comment or reason"): changes["reason"],
             }
         )
-        st.dataframe(shown, hide_index=True, width="stretch")
+        show_table(shown, hide_index=True, width="stretch")
 
 
 if table.empty:
@@ -291,7 +293,7 @@ if PICKER_KEY not in st.session_state or st.session_state[PICKER_KEY] not in row
 picked = st.selectbox(t("Quarter and partner"), list(rows_by_label), key=PICKER_KEY)
 row = rows_by_label[picked]
 if DONE_KEY in st.session_state:
-    st.success(st.session_state.pop(DONE_KEY), icon=":material/check_circle:")
+    st.success(plain(st.session_state.pop(DONE_KEY)), icon=":material/check_circle:")
 refusal = REFUSALS.of(picked)
 if refusal:
     show_refusal(refusal)

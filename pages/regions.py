@@ -35,6 +35,8 @@ from grantmon.settings import get_settings
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 SUPPRESSED = "■ " + word("suppressed")
@@ -231,7 +233,7 @@ def region_table() -> None:
     """The map's figures as a table, one row per region."""
     st.subheader(t("Figures by region"))
     table = kept(region_rows, actor, filters=filters)
-    st.dataframe(table, hide_index=True, width="stretch", height="content")
+    show_table(table, hide_index=True, width="stretch", height="content")
     if filters.region != ALL:
         st.caption(t("Regions outside the region filter show —."))
 
@@ -282,7 +284,7 @@ def titled_table(heading: str, table: pa.Table, nothing: str) -> bool:
     if table.num_rows == 0:
         st.info(nothing)
         return False
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, hide_index=True, width="stretch")
     return True
 
 
@@ -351,7 +353,7 @@ def victim_figures(code: str, name: str) -> None:
     )
     show(fig, key="regions_victims")
     table = kept(victim_rows, actor, filters=filters, code=code)
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, hide_index=True, width="stretch")
 
 
 def victim_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
@@ -374,7 +376,7 @@ def drill_down() -> None:
     code = pick_region()
     row = regions[regions["iso_code"] == code].iloc[0]
     name = region_name(row["name"], row["name_ar"])
-    st.markdown(f"### {name}")
+    st.markdown("### " + plain(name))
     st.caption(t("Population (2024 census): {n}", n=number(int(row["population"]))))
     region_centres(code, name)
     activities_table(code)

@@ -22,6 +22,7 @@ from grantmon.services.reintegration.reads import (
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
+from grantmon.ui.tables import show_table
 
 page = start_page(
     __file__,
@@ -75,10 +76,10 @@ def text_cells(rows: pd.DataFrame, value: str = "count", digits: int = 0) -> lis
     ]
 
 
-def show_table(table: pd.DataFrame) -> None:
+def tall_table(table: pd.DataFrame) -> None:
     """A table tall enough that its total row is never scrolled out of sight."""
     height = 38 + 35 * len(table)  # header + rows, at Streamlit's default row height
-    st.dataframe(table.reset_index(drop=True), hide_index=True, width="stretch", height=height)
+    show_table(table.reset_index(drop=True), hide_index=True, width="stretch", height=height)
 
 
 def breakdown_rows(
@@ -120,7 +121,7 @@ def breakdowns() -> None:
                 figure_of(breakdown_chart, data, context=ctx, title=title, category_title=heading),
                 key=f"ri_{by}",
             )
-            show_table(
+            tall_table(
                 kept(
                     breakdown_rows,
                     actor,
@@ -150,7 +151,7 @@ def scores() -> None:
     )
     by_region = kept(score_rows, actor, filters=filters)
     if not by_region.empty:
-        show_table(by_region)
+        tall_table(by_region)
 
 
 def score_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from grantmon.formatting import colon, labelled, number, percent, percent_sign, 
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters, filter_options
-from grantmon.services.core.privacy import SUPPRESSED_MARK, privacy_notice
+from grantmon.services.core.privacy import SUPPRESSED_MARK, cell_text, privacy_notice
 from grantmon.services.results.indicators import (
     indicator_disaggregations,
     indicator_tracking,
@@ -32,6 +32,8 @@ from grantmon.services.results.indicators import (
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 page = start_page(
@@ -186,7 +188,15 @@ def _figures(rows: pd.DataFrame, column: str) -> list[str]:
 
 def tracking_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The tracking rows with readable columns, the figures a reader looks for first."""
-    actual = _figures(rows, "actual_to_date")
+    actual = [
+        cell_text(value, hidden=True, donor_hidden=True) if pd.isna(value) and hidden else text
+        for text, value, hidden in zip(
+            _figures(rows, "actual_to_date"),
+            rows["actual_to_date"],
+            rows["to_date_hidden"],
+            strict=True,
+        )
+    ]
     shown = pd.DataFrame(
         {
             # Status first: on a phone it stays in view beside the start of the indicator.
@@ -237,10 +247,10 @@ def output_tables(*, actor: Actor, filters: Filters) -> OutputTables:
     tracking = load(indicator_tracking, actor, filters=filters)
     return [
         (
-            t("Outcome {code}: {title}", code=code, title=title),
+            t("Outcome {code}: {title}", code=plain(code), title=plain(title)),
             [
                 (
-                    t("**Output {code}:** {title}", code=out_code, title=out_title),
+                    t("**Output {code}:** {title}", code=plain(out_code), title=plain(out_title)),
                     ready_to_send(tracking_table(rows)),
                 )
                 for (out_code, out_title), rows in outcome.groupby(
@@ -260,11 +270,15 @@ def framework_tables() -> None:
         st.subheader(outcome_heading)
         for output_heading, table in outputs:
             st.markdown(output_heading)
-            st.dataframe(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
+            show_table(table, hide_index=True, width="stretch", column_config=TABLE_COLUMNS)
 
 
 def _quarter_cell(row: Any) -> str:
-    actual = format_value(row["actual"], row["unit"]) + _approval_mark(int(row["unapproved"]))
+    actual = format_value(row["actual"], row["unit"])
+    if row["actual_hidden"]:  # a victim count a donor sees suppressed (IOM: marked)
+        hidden = pd.isna(row["actual"])
+        actual = cell_text(row["actual"], hidden=hidden, donor_hidden=True)
+    actual += _approval_mark(int(row["unapproved"]))
     return f"{actual} / {format_value(row['target'], row['unit'])}"
 
 
@@ -272,7 +286,9 @@ def quarter_rows(*, actor: Actor, filters: Filters) -> pa.Table:
     """One row per indicator, one 'actual / target' column per quarter of the period."""
     figures = load(quarterly_figures, actor, filters=filters)
     cells = figures.assign(
-        cell=each_row(figures, _quarter_cell, "actual", "unit", "unapproved", "target")
+        cell=each_row(
+            figures, _quarter_cell, "actual", "unit", "unapproved", "target", "actual_hidden"
+        )
     )
     cells["indicator"] = cells["code"] + " " + cells["title"]
     wide = cells.pivot(index="indicator", columns="quarter", values="cell").fillna("— / —")
@@ -286,7 +302,7 @@ def quarterly_table() -> None:
     st.caption(t("Each cell: actual / target for that quarter alone (also for counts)."))
     indicator_column = {t("Indicator"): st.column_config.TextColumn(width=220)}
     wide = kept(quarter_rows, actor, filters=filters)
-    st.dataframe(wide, hide_index=True, width="stretch", column_config=indicator_column)
+    show_table(wide, hide_index=True, width="stretch", column_config=indicator_column)
 
 
 def national_context() -> ChartContext:
@@ -297,6 +313,9 @@ def national_context() -> ChartContext:
 
 def indicator_status_line(indicator: dict[str, Any]) -> None:
     """The indicator's standing in words, as of its latest reported quarter."""
+    if indicator["status"] == "suppressed":
+        st.info(privacy_notice(actor=actor), icon=":material/lock:")
+        return
     if indicator["status"] == "no data":
         st.info(t("No status: {why}.", why=word(indicator["note"])), icon=":material/help:")
         return
@@ -366,7 +385,7 @@ def breakdown(indicator: dict[str, Any]) -> None:
     show(fig, key=f"results_breakdown_{code}")
     if (cells["suppressed"] | cells["donor_hidden"]).any():
         st.caption(privacy_notice(actor=actor))
-    st.dataframe(breakdown_table(cells, unit), hide_index=True, width="stretch")
+    show_table(breakdown_table(cells, unit), hide_index=True, width="stretch")
 
 
 def indicator_detail(facts: Digest) -> None:

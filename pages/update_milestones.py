@@ -14,6 +14,7 @@ from grantmon.services.milestones.updates import EDITABLE, editable_milestones, 
 from grantmon.ui.forms import Refusals, history_panel, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 PICKER_KEY = "milestone_picker"
@@ -99,7 +100,7 @@ row = rows_by_label[st.selectbox(t("Milestone"), list(rows_by_label), key=PICKER
 st.caption(
     t(
         "Last saved by {who} on {when} (version {version}).",
-        who=row["updated_by"],
+        who=plain(row["updated_by"]),
         when=long_date(row["updated_at"].date()),
         version=row["version"],
     )

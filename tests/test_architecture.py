@@ -203,3 +203,49 @@ def test_a_screen_hands_over_to_the_dashboard_before_it_draws():
 )
 def test_drawing_before_the_hand_over_is_found(source, found):
     assert drawn_before_start(source) == found
+
+
+# Streamlit's table elements: each has a "Download as CSV" button, so each is a file a person can
+# open in a spreadsheet. Only grantmon/ui/tables.py draws them, through the formula guard.
+TABLE_ELEMENTS = {"dataframe", "data_editor", "table"}
+TABLE_HOME = Path("grantmon/ui/tables.py")
+DRAWING_FOLDERS = ("pages", "grantmon/ui")
+
+
+def raw_tables(source: str) -> list[str]:
+    """Every call that draws a Streamlit table (st.x(...), or on a column or container)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        name, owner = node.func.attr, node.func.value
+        on_st = isinstance(owner, ast.Name) and owner.id == "st"
+        if name in {"dataframe", "data_editor"} or (name in TABLE_ELEMENTS and on_st):
+            found.append(f"{node.lineno}: {ast.unparse(node.func)}")
+    return found
+
+
+def test_every_table_on_screen_goes_through_the_formula_guard():
+    """Screens draw tables with grantmon.ui.tables (show_table, edit_table), never directly."""
+    files = [ROOT / "dashboard.py"]
+    for folder in DRAWING_FOLDERS:
+        files += sorted((ROOT / folder).rglob("*.py"))
+    direct = {
+        str(path.relative_to(ROOT)): raw_tables(path.read_text(encoding="utf-8"))
+        for path in files
+        if path.relative_to(ROOT) != TABLE_HOME
+    }
+    assert {name: calls for name, calls in direct.items() if calls} == {}
+
+
+@pytest.mark.parametrize(
+    "source, found",
+    [
+        ("st.dataframe(x)", ["1: st.dataframe"]),
+        ("left.data_editor(x, key='k')", ["1: left.data_editor"]),
+        ("st.table(x)", ["1: st.table"]),
+        ("show_table(x)\npa.table(x)", []),
+    ],
+)
+def test_a_direct_table_is_found(source, found):
+    assert raw_tables(source) == found

@@ -16,6 +16,7 @@ from grantmon.charts.style import (
     ChartContext,
     empty_figure,
     finish,
+    typed_text_shown,
 )
 from grantmon.formatting import number, region_name
 from grantmon.i18n import N_, t
@@ -134,6 +135,7 @@ def _capacity_text(capacity: Any) -> str:
 
 def _centre_layer(centres: pd.DataFrame, status: str) -> go.Scattermap:
     colour, symbol = CENTRE_STATUS.get(status, (GREY, "•"))
+    centres = typed_text_shown(centres, ("name", "operator", "city"))
     capacity = pd.to_numeric(centres["capacity"]).astype(float)
     details = pd.DataFrame(
         {
@@ -234,6 +236,7 @@ def occupancy_chart(occupancy: pd.DataFrame, *, title: str, context: ChartContex
             title=title, context=context, message=t("No occupancy reported for these filters.")
         )
     fig = go.Figure()
+    occupancy = typed_text_shown(occupancy, ("centre",))
     for index, (centre, rows) in enumerate(occupancy.groupby("centre", sort=True)):
         colour = PALETTE[index % len(PALETTE)]
         fig.add_trace(

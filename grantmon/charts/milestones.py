@@ -16,6 +16,7 @@ from grantmon.charts.style import (
     finish,
     status_colour,
     status_label,
+    typed_text_shown,
 )
 from grantmon.formatting import long_date, percent_sign
 from grantmon.i18n import t
@@ -31,6 +32,8 @@ STATE_SYMBOLS = {
     "cancelled": "x-thin-open",
 }
 GROUPINGS = ("component", "partner")
+# Text people typed or imported: drawn as typed, never as chart markup.
+TYPED_COLUMNS = ("activity", "title", "component", "partner")
 ROW_HEIGHT = 30
 # A timeline taller than this many activities is shown a page at a time: one chart of a thousand
 # rows would be metres tall and slow to send on every rerun.
@@ -237,6 +240,7 @@ def milestone_gantt(
         return empty_figure(
             title=title, context=context, message=t("No milestones match these filters.")
         )
+    frame = typed_text_shown(frame, TYPED_COLUMNS)
     activities = _rows(frame, group_by)
     order = _row_order(activities, group_by)
     fig = _activity_bars(activities, group_by, order)

@@ -1,8 +1,11 @@
 """The look every chart shares: colour-blind-safe palette, titles, units, source line."""
 
+import html
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from babel.dates import get_day_names, get_month_names
@@ -241,3 +244,15 @@ def _for_readers(fig: go.Figure) -> None:
             axis.ticksuffix = "\u202f%"
         if axis.type == "date":  # Plotly names months in English only: 01/2025 reads in any
             axis.tickformat = "%m/%Y"
+
+
+def typed_text_shown(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """A copy whose typed text columns show tags as typed (Plotly draws <b>, <br>, <a href>)."""
+    escaped = {
+        column: frame[column].map(
+            lambda value: html.escape(value, quote=False) if isinstance(value, str) else value
+        )
+        for column in columns
+        if column in frame
+    }
+    return frame.assign(**escaped)

@@ -1,30 +1,34 @@
 """`grantmon import` and `grantmon export data`: figures in CSV or Excel files.
 
     grantmon import FILE --type TYPE [--force] [--confirm-unusual] [--as EMAIL]
-    grantmon export data --type TYPE --out FILE.csv|FILE.xlsx [--as EMAIL]
+    grantmon export data --type TYPE --out FILE.csv|FILE.xlsx --as EMAIL
 
 A refused import writes nothing, prints a row-by-row report and exits with code 1; unusable
-arguments exit with code 2.
+arguments exit with code 2. A data file holds figures not yet approved, for entry: it is never
+the donor's, so it is written only for a person named with --as, and a workbook carries the
+internal mark on every printed page (a CSV file keeps exactly the columns an import reads).
 """
 
 import argparse
+import io
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from data_model import Role
 from grantmon.cli.export import BadInput, save_file, writable_path
 from grantmon.cli.language import add_language_option
-from grantmon.i18n import N_
+from grantmon.i18n import N_, t
 from grantmon.services.bulk.files import FORMATS
 from grantmon.services.bulk.importer import DATA_TYPES, export_data, import_file
 from grantmon.services.bulk.spec import GoAhead
-from grantmon.services.core.access import Actor
-from grantmon.services.core.commands import CommandError
+from grantmon.services.core.access import INTERNAL, Actor, ReadRefused
+from grantmon.services.core.commands import CommandError, take_notices
 from grantmon.services.core.users import actor_for_email
 
 COMMAND_LINE = Actor(email="grantmon (command line)", role=Role.ADMIN)
@@ -75,7 +79,10 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
             return 2
         except CommandError as error:  # ImportRefused too, with its problems
             return _report(error)
+        notices = take_notices(session)
     print(f"Imported {result.rows} rows of {args.type} from {path.name}.")
+    for notice in notices:
+        print(notice)
     return 0
 
 
@@ -83,25 +90,44 @@ def cmd_export_data(args: argparse.Namespace, engine: Engine) -> int:
     """Write the stored figures of a data type to a file that can be edited and imported."""
     try:
         out, fmt = writable_path(args.out, FORMATS)
+        if args.as_email is None:
+            raise BadInput(
+                "a data file holds figures not yet approved and is internal, not for the donor: "
+                "say whose figures with --as EMAIL (an administrator or programme manager)"
+            )
         with Session(engine) as session:
             data = export_data(
                 session=session, actor=_actor(session, args.as_email), name=args.type, fmt=fmt
             )
-        save_file(out, data)
+        save_file(out, marked_workbook(data) if fmt == "xlsx" else data)
     except BadInput as error:
         print(f"grantmon export: {error}", file=sys.stderr)
         return 2
-    except CommandError as error:
+    except (CommandError, ReadRefused) as error:
         print(f"grantmon export: {error.message}", file=sys.stderr)
         return 2
-    print(f"{args.type} written to {out}.")
+    print(f"{args.type} written to {out}, {t(INTERNAL)}.")
     return 0
+
+
+def marked_workbook(data: bytes) -> bytes:
+    """The workbook with the internal mark in every sheet's printed header (cells unchanged)."""
+    book = load_workbook(io.BytesIO(data))
+    for sheet in book.worksheets:
+        sheet.oddHeader.center.text = t(INTERNAL)
+    book.properties.title = t(INTERNAL)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _type_and_actor(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", required=True, choices=list(DATA_TYPES), help="the data type")
     parser.add_argument(
-        "--as", dest="as_email", help="the user's email the work is done as (default: admin)"
+        "--as",
+        dest="as_email",
+        help="the user's email the work is done as (import: default an administrator; export: "
+        "required)",
     )
 
 

@@ -4,6 +4,10 @@
         --out FILE
     grantmon export iptt [--period 2025Q3] [--role donor] [--lang fr] --out FILE.xlsx|FILE.csv
 
+Both are the donor's view unless another role is asked for with --role; a file for another role
+holds figures the donor does not see and is marked "internal, not for the donor" (every page and
+slide of a pack, every row of the table).
+
 Bad input (unknown period, format or role, an output path that cannot be written) ends in one
 clear line on stderr and exit code 2, before any work is done.
 """
@@ -22,7 +26,7 @@ from sqlmodel import Session
 from data_model import Role
 from grantmon.cli.language import add_language_option
 from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import INTERNAL, Actor
 from grantmon.services.core.filters import Filters, filter_options
 
 BRIEFING_FORMATS = ("pdf", "pptx")
@@ -83,7 +87,7 @@ def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
         path, kind = writable_path(args.out, BRIEFING_FORMATS, args.format)
         actor = _actor(args.role)
         image_browser()  # starts now, in the background, while the pack's modules load
-        from grantmon.services.briefing.files import briefing_pdf, briefing_pptx
+        from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, default_audience
         from grantmon.services.briefing.pack import collect_briefing
 
         with Session(engine) as session:
@@ -93,13 +97,20 @@ def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
                 actor=actor,
                 filters=filters,
                 today=date.today(),
-                prepared_for=args.prepared_for or t("U.S. Embassy Rabat and J/TIP"),
+                prepared_for=args.prepared_for or default_audience(actor),
             )
         save_file(path, briefing_pdf(pack) if kind == "pdf" else briefing_pptx(pack))
     except BadInput as error:
         return _refuse(error)
-    print(f"Briefing pack written to {path} ({len(pack.charts)} charts).")
+    print(f"Briefing pack written to {path} ({len(pack.charts)} charts){_marked(actor)}.")
     return 0
+
+
+def marked_rows(table: Any, actor: Actor) -> Any:
+    """The table as written for the role: another role's rows each say they are internal."""
+    if actor.is_donor:
+        return table
+    return table.assign(**{t("Classification"): t(INTERNAL)})
 
 
 def cmd_export_iptt(args: argparse.Namespace, engine: Engine) -> int:
@@ -111,13 +122,18 @@ def cmd_export_iptt(args: argparse.Namespace, engine: Engine) -> int:
         actor = _actor(args.role)
         with Session(engine) as session:
             filters = _filters(session, actor, args.period)
-            table = iptt_table(session=session, actor=actor, filters=filters)
+            table = marked_rows(iptt_table(session=session, actor=actor, filters=filters), actor)
             notes = iptt_notes(session=session, actor=actor, filters=filters)
+            notes = notes if actor.is_donor else [t(INTERNAL), *notes]
         save_file(path, iptt_xlsx(table, notes=notes) if kind == "xlsx" else iptt_csv(table))
     except BadInput as error:
         return _refuse(error)
-    print(f"Indicator tracking table written to {path} ({len(table)} rows).")
+    print(f"Indicator tracking table written to {path} ({len(table)} rows){_marked(actor)}.")
     return 0
+
+
+def _marked(actor: Actor) -> str:
+    return "" if actor.is_donor else f", marked {t(INTERNAL)}"
 
 
 def _refuse(error: BadInput) -> int:
@@ -128,7 +144,9 @@ def _refuse(error: BadInput) -> int:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--period", help="last quarter to include, e.g. 2025Q3 (default: now)")
     parser.add_argument(
-        "--role", default="viewer", help=f"whose view to export: {', '.join(ROLES)} (viewer)"
+        "--role",
+        default="donor",
+        help=f"whose view to export: {', '.join(ROLES)} (donor; any other is marked internal)",
     )
     parser.add_argument("--out", required=True, help="the file to write")
     add_language_option(parser)
@@ -141,7 +159,9 @@ def register(commands: Any) -> Any:
     briefing = kinds.add_parser("briefing", help="briefing pack as PDF or PowerPoint")
     briefing.add_argument("--format", default="pdf", help="pdf or pptx (default pdf)")
     briefing.add_argument(
-        "--prepared-for", help="the pack's audience (default: U.S. Embassy Rabat and J/TIP)"
+        "--prepared-for",
+        help="the pack's audience (default: U.S. Embassy Rabat and J/TIP; IOM staff for a role "
+        "other than donor)",
     )
     _common(briefing)
     briefing.set_defaults(handler=cmd_export_briefing)

@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -20,7 +21,11 @@ def cmd_add(args: argparse.Namespace, engine: Engine) -> int:
     """Give a person a role."""
     try:
         user = UserCreate(
-            email=args.email, role=args.role, partner=args.partner, region=args.region
+            email=args.email,
+            role=args.role,
+            partner=args.partner,
+            region=args.region,
+            all_partners=args.all_partners,
         )
         with Session(engine) as session:
             add_user(session=session, actor=CONSOLE, user=user)
@@ -41,9 +46,16 @@ def cmd_list(args: argparse.Namespace, engine: Engine) -> int:
     with Session(engine) as session:
         users = active_users(session=session, actor=CONSOLE)
     for row in users.itertuples():
-        scope = " ".join(str(v) for v in (row.partner, row.region_code) if isinstance(v, str))
+        scope = " ".join(v for v in (_partner_scope(row), row.region_code) if isinstance(v, str))
         print(f"{row.email}\t{row.role}\t{scope}".rstrip())
     return 0
+
+
+def _partner_scope(row: Any) -> str | None:
+    """The partner a user acts for; a manager without one manages every partner."""
+    if isinstance(row.partner, str):
+        return row.partner
+    return "all partners" if row.role == Role.MANAGER else None
 
 
 def cmd_remove(args: argparse.Namespace, engine: Engine) -> int:
@@ -68,6 +80,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--partner", help="partner code (IOM, UNODC, ILO) for a programme manager")
     add.add_argument("--region", help="region code MA-01..MA-12 to limit a programme manager")
+    add.add_argument(
+        "--all-partners",
+        action="store_true",
+        help="a programme manager of every partner (instead of --partner)",
+    )
     add.set_defaults(handler=cmd_add)
     users.add_parser("list", help="list who may sign in").set_defaults(handler=cmd_list)
     remove = users.add_parser("remove", help="withdraw access")

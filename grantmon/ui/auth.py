@@ -22,6 +22,7 @@ from grantmon.services.core.sessions import (
 )
 from grantmon.services.core.users import actor_for_email
 from grantmon.ui.runtime import load, write
+from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 LOG = get_logger("grantmon.auth")
@@ -162,14 +163,16 @@ def sign_out_button(actor: Actor, key: str) -> None:
         st.logout()
 
     with st.sidebar:
-        st.caption(t("Signed in as {email} ({role})", email=actor.email, role=word(actor.role)))
+        st.caption(
+            t("Signed in as {email} ({role})", email=plain(actor.email), role=word(actor.role))
+        )
         st.button(t("Sign out"), on_click=sign_out, key="sign-out")
 
 
 def refused_screen(title: str, message: str) -> None:
     """Sign-in refused: say why, show no data, offer to leave and try another account."""
     st.title(title)
-    st.error(message, icon=":material/block:")
+    st.error(plain(message), icon=":material/block:")
     st.button(t("Sign out"), on_click=st.logout, key="sign-out-refused")
 
 

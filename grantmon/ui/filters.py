@@ -13,7 +13,7 @@ from grantmon.services.core.filters import (
     filter_options,
     parse_filters,
 )
-from grantmon.ui.runtime import load
+from grantmon.ui.runtime import carry_choices, load
 
 FILTERS_KEY = "grantmon_filters"
 WIDGET_KEYS = ("f_from", "f_to", "f_region", "f_partner", "f_component")
@@ -39,6 +39,7 @@ def sidebar_filters(actor: Actor) -> Filters:
     options = load(filter_options, actor)
     if not all(key in st.session_state for key in WIDGET_KEYS) or not _period_still_valid(options):
         _initialise_from_url(options)
+    carry_choices(*WIDGET_KEYS)
     with st.sidebar:
         st.subheader(t("Filters"))
         first, last = st.columns(2)

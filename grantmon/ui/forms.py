@@ -1,6 +1,5 @@
 """Pieces every entry form shares: refusals shown next to their fields, and a change history."""
 
-import re
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
@@ -12,15 +11,10 @@ from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError, StaleEdit
 from grantmon.ui.runtime import write
+from grantmon.ui.tables import show_table
+from grantmon.ui.text import plain
 
 T = TypeVar("T")
-
-MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~$])")
-
-
-def as_plain_text(text: str) -> str:
-    """Typed text for st.markdown, with every Markdown sign escaped: shown, never interpreted."""
-    return MARKDOWN_SIGNS.sub(r"\\\1", text)
 
 
 class Refusals:
@@ -56,7 +50,7 @@ class Refusals:
         """Show the refused save's message for one field, right under it."""
         error = self.of(record_id)
         if error and field in error.field_errors:
-            st.error(error.field_errors[field], icon=":material/error:")
+            st.error(plain(error.field_errors[field]), icon=":material/error:")
 
 
 def rerun_saying(key: str, message: object) -> NoReturn:
@@ -67,13 +61,13 @@ def rerun_saying(key: str, message: object) -> NoReturn:
 
 def show_refusal(error: CommandError, changed: str = "") -> None:
     """Explain why nothing was saved; for a stale edit, what the other person changed."""
-    st.error(error.message, icon=":material/block:")
+    st.error(plain(error.message), icon=":material/block:")
     if isinstance(error, StaleEdit) and error.their_changes:
         changes = pd.DataFrame(
             [(name, before, after) for name, (before, after) in error.their_changes.items()],
             columns=[changed or t("Field"), t("When you opened the form"), t("Now")],
         )
-        st.dataframe(changes.astype(str), hide_index=True, width="stretch")
+        show_table(changes.astype(str), hide_index=True, width="stretch")
 
 
 def history_panel(history: pd.DataFrame, title: str) -> None:
@@ -82,7 +76,7 @@ def history_panel(history: pd.DataFrame, title: str) -> None:
         if history.empty:
             st.caption(t("No change recorded since the record was created."))
             return
-        st.dataframe(
+        show_table(
             pd.DataFrame(
                 {
                     t("When (UTC)"): history["at"].map(date_time),

@@ -14,8 +14,9 @@ from grantmon.services.core.filters import Filters
 from grantmon.settings import PROJECT_ROOT
 from grantmon.ui import banners
 from grantmon.ui.filters import current_filters
-from grantmon.ui.runtime import load
+from grantmon.ui.runtime import load, pending_notices
 from grantmon.ui.session import current_actor
+from grantmon.ui.text import plain
 
 _ENTERED: ContextVar[bool] = ContextVar("grantmon_entered", default=False)
 DASHBOARD = PROJECT_ROOT / "dashboard.py"
@@ -55,4 +56,6 @@ def start_page(script: str, title: str, intro: str = "") -> PageContext:
     st.title(title)
     if intro:
         st.caption(intro)
+    for notice in pending_notices():
+        st.warning(plain(notice), icon=":material/undo:")
     return PageContext(actor=actor, filters=current_filters())

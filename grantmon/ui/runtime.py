@@ -17,6 +17,7 @@ from data_model.db import has_schema
 from grantmon.i18n import current_language
 from grantmon.services.core import database
 from grantmon.services.core.access import Actor
+from grantmon.services.core.commands import take_notices
 from grantmon.services.core.kept import forget_also, note_read
 
 T = TypeVar("T")
@@ -80,7 +81,9 @@ def _key(function: Callable, actor: Actor, params: dict[str, Any]) -> str:
     # One string: the function, the database and its data version, the actor, the language
     # (reads and tables hold words and formatted figures) and the parameters (all plain values
     # with exact reprs); hashing it is far cheaper than hashing each argument.
-    name = f"{function.__code__.co_filename}:{function.__qualname__}"
+    # A read declared for some roles is wrapped (core.access.readable_by): name what it wraps.
+    code = getattr(function, "__wrapped__", function).__code__
+    name = f"{code.co_filename}:{function.__qualname__}"
     return repr((name, _run_data_version(), actor, current_language(), sorted(params.items())))
 
 
@@ -136,10 +139,34 @@ def forget_kept() -> None:
 forget_also(forget_kept)
 
 
+NOTICES_KEY = "grantmon_notices"
+
+
 def write(command: Callable[..., T], actor: Actor, **params: Any) -> T:
-    """Run a service command in its own session (it commits or rolls back by itself)."""
+    """Run a service command in its own session (it commits or rolls back by itself).
+
+    What the write did besides what was asked (e.g. a submitted quarter taken back to 'in
+    progress') is kept for the next screen drawn, which says it (pending_notices).
+    """
     try:
         with Session(engine()) as session:
-            return command(session=session, actor=actor, **params)
+            done = command(session=session, actor=actor, **params)
+            st.session_state.setdefault(NOTICES_KEY, []).extend(take_notices(session))
+            return done
     finally:
         refresh_data_version()  # what the rest of this rerun reads includes the write
+
+
+def carry_choices(*keys: str) -> None:
+    """Hand the sidebar's choices from the last run to this run's widgets with these keys."""
+    # A widget's identity includes the script Streamlit says it is running, and on the first run
+    # after the server starts (its folder navigation) that differs from every later run: without
+    # this, the first choice made in that session is dropped for the default.
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def pending_notices() -> list[str]:
+    """The notices of this person's last writes, each given once."""
+    return list(st.session_state.pop(NOTICES_KEY, []))

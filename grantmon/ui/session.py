@@ -6,7 +6,7 @@ from grantmon.i18n import t
 from grantmon.services.core.access import LOCAL_ACTOR, Actor
 from grantmon.services.core.users import active_users, actor_from_row
 from grantmon.settings import bound_address, is_loopback
-from grantmon.ui.runtime import kept, load
+from grantmon.ui.runtime import carry_choices, kept, load
 from grantmon.vocabulary import word
 
 ACTOR_KEY = "grantmon_actor"
@@ -45,6 +45,7 @@ def viewers(*, actor: Actor) -> dict[str, tuple[str, Actor]]:
 def choose_local_actor() -> Actor:
     """Local mode only: let the user view the dashboard as any role, from the users table."""
     choices = kept(viewers, LOCAL_ACTOR)
+    carry_choices(VIEW_AS_KEY)
     choice = st.sidebar.selectbox(
         t("View as (local mode)"),
         list(choices),

@@ -1,5 +1,6 @@
 """`grantmon import` and `grantmon export data`: files in and out, a report by row on failure."""
 
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 from grantmon.cli import build_parser
@@ -20,6 +21,9 @@ def milestone_status(engine, code: str) -> tuple:
         )
 
 
+EXPORT = ("export", "data", "--as", "admin@example.org")
+
+
 def cli(engine, *argv: str) -> int:
     """Run a grantmon command in this process on the engine, as `grantmon ...` would."""
     args = build_parser().parse_args(list(argv))
@@ -33,12 +37,12 @@ def test_every_export_loads_into_a_plan_only_database_without_confirming_anythin
     for name in DATA_TYPES:
         for fmt in ("csv", "xlsx"):
             out = tmp_path / f"{name}.{fmt}"
-            assert cli(demo_engine, "export", "data", "--type", name, "--out", str(out)) == 0
+            assert cli(demo_engine, *EXPORT, "--type", name, "--out", str(out)) == 0
         loaded = cli(other_engine, "import", str(tmp_path / f"{name}.csv"), "--type", name)
         assert loaded == 0, capsys.readouterr().err
         assert f"rows of {name}" in capsys.readouterr().out
         again = tmp_path / f"{name}-again.csv"
-        assert cli(other_engine, "export", "data", "--type", name, "--out", str(again)) == 0
+        assert cli(other_engine, *EXPORT, "--type", name, "--out", str(again)) == 0
         assert again.read_bytes() == (tmp_path / f"{name}.csv").read_bytes(), name
     assert milestone_status(other_engine, "A1.2-M3") == milestone_status(demo_engine, "A1.2-M3")
 
@@ -94,3 +98,26 @@ def test_a_refused_import_reports_each_row_and_changes_nothing(demo_engine, tmp_
         "import", str(tmp_path / "none.csv"), "--type", "milestones", database_url=url
     )
     assert missing.returncode == 2 and "is not a file" in missing.stderr
+
+
+def test_a_data_file_is_written_only_for_a_person_named_and_marked_internal(
+    demo_engine, tmp_path, capsys
+):
+    out = tmp_path / "results.xlsx"
+    assert cli(demo_engine, "export", "data", "--type", "indicator-results", "--out", str(out)) == 2
+    assert "--as EMAIL" in capsys.readouterr().err and not out.exists()
+    assert cli(demo_engine, *EXPORT, "--type", "indicator-results", "--out", str(out)) == 0
+    assert "INTERNAL, NOT FOR THE DONOR" in capsys.readouterr().out
+    book = load_workbook(out)
+    assert book.worksheets[0].oddHeader.center.text == "INTERNAL, NOT FOR THE DONOR"
+    assert book.worksheets[0].cell(1, 1).value == "indicator_code"  # the file still imports
+
+
+def test_exporting_figures_as_a_donor_is_refused_in_one_line(demo_engine, tmp_path, capsys):
+    out = tmp_path / "reintegration.csv"
+    argv = ("export", "data", "--type", "reintegration", "--out", str(out))
+    assert cli(demo_engine, *argv, "--as", "donor@example.org") == 2
+    refused = capsys.readouterr().err
+    assert refused.startswith("grantmon export: Your role (donor) does not let you see")
+    assert len(refused.strip().splitlines()) == 1 and not out.exists()
+    assert cli(demo_engine, *argv, "--as", "manager.iom@example.org") == 0 and out.exists()

@@ -1,5 +1,6 @@
 """`grantmon export`: files written for scheduled use; bad input is one line and exit 2."""
 
+import csv
 import io
 import os
 import subprocess
@@ -91,3 +92,29 @@ def test_unwritable_path_is_refused(url, tmp_path):
     assert result.returncode == 2
     assert "cannot write" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_briefing_pack_is_the_donors_unless_another_role_is_asked_for(url, tmp_path):
+    donors, staff = tmp_path / "donor.pdf", tmp_path / "viewer.pdf"
+    assert grantmon("export", "briefing", "--out", str(donors), database_url=url).returncode == 0
+    words = "\n".join(page.extract_text() for page in PdfReader(donors).pages)
+    assert "U.S. Embassy" in words and "INTERNAL" not in words
+    assert "Only approved figures are included." in words
+    asked = grantmon(
+        "export", "briefing", "--role", "viewer", "--out", str(staff), database_url=url
+    )
+    assert asked.returncode == 0 and "INTERNAL, NOT FOR THE DONOR" in asked.stdout
+    pages = [page.extract_text() for page in PdfReader(staff).pages]
+    assert all("INTERNAL, NOT FOR THE DONOR" in text for text in pages)
+    assert "U.S. Embassy" not in pages[0] and "IOM staff (internal)" in pages[0]
+
+
+def test_an_iptt_for_another_role_marks_every_row(url, tmp_path):
+    donors, staff = tmp_path / "donor.csv", tmp_path / "viewer.csv"
+    assert grantmon("export", "iptt", "--out", str(donors), database_url=url).returncode == 0
+    assert "INTERNAL" not in donors.read_text(encoding="utf-8-sig")
+    asked = grantmon("export", "iptt", "--role", "viewer", "--out", str(staff), database_url=url)
+    assert asked.returncode == 0
+    rows = list(csv.reader(io.StringIO(staff.read_text(encoding="utf-8-sig"))))
+    assert rows[0][-1] == "Classification"
+    assert len(rows) > 1 and {row[-1] for row in rows[1:]} == {"INTERNAL, NOT FOR THE DONOR"}

@@ -98,8 +98,8 @@ def test_csv_stays_machine_readable_and_tidy_in_french(url, tmp_path):
 
 def test_export_data_takes_a_language_and_keeps_the_codes_that_import(url, tmp_path):
     out = tmp_path / "milestones.xlsx"
-    done = grantmon("export", "data", "--type", "milestones", "--lang", "fr", "--out", str(out),
-                    database_url=url)  # fmt: skip
+    done = grantmon("export", "data", "--as", "admin@example.org", "--type", "milestones",
+                    "--lang", "fr", "--out", str(out), database_url=url)  # fmt: skip
     assert done.returncode == 0, done.stderr
     sheet = load_workbook(io.BytesIO(out.read_bytes())).worksheets[0]
     assert sheet.title == "Données"

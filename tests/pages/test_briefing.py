@@ -27,3 +27,12 @@ def test_iptt_table_shown_without_draft_column_for_donor(app_database):
     assert "Actual to date" in columns and "Figures not yet approved" not in columns
     viewer = run_page("pages/briefing.py", view_as="viewer@example.org")
     assert "Figures not yet approved" in list(viewer.dataframe[0].value.columns)
+
+
+def test_a_staff_pack_is_said_to_be_internal_before_it_is_built(app_database):
+    donor = run_page("pages/briefing.py", view_as="donor@example.org")
+    assert not any("INTERNAL" in w.value for w in donor.warning)  # the demo banner only
+    assert donor.text_input(key="bp_for").value == "U.S. Embassy Rabat and J/TIP"
+    viewer = run_page("pages/briefing.py", view_as="viewer@example.org")
+    assert any("INTERNAL, NOT FOR THE DONOR" in w.value for w in viewer.warning)
+    assert viewer.text_input(key="bp_for").value == "IOM staff (internal)"

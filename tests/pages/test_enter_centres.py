@@ -3,6 +3,7 @@
 from sqlalchemy import text
 
 from tests.pages.apptest import run_page
+from tests.pages.visible_text import as_read
 
 PAGE = "pages/enter_centres.py"
 
@@ -25,7 +26,7 @@ def test_a_manager_changes_capacity_and_it_is_audited(app_database):
         app_database, "SELECT capacity, version FROM centre WHERE name = 'Rabat reception centre'"
     )
     assert tuple(row) == (24, 2)
-    assert any("Saved Rabat reception centre" in s.value for s in app.success)
+    assert any("Saved Rabat reception centre" in as_read(s.value) for s in app.success)
     assert query(app_database, "SELECT count(*) FROM auditentry WHERE entity = 'centre'")[0] == 1
 
 
@@ -38,7 +39,7 @@ def test_occupancy_above_capacity_is_refused_next_to_the_field(app_database):
     next(n for n in app.number_input if n.label == "Average beds occupied").set_value(25)
     next(b for b in app.button if b.label == "Save occupancy").click()
     app.run()
-    assert any("more than the centre's 20 beds" in e.value for e in app.error)
+    assert any("more than the centre's 20 beds" in as_read(e.value) for e in app.error)
     next(n for n in app.number_input if n.label == "Average beds occupied").set_value(19)
     next(b for b in app.button if b.label == "Save occupancy").click()
     app.run()
@@ -58,6 +59,8 @@ def test_a_capacity_no_centre_has_is_refused_next_to_the_field(app_database):
     next(b for b in app.button if b.label == "Save centre").click()
     app.run()
     assert not app.exception
-    assert any("is too large: enter a whole number from 0 to 10,000" in e.value for e in app.error)
+    assert any(
+        "is too large: enter a whole number from 0 to 10,000" in as_read(e.value) for e in app.error
+    )
     row = query(app_database, "SELECT capacity FROM centre WHERE name = 'Rabat reception centre'")
     assert tuple(row) == (20,)

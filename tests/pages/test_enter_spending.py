@@ -1,5 +1,7 @@
 """A manager records an expenditure on their partner's line; bad amounts are refused."""
 
+from datetime import date
+
 from sqlalchemy import text
 
 from tests.pages.apptest import run_page
@@ -62,3 +64,23 @@ def test_overspending_without_justification_is_refused(app_database):
     assert spent(app_database, "IOM") == before
     fill(app, "10.00", justification="Emergency transport")
     assert spent(app_database, "IOM") == before + 1000
+
+
+def test_spending_added_to_a_submitted_quarter_says_the_quarter_went_back(app_database):
+    app = run_page(PAGE, view_as="manager.ilo@example.org")
+    next(s for s in app.selectbox if s.label == "Budget line").set_value("ILO · Contractual").run()
+    next(d for d in app.date_input if d.label == "Date spent").set_value(date(2026, 8, 3))
+    fill(app, "99,999.00", justification="Late invoice")
+    assert not app.exception
+    assert any(
+        "ILO 2026Q3 had been submitted for review: your change took it back" in w.value
+        for w in app.warning
+    )
+    with app_database.connect() as connection:
+        status = connection.execute(
+            text(
+                "SELECT r.status FROM quarterreport r JOIN partner p ON p.id = r.partner_id"
+                " WHERE p.code = 'ILO' AND r.quarter = '2026Q3'"
+            )
+        ).scalar_one()
+    assert status == "in progress"

@@ -5,13 +5,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from data_model.db import make_engine
 from grantmon.services.core.access import Actor
 from grantmon.ui.navigation import screens
-from tests.conftest import forget_app_caches
-from tests.e2e.conftest import seeded_database
 from tests.pages import audit_rows
 from tests.pages.apptest import run_page
+from tests.pages.conftest import app_on_demo_data
 
 ROLES = {
     "admin@example.org": "administrator",
@@ -26,15 +24,8 @@ CASES = [(email, screen) for email in ROLES for screen in screens()]
 @pytest.fixture(scope="module")
 def audited_app(tmp_path_factory) -> Iterator[None]:
     """One seeded SQLite database for the whole matrix (the services tests cover PostgreSQL)."""
-    with pytest.MonkeyPatch.context() as patch:
-        url = seeded_database(tmp_path_factory.mktemp("roles"))
-        engine = make_engine(url)
-        audit_rows.every_kind(engine)
-        engine.dispose()
-        patch.setenv("DATABASE_URL", url)
-        forget_app_caches()
+    with app_on_demo_data(tmp_path_factory.mktemp("roles"), audit_rows.every_kind):
         yield
-    forget_app_caches()
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from tests.conftest import forget_app_caches
 from tests.e2e.conftest import seeded_database
 from tests.pages.apptest import run_page
 from tests.pages.test_every_role import ROLES
-from tests.pages.visible_text import visible_texts
+from tests.pages.visible_text import as_read, visible_texts
 
 # The interface's own English words: none may show on a French screen (whole words, as cased).
 ENGLISH = [
@@ -66,14 +66,11 @@ def french_app(tmp_path_factory) -> Iterator[list[str]]:
     forget_app_caches()
 
 
-MARKDOWN_ESCAPE = re.compile(r"\\([^\w\s])")
-
-
 def english_left(texts: list[str], typed: list[str]) -> list[str]:
     """The pieces of text that still hold an English word once typed data is set aside."""
     left = []
     for text in texts:
-        ours = MARKDOWN_ESCAPE.sub(r"\1", text)  # typed text is shown with Markdown escaped
+        ours = as_read(text)  # typed text is shown with Markdown escaped
         for data in typed:
             ours = ours.replace(data, " ")
         if not NOT_TEXT.fullmatch(ours.strip()) and ENGLISH_WORD.search(ours):

@@ -128,3 +128,14 @@ def test_many_regional_indicators_are_counted_not_listed_in_the_region_note(app_
     note = next(info.value for info in app.info if "Targets are national" in info.value)
     assert f"({by_region} of {total})" in note
     assert "S001-" not in note  # no list of codes
+
+
+def test_donor_sees_a_small_indicator_figure_suppressed(app_database):
+    # 2.2.a: 2 plans completed in 2024Q1 against a target of 4.
+    app = run_page(PAGE, view_as="donor@example.org", **{"from": "2024Q1", "to": "2024Q1"})
+    plans = indicator_rows(app)["2.2.a"]
+    assert plans["Actual to date"] == "■ suppressed"
+    assert plans["% achieved"] == "—" and "worse" not in plans["Status"]
+    quarters = [t.value for t in app.dataframe if "2024Q1" in t.value.columns]
+    cells = [row["2024Q1"] for row in quarters[0].to_dict("records") if "2.2.a" in row["Indicator"]]
+    assert cells == ["■ suppressed / 4"]

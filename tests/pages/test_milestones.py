@@ -11,8 +11,11 @@ from grantmon.periods import quarter_end, quarter_of, quarter_start
 from grantmon.services.core.database import bump_data_version
 from seed.scale import seed_scale
 from tests.pages.apptest import plotly_charts, run_page
+from tests.pages.visible_text import visible_texts
 
 PAGE = "pages/milestones.py"
+JOINER = "\u2060"  # what breaks an address typed in text into no link
+MANAGER = "manager.iom@example.org"
 LATE_SQL = """
     SELECT m.code FROM milestone m JOIN activity a ON a.id = m.activity_id
     WHERE m.status IN ('not started', 'in progress') AND m.due_date < :today
@@ -71,32 +74,47 @@ def test_status_filter_keeps_only_late_milestones(app_database):
     assert "✔ completed" not in names
 
 
-def test_detail_opens_on_the_most_late_milestone_and_shows_its_history(app_database):
-    app = run_page(PAGE, view_as="viewer@example.org")
-    assert any("No changes recorded yet" in info.value for info in app.info)
-    most_late = late_codes(app_database)[0]
-    with Session(app_database) as session:
+def history_of_most_late(engine, reason: str) -> int:
+    """One audited update of the most late milestone (60% to 79%), with this reason; its id."""
+    with Session(engine) as session:
         milestone_id = session.execute(
-            sa.text("SELECT id FROM milestone WHERE code = :c"), {"c": most_late}
+            sa.text("SELECT id FROM milestone WHERE code = :c"), {"c": late_codes(engine)[0]}
         ).scalar_one()
         session.add(
             AuditEntry(
-                actor="manager.iom@example.org",
+                actor=MANAGER,
                 action="update",
                 entity="milestone",
                 entity_id=str(milestone_id),
                 before=json.dumps({"percent_complete": 60}),
                 after=json.dumps({"percent_complete": 79}),
-                reason="Venue confirmed",
+                reason=reason,
             )
         )
         bump_data_version(session)  # as every real write does, so cached reads refresh
         session.commit()
+    return int(milestone_id)
+
+
+def test_detail_opens_on_the_most_late_milestone_and_shows_its_history(app_database):
+    app = run_page(PAGE, view_as="viewer@example.org")
+    assert any("No changes recorded yet" in info.value for info in app.info)
+    milestone_id = history_of_most_late(app_database, "Venue confirmed")
     app = run_page(PAGE, view_as="viewer@example.org")
     assert app.selectbox(key="ms_pick").value == milestone_id
     history = app.dataframe[2].value
     assert list(history["Changes"]) == ["percent complete: 60 → 79"]
     assert list(history["Reason"]) == ["Venue confirmed"]
+
+
+def test_a_donor_sees_the_milestone_facts_but_no_history_of_who_changed_it(app_database):
+    milestone_id = history_of_most_late(app_database, "Venue confirmed")
+    app = run_page(PAGE, view_as="donor@example.org")
+    assert app.selectbox(key="ms_pick").value == milestone_id
+    texts = [text.replace("\\", "").replace(JOINER, "") for text in visible_texts(app)]
+    assert any("Status" in text for text in texts)  # the milestone's facts
+    assert not any("History of updates" in text for text in texts)
+    assert not any(MANAGER in text or "Venue confirmed" in text for text in texts)
 
 
 def test_a_period_without_milestones_shows_a_clear_empty_state(app_database):
@@ -120,7 +138,39 @@ def test_typed_notes_are_shown_as_typed_never_as_markup(app_database):
     app = run_page(PAGE, view_as="viewer@example.org")
     detail = next(m for m in app.markdown if "Notes" in m.value)
     assert detail.value.endswith(
-        r"\<b\>Venue\</b\> \*\*booked\*\* \[click\]\(javascript:alert\(1\)\)"
+        r"\<b\>Venue\</b\> \*\*booked\*\* \[click\]\(javascript\:" + JOINER + r"alert\(1\)\)"
+    )
+
+
+def open_detail_of(app_database, evidence: str):
+    """The Milestones screen opened on the most late milestone, with this evidence link stored."""
+    with Session(app_database) as session:
+        session.execute(
+            sa.text("UPDATE milestone SET evidence_url = :u WHERE code = :c"),
+            {"u": evidence, "c": late_codes(app_database)[0]},
+        )
+        bump_data_version(session)
+        session.commit()
+    app = run_page(PAGE, view_as="donor@example.org")
+    return next(m.value for m in app.markdown if "Evidence" in m.value)
+
+
+def test_a_stored_evidence_link_with_markdown_is_shown_as_text_and_fetches_nothing(app_database):
+    detail = open_detail_of(
+        app_database, "https://example.org/ ![ev](http://127.0.0.1:18999/evidence.png)"
+    )
+    evidence = detail.split("**Evidence:** ")[1]
+    assert "![" not in evidence and "](" not in evidence and "http://127" not in evidence
+    assert evidence.replace("\\", "").replace(JOINER, "") == (
+        "https://example.org/ ![ev](http://127.0.0.1:18999/evidence.png)"
+    )
+
+
+def test_a_well_formed_evidence_link_is_the_one_link_shown(app_database):
+    detail = open_detail_of(app_database, "https://example.org/report(1).pdf")
+    assert detail.endswith(
+        "**Evidence:** [https\\:\u2060//example\\.org/report\\(1\\)\\.pdf]"
+        "(<https://example.org/report(1).pdf>)"
     )
 
 

@@ -109,3 +109,14 @@ def test_header_text_from_the_database_is_shown_as_written(app_database):
         session.commit()
     app = run_page()
     assert app.subheader[0].value == r"Protection \*and\* \$reintegration\$ \[see\]\(x\)"
+
+
+def test_a_donor_sees_no_change_that_reveals_a_hidden_quarter(app_database):
+    # Oriental, 2024Q1-Q3: 8 assisted, 2 of them in 2024Q3 (hidden on Reintegration).
+    window = {"from": "2024Q1", "to": "2024Q3", "region": "MA-02"}
+    donor = {m.label: m for m in run_page(view_as="donor@example.org", **window).metric}
+    assert donor["Victims assisted"].value == "8"
+    assert not donor["Victims assisted"].delta
+    assert not donor["Reintegration plans completed"].delta
+    viewer = {m.label: m for m in run_page(view_as="viewer@example.org", **window).metric}
+    assert viewer["Victims assisted"].delta == "+2"  # IOM staff see the true change

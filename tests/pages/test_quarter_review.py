@@ -8,6 +8,7 @@ from data_model import Role
 from grantmon.services.core.access import Actor
 from grantmon.services.workflow.commands import return_quarter
 from tests.pages.apptest import run_page
+from tests.pages.visible_text import as_read
 
 PAGE = "pages/quarter_review.py"
 IOM, ILO = 1, 3
@@ -67,7 +68,7 @@ def test_an_me_officer_sees_the_statuses_and_approves_the_waiting_quarter(app_da
     assert not app.exception
     assert stored_status(app_database, IOM, "2026Q3") == "approved"
     assert audit_actions(app_database) == [("me.officer@example.org", "approve")]
-    assert any("the quarter is locked" in s.value for s in app.success)
+    assert any("the quarter is locked" in as_read(s.value) for s in app.success)
     assert any("✔ approved" in m.value for m in app.markdown)
 
 
@@ -75,7 +76,7 @@ def test_returning_without_a_comment_is_refused_next_to_the_field(app_database):
     app = run_page(PAGE, view_as="me.officer@example.org")
     click(app, "Return to the manager")
     assert "Say what the manager should correct before returning the quarter." in [
-        e.value for e in app.error
+        as_read(e.value) for e in app.error
     ]
     assert stored_status(app_database, IOM, "2026Q3") == "submitted"
     next(a for a in app.text_area if a.label.startswith("Comment")).input("Add MA-04 lists")
@@ -88,7 +89,7 @@ def test_a_stale_page_is_refused_and_shows_what_changed(app_database):
     app = run_page(PAGE, view_as="me.officer@example.org")
     return_behind_the_page(app_database, IOM, "2026Q3")
     click(app, "Approve")
-    messages = [e.value for e in app.error]
+    messages = [as_read(e.value) for e in app.error]
     assert any("admin@example.org saved this record" in m for m in messages)
     assert stored_status(app_database, IOM, "2026Q3") == "returned"
     assert audit_actions(app_database) == [("admin@example.org", "return")]
@@ -109,7 +110,9 @@ def test_an_administrator_reopens_an_approved_quarter_only_with_a_reason(app_dat
     app = run_page(PAGE, view_as="admin@example.org")
     picker(app).set_value("2026Q2 · IOM").run()
     click(app, "Reopen the quarter")
-    assert "Give the reason for reopening an approved quarter." in [e.value for e in app.error]
+    assert "Give the reason for reopening an approved quarter." in [
+        as_read(e.value) for e in app.error
+    ]
     assert stored_status(app_database, IOM, "2026Q2") == "approved"
     reason = next(i for i in app.text_input if i.label.startswith("Reason for reopening"))
     reason.input("Correction of MA-04 counts")

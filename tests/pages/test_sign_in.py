@@ -16,6 +16,7 @@ from data_model import AuditEntry
 from tests.conftest import forget_app_caches
 from tests.e2e.conftest import seeded_database
 from tests.pages.apptest import DASHBOARD
+from tests.pages.visible_text import as_read
 
 GOOD_SECRET = "4f3c2b1a" * 8
 PROVIDER = {
@@ -103,14 +104,14 @@ def test_named_providers_with_client_kwargs_have_one_button_each(database):
 def test_a_provider_name_streamlit_refuses_is_named_instead_of_a_broken_button(database):
     shared = {key: SINGLE[key] for key in ("redirect_uri", "cookie_secret")}
     app = dashboard({**shared, "iom_entra": PROVIDER})
-    assert "[auth.iom_entra] has an underscore" in app.error[0].value
+    assert "[auth.iom_entra] has an underscore" in as_read(app.error[0].value)
     assert not app.button
 
 
 @pytest.mark.parametrize("secret", ["change-me", "short"])
 def test_a_placeholder_cookie_secret_is_refused(database, secret):
     app = dashboard({**SINGLE, "cookie_secret": secret})
-    assert "placeholder or short cookie_secret" in app.error[0].value
+    assert "placeholder or short cookie_secret" in as_read(app.error[0].value)
     assert not app.button
 
 
@@ -118,9 +119,9 @@ def test_a_placeholder_cookie_secret_is_refused(database, secret):
 def test_an_unverified_address_gets_no_role(database, verified):
     app = dashboard(user=claims("admin@example.org", email_verified=verified))
     assert app.title[0].value == "Sign-in refused"
-    assert "has not verified the e-mail address admin@example.org" in app.error[0].value
+    assert "has not verified the e-mail address admin@example.org" in as_read(app.error[0].value)
     assert not app.metric and not app.dataframe
-    assert not any("administrator" in caption.value for caption in app.caption)
+    assert not any("administrator" in as_read(caption.value) for caption in app.caption)
 
 
 @pytest.mark.parametrize("domains", [["example.org"], "example.org"])
@@ -128,8 +129,8 @@ def test_a_provider_limited_to_domains_refuses_other_domains(database, domains):
     auth = {**NAMED, "microsoft": {**NAMED["microsoft"], "allowed_domains": domains}}
     user = claims("donor@example.net", provider="microsoft", xms_edov=True)
     app = dashboard(auth, user)
-    assert "Addresses at example.net cannot sign in" in app.error[0].value
-    assert "(allowed: example.org)" in app.error[0].value
+    assert "Addresses at example.net cannot sign in" in as_read(app.error[0].value)
+    assert "(allowed: example.org)" in as_read(app.error[0].value)
     assert not app.metric
 
 
@@ -150,7 +151,7 @@ def test_a_signed_in_donor_sees_the_overview_and_no_local_mode_banner(database):
     app = dashboard(user=claims("donor@example.org"))
     assert not app.exception
     assert "Victims assisted" in [metric.label for metric in app.metric]
-    assert not any("Local mode" in info.value for info in app.info)
+    assert not any("Local mode" in as_read(info.value) for info in app.info)
 
 
 def test_page_loads_of_one_sign_in_are_audited_once_and_sign_out_ends_it(database):
@@ -158,7 +159,7 @@ def test_page_loads_of_one_sign_in_are_audited_once_and_sign_out_ends_it(databas
     user = claims("viewer@example.org")
     for _ in range(3):  # three tabs, or reloads, of the same sign-in
         app = dashboard(user=user)
-        assert "Signed in as viewer@example.org (viewer)" in [c.value for c in app.caption]
+        assert "Signed in as viewer@example.org (viewer)" in [as_read(c.value) for c in app.caption]
     assert sign_ins(database, "sign-in") == before + 1
     signed_out = sign_ins(database, "sign-out")
     app.sidebar.button(key="sign-out").click().run()
@@ -191,7 +192,7 @@ def test_local_mode_refuses_an_address_that_binds_beyond_this_machine(
 ):
     server_address(address)
     app = AppTest.from_file(DASHBOARD, default_timeout=60).run()
-    assert "Refusing to serve without sign-in" in app.error[0].value
+    assert "Refusing to serve without sign-in" in as_read(app.error[0].value)
     assert not app.metric
 
 

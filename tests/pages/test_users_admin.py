@@ -6,6 +6,7 @@ from sqlmodel import Session
 from grantmon.services.core.access import LOCAL_ACTOR
 from grantmon.services.core.users import actor_for_email
 from tests.pages.apptest import run_page
+from tests.pages.visible_text import as_read
 from tests.services.test_sessions import WITHDRAWN, check, live_sign_in
 
 PAGE = "pages/users_admin.py"
@@ -22,7 +23,7 @@ def test_an_administrator_gives_access_and_the_person_can_sign_in(app_database):
     next(s for s in app.selectbox if s.label == "Role").set_value("donor")
     press(app, "Give access")
     assert not app.exception
-    assert "nadia@embassy.gov can now sign in." in [s.value for s in app.success]
+    assert "nadia@embassy.gov can now sign in." in [as_read(s.value) for s in app.success]
     with Session(app_database) as session:
         actor = actor_for_email(session=session, actor=LOCAL_ACTOR, email="nadia@embassy.gov")
     assert actor is not None and actor.role == "donor"
@@ -32,7 +33,7 @@ def test_a_bad_address_is_refused_in_plain_words(app_database):
     app = run_page(PAGE)
     next(i for i in app.text_input if i.label == "Email").input("not an address")
     press(app, "Give access")
-    assert "'not an address' is not an email address" in [e.value for e in app.error]
+    assert "'not an address' is not an email address" in [as_read(e.value) for e in app.error]
 
 
 def test_withdrawing_access_removes_the_person_and_ends_their_sign_ins(app_database):
@@ -50,3 +51,18 @@ def test_withdrawing_access_removes_the_person_and_ends_their_sign_ins(app_datab
 def test_only_administrators_have_the_users_screen(app_database, reader):
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         run_page(PAGE, view_as=reader)
+
+
+def test_a_manager_without_a_partner_is_refused_unless_all_partners_is_chosen(app_database):
+    app = run_page(PAGE)
+    next(i for i in app.text_input if i.label == "Email").input("pm@iom.int")
+    next(s for s in app.selectbox if s.label == "Role").set_value("programme manager")
+    press(app, "Give access")
+    assert any("give the partner" in e.value for e in app.error)
+    next(i for i in app.text_input if i.label == "Email").input("pm@iom.int")
+    next(s for s in app.selectbox if s.label == "Role").set_value("programme manager")
+    next(s for s in app.selectbox if s.label.startswith("Partner")).set_value("*")
+    press(app, "Give access")
+    assert "pm@iom.int can now sign in." in [s.value for s in app.success]
+    shown = app.dataframe[0].value
+    assert list(shown[shown["Email"] == "pm@iom.int"]["Partner"]) == ["All partners"]

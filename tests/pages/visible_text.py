@@ -2,6 +2,7 @@
 table headers and cells, and each chart's title, axes, legend, hover text and notes."""
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -63,14 +64,18 @@ def _table_strings(frame: Any) -> Iterator[str]:
         yield from (cell for cell in frame[column] if isinstance(cell, str))
 
 
+def drawn(app: AppTest) -> Iterator[tuple[str, Any, Any]]:
+    """Each element the screen drew: its kind, its AppTest node and its message."""
+    for node in app._tree:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "DESCRIPTOR"):
+            yield getattr(node, "type", ""), node, proto
+
+
 def visible_texts(app: AppTest) -> list[str]:
     """All the text of the rendered screen, piece by piece."""
     texts: list[str] = []
-    for node in app._tree:
-        proto = getattr(node, "proto", None)
-        if proto is None or not hasattr(proto, "DESCRIPTOR"):
-            continue
-        kind = getattr(node, "type", "")
+    for kind, node, proto in drawn(app):
         if kind == "plotly_chart":
             # Region outlines' names are never shown.
             texts += _strings(json.loads(proto.spec), CHART_WORDS.__contains__, {"geojson"})
@@ -78,3 +83,8 @@ def visible_texts(app: AppTest) -> list[str]:
             texts += _table_strings(node.value)  # type: ignore[union-attr]
         texts += _strings(MessageToDict(proto), lambda key: True, NOT_WORDS)
     return texts
+
+
+def as_read(shown: str) -> str:
+    """What a reader sees of Markdown text: escapes resolved, invisible word joiners dropped."""
+    return re.sub(r"\\(.)", r"\1", shown, flags=re.DOTALL).replace("\u2060", "")

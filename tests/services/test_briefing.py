@@ -1,6 +1,7 @@
 """The briefing pack: PDF and PowerPoint hold the KPIs the database gives, charts, notes."""
 
 import io
+from dataclasses import replace
 from datetime import date
 
 from PIL import Image
@@ -22,10 +23,11 @@ CHARTS = ("overview-burn", "reintegration-funnel")
 TODAY = date(2026, 11, 28)
 
 
-def build(engine, actor, charts=CHARTS):
+def build(engine, actor, charts=CHARTS, **change):
     steps = []
     with Session(engine) as session:
         filters = filter_options(session=session, actor=actor, today=TODAY).defaults()
+        filters = replace(filters, **change)
         pack = collect_briefing(
             session=session,
             actor=actor,
@@ -129,3 +131,42 @@ def test_pdf_shows_each_chart_pixel_for_pixel(demo_engine):
         drawn = Image.open(io.BytesIO(png)).convert("RGB")
         assert image.size == drawn.size == (1920, 1080)
         assert image.convert("RGB").tobytes() == drawn.tobytes()
+
+
+def test_a_pack_for_another_role_than_the_donor_is_marked_internal_on_every_page(demo_engine):
+    pack, _ = build(demo_engine, VIEWER)
+    pages = PdfReader(io.BytesIO(briefing_pdf(pack))).pages
+    assert all("INTERNAL, NOT FOR THE DONOR" in page.extract_text() for page in pages)
+    slides = list(Presentation(io.BytesIO(briefing_pptx(pack))).slides)
+    texts = [
+        " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides
+    ]
+    assert all("INTERNAL, NOT FOR THE DONOR" in text for text in texts)
+
+
+def test_a_donors_pack_carries_no_internal_mark(demo_engine):
+    pack, _ = build(demo_engine, DONOR)
+    words = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(briefing_pdf(pack))).pages)
+    assert "INTERNAL" not in words
+
+
+def test_typed_milestone_titles_are_printed_as_typed(demo_engine):
+    title = "<b>Venue</b> & <font color=red>booked</font> ![ev](http://127.0.0.1:18999/e.png)"
+    with demo_engine.begin() as connection:
+        connection.execute(text("UPDATE milestone SET title = :t"), {"t": title})
+    pack, _ = build(demo_engine, DONOR, charts=())
+    reader = PdfReader(io.BytesIO(briefing_pdf(pack)))
+    words = "\n".join(page.extract_text() for page in reader.pages)
+    assert "<b>Venue</b> &" in words.replace("\n", " ")
+
+
+def test_donor_pack_shows_no_small_indicator_figure(demo_engine):
+    # 2.2.a completed 2 plans in 2024Q1 (target 4): neither 2 nor 50% may reach the donor.
+    pack, _ = build(demo_engine, DONOR, charts=(), start="2024Q1", end="2024Q1")
+    plans = pack.tracking.set_index("Code").loc["2.2.a"]
+    assert plans["Actual to date"] == plans["Achieved"] == "■ suppressed"
+    assert plans["Status"] != "worse than target"  # a status would bound the hidden figure
+    words = "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(briefing_pdf(pack))).pages
+    )
+    assert "50%" not in words

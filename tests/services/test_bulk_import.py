@@ -20,7 +20,7 @@ from grantmon.services.bulk.importer import (
     import_file,
     template,
 )
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, ReadRefused
 from grantmon.services.core.commands import CommandError, NotAllowed
 from seed.run import row_counts, seed_database
 
@@ -107,7 +107,8 @@ def test_a_valid_file_writes_every_row_with_its_audit_rows(demo_engine: Engine):
     )
     assert stored == 1050 + 125000
     audit = scalar(demo_engine, "SELECT COUNT(*) FROM auditentry")
-    assert audit == before + 3  # one per expenditure, one for the file
+    # One per expenditure, one for the file, one for ILO's 2026Q3 taken back from its review.
+    assert audit == before + 4
     sources = scalar(
         demo_engine,
         "SELECT COUNT(*) FROM auditentry"
@@ -241,7 +242,7 @@ def test_roles_that_do_not_enter_data_can_neither_import_nor_export(demo_engine:
         run_import(
             demo_engine, "milestones", milestone_csv("A1.1-M3,in progress,40,,"), actor=donor
         )
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ReadRefused):
         exported(demo_engine, "reintegration", actor=donor)
 
 
@@ -259,6 +260,33 @@ def test_a_manager_exports_and_imports_only_their_partners_records(demo_engine: 
         demo_engine, "milestones", milestone_csv(f"{other},in progress,40,,"), actor=manager
     )
     assert "does not let you change this milestone" in problem.problems[0].message
+
+
+def manager_of(engine: Engine, code: str, region: str | None = None) -> Actor:
+    partner = scalar(engine, "SELECT id FROM partner WHERE code = :c", c=code)
+    return Actor(f"{code}@example.org", Role.MANAGER, int(str(partner)), region)
+
+
+def test_a_file_cannot_carry_figures_outside_the_managers_partner_or_region(demo_engine: Engine):
+    results = "indicator_code,quarter,breakdown,category,value,evidence_url\n1.2.b,2026Q4,total,,4,"
+    problem = refused(
+        demo_engine,
+        "indicator-results",
+        results.encode(),
+        actor=manager_of(demo_engine, "UNODC"),
+    )
+    assert "does not let you enter indicator results" in problem.problems[0].message
+    header = "quarter,region_code,sex,age_band," + ",".join(FUNNEL_STAGES)
+    figures = "\n".join([header, "2026Q4,MA-01,female,18-24,5,4,3,2,1"]).encode()
+    problem = refused(
+        demo_engine, "reintegration", figures, actor=manager_of(demo_engine, "IOM", "MA-04")
+    )
+    assert "for this region" in problem.problems[0].message
+    assert scalar(demo_engine, "SELECT count(*) FROM indicatorresult WHERE quarter = '2026Q4'") == 0
+    assert (
+        scalar(demo_engine, "SELECT count(*) FROM reintegrationfigure WHERE quarter = '2026Q4'")
+        == 0
+    )
 
 
 def test_templates_hold_the_header_and_a_guide_to_every_column():

@@ -12,7 +12,8 @@ from sqlmodel import Session
 from data_model import Role
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import filter_options
-from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx, neutralised
+from grantmon.services.core.formula_guard import neutralised
+from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)
@@ -42,12 +43,11 @@ def test_quarterly_actuals_equal_sql_totals_for_donor(demo_engine):
     with demo_engine.connect() as connection:
         expected = {(c, q): float(v) for c, q, v in connection.execute(TOTALS)}
     rows = sheet_rows(book)
-    shown = {
-        (r["Indicator code"], r["Quarter"]): r["Actual (quarter)"]
-        for r in rows
-        if r["Actual (quarter)"] is not None
-    }
-    assert shown == pytest.approx(expected)
+    cells = {(r["Indicator code"], r["Quarter"]): r["Actual (quarter)"] for r in rows}
+    shown = {key: value for key, value in cells.items() if isinstance(value, int | float)}
+    hidden = {key for key, value in cells.items() if value == "■ suppressed"}
+    assert shown == pytest.approx({k: v for k, v in expected.items() if k not in hidden})
+    assert hidden and hidden <= set(expected)  # a suppressed cell is a reported one
     assert len(rows) == len({(r["Indicator code"], r["Quarter"]) for r in rows})
 
 
@@ -68,11 +68,23 @@ def test_layout_frozen_header_and_number_formats(demo_engine):
 
 def test_donor_export_holds_no_small_cell(demo_engine):
     table, _ = workbook(demo_engine, DONOR)
-    breakdowns = [c for c in table.columns if ": " in c]
+    counts = [c for c in table.columns if ": " in c or c.startswith("Actual")]
     victims = table[table["Unit"].isin(["victims", "plans"])]
-    values = [v for c in breakdowns for v in victims[c] if isinstance(v, float)]
-    assert values, "the victim indicators should have breakdowns"
+    values = [v for c in counts for v in victims[c] if isinstance(v, float)]
+    assert values, "the victim indicators should have figures"
     assert not [v for v in values if 1 <= v <= 5]
+    plans = table[(table["Indicator code"] == "2.2.a") & (table["Quarter"] == "2024Q1")]
+    # Percent achieved of a hidden count (2 of a target of 4) would give the count back.
+    assert plans[["Actual to date", "Achieved (% of target)"]].iloc[0].tolist() == [
+        "■ suppressed",
+        "■ suppressed",
+    ]
+
+
+def test_iom_staff_see_the_true_figures_marked(demo_engine):
+    table, _ = workbook(demo_engine, VIEWER)
+    plans = table[(table["Indicator code"] == "2.2.a") & (table["Quarter"] == "2024Q1")]
+    assert plans["Actual (quarter)"].iloc[0] == "2 ■"
 
 
 def test_changing_the_period_changes_the_rows(demo_engine):
@@ -86,10 +98,11 @@ def test_changing_the_period_changes_the_rows(demo_engine):
 def test_formula_injection_is_neutralised():
     import pandas as pd
 
-    table = pd.DataFrame({"Indicator": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "ok"]})
+    formulas = ['=HYPERLINK("x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx"]
+    table = pd.DataFrame({"Indicator": [*formulas, "ok", "-2"]})  # -2: a number, runs nothing
     book = load_workbook(io.BytesIO(iptt_xlsx(table, notes=["=cmd|' /C calc'!A0"])))
     cells = [c.value for c in book.worksheets[0]["A"]][1:]
-    assert all(c.startswith("'") for c in cells[:5]) and cells[5] == "ok"
+    assert all(c.startswith("'") for c in cells[:5]) and cells[5:] == ["ok", "-2"]
     assert book.worksheets[0]["A2"].data_type == "s"  # stored as text, not a formula
     assert book.worksheets[1]["A1"].value.startswith("'")
     rows = list(csv.reader(io.StringIO(iptt_csv(table).decode("utf-8-sig"))))

@@ -158,6 +158,30 @@ def test_bad_input_names_the_field_and_changes_nothing(demo_engine, changes, fie
     assert audit_count(demo_engine) == 0
 
 
+@pytest.mark.parametrize(
+    "link, says",
+    [
+        ("https://example.org/ ![ev](http://127.0.0.1:18999/evidence.png)", "contains a space"),
+        ("https://example.org/<img>", "is not a web address"),
+        ("https://", "is not a web address"),
+        ("example.org/report.pdf", "must start with https:// or http://"),
+    ],
+)
+def test_an_evidence_link_must_be_one_web_address(demo_engine, link, says):
+    opened = open_milestone(demo_engine)
+    with pytest.raises(CommandError) as refused:
+        save(demo_engine, manager(demo_engine), opened, evidence_url=link)
+    assert says in refused.value.field_errors["evidence_url"]
+    assert stored(demo_engine, opened["id"]).evidence_url == opened["evidence_url"]
+    assert audit_count(demo_engine) == 0
+
+
+def test_a_pasted_link_is_stored_without_the_spaces_around_it(demo_engine):
+    opened = open_milestone(demo_engine)
+    save(demo_engine, manager(demo_engine), opened, evidence_url=" https://example.org/a(1).pdf \n")
+    assert stored(demo_engine, opened["id"]).evidence_url == "https://example.org/a(1).pdf"
+
+
 def test_moving_back_with_a_reason_is_accepted(demo_engine):
     opened = open_milestone(demo_engine)
     save(

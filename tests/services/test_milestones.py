@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from data_model import AuditEntry
 from grantmon.periods import quarter_end, quarter_start
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, ReadRefused
 from grantmon.services.core.filters import Filters
 from grantmon.services.milestones.reads import (
     STATES,
@@ -244,7 +244,7 @@ def _audit(session: Session, milestone_id: int, at: datetime, before: dict, afte
 def test_history_is_empty_until_a_change_is_audited_then_newest_first(demo_engine):
     milestone_id = _milestone_id(demo_engine, "A1.1-M3")
     with Session(demo_engine) as session:
-        assert milestone_history(session=session, actor=DONOR, milestone_id=milestone_id).empty
+        assert milestone_history(session=session, actor=VIEWER, milestone_id=milestone_id).empty
         first, second = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC)
         _audit(session, milestone_id, first, {"percent_complete": 60}, {"percent_complete": 82})
         _audit(
@@ -256,7 +256,9 @@ def test_history_is_empty_until_a_change_is_audited_then_newest_first(demo_engin
         )
         _audit(session, milestone_id + 1, second, {"status": "x"}, {"status": "y"})
         session.commit()
-        history = milestone_history(session=session, actor=DONOR, milestone_id=milestone_id)
+        history = milestone_history(session=session, actor=VIEWER, milestone_id=milestone_id)
+        with pytest.raises(ReadRefused):  # who changed it, and why, is for staff
+            milestone_history(session=session, actor=DONOR, milestone_id=milestone_id)
     assert list(history["changes"]) == [
         "percent complete: 82 → 100; status: in progress → completed",
         "percent complete: 60 → 82",

@@ -10,11 +10,14 @@ from data_model import Role
 from grantmon.services.core.access import Actor
 from grantmon.services.core.privacy import (
     cell_text,
+    counts_victims,
     privacy_notice,
+    protect_change,
     protect_count,
     protect_means,
     protect_series,
     protect_table,
+    running_mask,
     sees_true_figures,
     suppress_series,
     suppress_table,
@@ -92,6 +95,70 @@ def test_random_series_show_no_small_count_and_hide_nothing_recoverable(threshol
             assert hidden or not 1 <= value <= threshold
             assert hidden or shown == value
         assert mask.sum() != 1, counts  # one hidden entry = total minus the rest
+
+
+def solvable_in_chain(actuals: np.ndarray, hidden_quarters, hidden_totals) -> list[str]:
+    """Hidden quarters or running totals computable from total(q) = total(q-1) + quarter(q)."""
+    n = len(actuals)
+    unknowns = [("q", k) for k in range(n) if hidden_quarters[k]]
+    unknowns += [("t", k) for k in range(n) if hidden_totals[k]]
+    if not unknowns:
+        return []
+    equations = []
+    for q in range(n):
+        # total(q) - total(q-1) - quarter(q) = 0, with total(-1) = 0 known.
+        sign = {("t", q): 1.0, ("t", q - 1): -1.0, ("q", q): -1.0}
+        equations.append([sign.get(u, 0.0) for u in unknowns])
+    _, singular, vt = np.linalg.svd(np.array(equations))
+    null_space = vt[int((singular > 1e-9).sum()) :].T
+    found = [u for k, u in enumerate(unknowns) if np.abs(null_space[k]).max(initial=0) < 1e-9]
+    return [f"{kind}{k}" for kind, k in found]
+
+
+@pytest.mark.parametrize("threshold", [1, 5])
+def test_running_totals_show_no_small_count_and_hide_nothing_recoverable(threshold):
+    rng = random.Random(2024 + threshold)
+    for _ in range(500):
+        actuals = np.array(
+            [rng.choice([0, 0, 1, 2, 4, 5, 6, 9, 30]) for _ in range(rng.randint(1, 10))], float
+        )
+        to_date = np.cumsum(actuals)
+        quarters, totals = running_mask(actuals, to_date, threshold)
+        assert not ((actuals >= 1) & (actuals <= threshold) & ~quarters).any(), actuals
+        assert not ((to_date >= 1) & (to_date <= threshold) & ~totals).any(), actuals
+        assert solvable_in_chain(actuals, quarters, totals) == [], actuals
+
+
+def test_running_totals_hide_the_first_small_quarters_and_keep_the_rest():
+    # Reintegration plans completed: 2, 4, 6 a quarter; running 2, 6, 12.
+    quarters, totals = running_mask(np.array([2.0, 4, 6]), np.array([2.0, 6, 12]), 5)
+    assert quarters.tolist() == [True, True, False]
+    assert totals.tolist() == [True, False, False]  # 6 = two hidden quarters together
+
+
+def test_a_change_is_a_figure():
+    assert protect_change(8, 6, actor=DONOR) is None  # +2 is a small quarter
+    assert protect_change(20, 4, actor=DONOR) is None  # a side is small
+    assert protect_change(20, 12, actor=DONOR, hidden_elsewhere=True) is None
+    assert protect_change(20, 12, actor=DONOR) == 8
+    assert protect_change(8, 8, actor=DONOR) == 0  # no change says nothing about anyone
+    assert protect_change(8, 6, actor=VIEWER) == 2
+
+
+@pytest.mark.parametrize("unit", ["plans", "victims", "Plans", " victim ", "PLAN"])
+def test_victim_units_are_known_however_they_are_written(unit):
+    assert counts_victims(unit)
+
+
+@pytest.mark.parametrize("unit", ["people", "%", "days", "exchanges", "", None])
+def test_other_units_are_not_victim_counts(unit):
+    assert not counts_victims(unit)
+
+
+def test_parts_of_a_hidden_total_do_not_add_up_to_it():
+    # The total 30 is hidden elsewhere (an indicator's suppressed figure to date).
+    _, mask = suppress_series(pd.Series([10, 20]), threshold=5, total_hidden=True)
+    assert mask.tolist() == [True, False, True]
 
 
 def test_zero_is_shown_and_totals_come_from_true_values():

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from data_model import AuditEntry, Partner, ReintegrationFigure
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, ReadRefused
 from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
 from grantmon.services.core.entry_rules import LOCKED
 from grantmon.services.core.filters import Filters
@@ -40,8 +40,8 @@ def shown(engine, actor, quarter, region) -> tuple[dict, dict]:
     return values, opened
 
 
-def save(engine, actor, quarter="2026Q4", region="MA-04", changes=None, opened=None):
-    values, was = shown(engine, actor, quarter, region)
+def save(engine, actor, quarter="2026Q4", region="MA-04", changes=None, opened=None, seen_by=None):
+    values, was = shown(engine, seen_by or actor, quarter, region)
     values = {
         c: {s: (v if v is not None else 0) for s, v in counts.items()}
         for c, counts in values.items()
@@ -112,7 +112,7 @@ def test_the_funnel_and_breakdowns_read_just_before_a_save_show_it_right_after(d
     assert after["all"] == (before["all"] or 0) + FUNNEL["assisted"]
 
 
-def test_changing_a_submitted_quarter_bumps_only_the_changed_cell(demo_engine):
+def test_changing_a_submitted_quarter_takes_it_back_and_bumps_the_changed_cell(demo_engine):
     before = sums(demo_engine, "2026Q3", "MA-04")
     values, _ = shown(demo_engine, ADMIN, "2026Q3", "MA-04")
     cell = values["female/25-39"]
@@ -123,7 +123,8 @@ def test_changing_a_submitted_quarter_bumps_only_the_changed_cell(demo_engine):
         changes={"female/25-39": {"identified": cell["identified"] + 3}},
     )
     assert sums(demo_engine, "2026Q3", "MA-04")[0] == before[0] + 3
-    assert sorted(versions_of(demo_engine, "2026Q3")) == [1] * 7 + [2]
+    # Every figure went back to draft (a version each); the changed cell was saved too.
+    assert sorted(versions_of(demo_engine, "2026Q3")) == [2] * 7 + [3]
 
 
 def versions_of(engine, quarter) -> list[int]:
@@ -192,8 +193,10 @@ def test_a_region_scoped_manager_enters_only_their_region(demo_engine):
         save(demo_engine, ilo, region="MA-04")
     save(demo_engine, ilo, region="MA-06", changes={"male/25-39": FUNNEL})
     for role in ("donor", "viewer", "m&e officer"):
-        with pytest.raises(NotAllowed):
-            save(demo_engine, Actor("x@example.org", role))
+        with pytest.raises(NotAllowed):  # even given the grid an administrator sees
+            save(demo_engine, Actor("x@example.org", role), seen_by=ADMIN)
+    with pytest.raises(ReadRefused):  # a donor is not shown the grid at all
+        shown(demo_engine, Actor("x@example.org", "donor"), "2026Q4", "MA-04")
 
 
 def test_a_stale_grid_is_refused_and_the_first_save_kept(demo_engine):
@@ -210,4 +213,4 @@ def test_a_stale_grid_is_refused_and_the_first_save_kept(demo_engine):
             opened=opened,
         )
     assert refused.value.their_changes["male/40+ identified"] == (first - 1, first)
-    assert audit_count(demo_engine) == 1
+    assert audit_count(demo_engine) == 2  # the first save, and its quarter taken back

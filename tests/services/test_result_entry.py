@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from data_model import AuditEntry, Indicator, Partner
+from data_model import AuditEntry, Indicator, Partner, QuarterReport
 from data_model.db import make_engine, upgrade
 from grantmon.periods import quarters_between
 from grantmon.services.core.access import Actor
@@ -17,17 +17,18 @@ from grantmon.services.results.entry import (
     result_grid,
     results_quarter_locked,
 )
+from grantmon.services.workflow.commands import return_quarter
 from seed.run import seed_database
 
 TODAY = date(2026, 11, 28)
 ADMIN = Actor(email="admin@example.org", role="administrator")
 
 
-def ilo_manager(engine) -> Actor:
-    """A manager of another partner than the recipient, scoped to one region."""
+def partner_manager(engine, code: str, region: str | None = None) -> Actor:
+    """A programme manager of the partner with that code, limited to a region or not."""
     with Session(engine) as session:
-        ilo = session.exec(select(Partner.id).where(Partner.code == "ILO")).one()
-    return Actor("manager.ilo@example.org", "programme manager", ilo, "MA-06")
+        partner = session.exec(select(Partner.id).where(Partner.code == code)).one()
+    return Actor(f"manager.{code.lower()}@example.org", "programme manager", partner, region)
 
 
 def indicator_id(engine, code: str) -> int:
@@ -78,6 +79,26 @@ def stored_cells(engine, code: str, quarter: str) -> dict:
     return {tuple(r[:4]): tuple(r[4:]) for r in rows}
 
 
+def returned_for_correction(engine, quarter: str) -> None:
+    """The recipient's submitted quarter sent back by an M&E officer, as before a correction."""
+    with Session(engine) as session:
+        iom = session.exec(select(Partner.id).where(Partner.code == "IOM")).one()
+        assert iom is not None
+        version = session.exec(
+            select(QuarterReport.version).where(
+                QuarterReport.partner_id == iom, QuarterReport.quarter == quarter
+            )
+        ).one()
+        return_quarter(
+            session=session,
+            actor=Actor("me@example.org", "m&e officer"),
+            partner_id=iom,
+            quarter=quarter,
+            version=version,
+            comment="Check the totals",
+        )
+
+
 def audit_count(engine) -> int:
     with Session(engine) as session:
         return session.exec(select(func.count()).select_from(AuditEntry)).one()
@@ -87,11 +108,11 @@ TOTAL_KEY = ("all", "all", "all", "all")
 SEX_ROWS = {"total": "60", "sex=female": "31", "sex=male": 29}
 
 
-def test_a_manager_of_any_partner_enters_a_new_quarter_as_draft_with_an_audit_row(demo_engine):
-    saved = save(demo_engine, ilo_manager(demo_engine), "1.1.a", "2026Q4", SEX_ROWS)
+def test_a_manager_of_the_recipient_enters_a_new_quarter_as_draft_with_an_audit_row(demo_engine):
+    saved = save(demo_engine, partner_manager(demo_engine, "IOM"), "1.1.a", "2026Q4", SEX_ROWS)
     assert saved["total"] == 60.0
     cells = stored_cells(demo_engine, "1.1.a", "2026Q4")
-    assert cells[TOTAL_KEY][:4] == (60.0, "draft", "manager.ilo@example.org", 1)
+    assert cells[TOTAL_KEY][:4] == (60.0, "draft", "manager.iom@example.org", 1)
     assert cells[("female", "all", "all", "all")][0] == 31.0
     assert cells[("male", "all", "all", "all")][0] == 29.0
     assert len(cells) == 3
@@ -108,6 +129,7 @@ def test_a_manager_of_any_partner_enters_a_new_quarter_as_draft_with_an_audit_ro
 def test_changing_a_stored_quarter_bumps_only_changed_rows_and_records_before_and_after(
     demo_engine,
 ):
+    returned_for_correction(demo_engine, "2026Q3")
     before = stored_cells(demo_engine, "1.1.a", "2026Q3")
     old_total = before[TOTAL_KEY][0]
     female = before[("female", "all", "all", "all")][0]
@@ -115,10 +137,10 @@ def test_changing_a_stored_quarter_bumps_only_changed_rows_and_records_before_an
     save(demo_engine, ADMIN, "1.1.a", "2026Q3", values, evidence_url="https://example.org/r.pdf")
     after = stored_cells(demo_engine, "1.1.a", "2026Q3")
     assert after[TOTAL_KEY][0] == old_total + 1 and after[TOTAL_KEY][3] == before[TOTAL_KEY][3] + 1
-    assert after[TOTAL_KEY][1] == "submitted"  # the review status is the workflow's to change
+    assert after[TOTAL_KEY][1] == "returned"  # the review status is the workflow's to change
     assert after[TOTAL_KEY][4] == "https://example.org/r.pdf"
     with Session(demo_engine) as session:
-        entry = session.exec(select(AuditEntry)).one()
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "update")).one()
     assert f'"total": {old_total}' in (entry.before or "")
     assert f'"total": {old_total + 1}' in (entry.after or "")
 
@@ -174,6 +196,12 @@ def test_bad_values_are_refused_per_cell_and_change_nothing(demo_engine, values,
         ("2026-Q4", {}, "quarter"),
         ("2026Q4", {"evidence_url": "javascript:alert(1)"}, "evidence_url"),
         ("2026Q4", {"evidence_url": "ftp://example.org/x"}, "evidence_url"),
+        (
+            "2026Q4",
+            {"evidence_url": "https://example.org/ ![ev](http://127.0.0.1/e.png)"},
+            "evidence_url",
+        ),
+        ("2026Q4", {"evidence_url": 'https://example.org/"onmouseover'}, "evidence_url"),
     ],
 )
 def test_quarters_outside_the_award_and_bad_links_are_refused(demo_engine, quarter, options, field):
@@ -251,6 +279,25 @@ def test_readers_cannot_enter_results(demo_engine, role):
     assert stored_cells(demo_engine, "1.1.a", "2026Q4") == {}
 
 
+@pytest.mark.parametrize("partner", ["UNODC", "ILO"])
+def test_a_manager_of_another_partner_cannot_write_the_recipients_results(demo_engine, partner):
+    with pytest.raises(NotAllowed):
+        save(demo_engine, partner_manager(demo_engine, partner), "1.1.a", "2026Q4", SEX_ROWS)
+    assert stored_cells(demo_engine, "1.1.a", "2026Q4") == {}
+    assert audit_count(demo_engine) == 0
+
+
+def test_a_manager_limited_to_a_region_cannot_store_another_regions_breakdown(demo_engine):
+    values = {"total": 7, "sex=female": 4, "sex=male": 3, "region=MA-01": 7}
+    with pytest.raises(NotAllowed) as refused:
+        save(demo_engine, partner_manager(demo_engine, "IOM", "MA-04"), "2.2.a", "2026Q4", values)
+    assert "MA-04" in refused.value.message
+    assert {"region=MA-01", "total"} <= set(refused.value.field_errors)
+    assert "region=MA-04" not in refused.value.field_errors
+    assert stored_cells(demo_engine, "2.2.a", "2026Q4") == {}
+    assert audit_count(demo_engine) == 0
+
+
 def same_second_for_every_cell(engine, code: str, quarter: str) -> None:
     """Give every cell the same save time, as when two saves fall in the same second."""
     with engine.begin() as connection:
@@ -272,11 +319,18 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_names_the_cell(demo_e
     same_second_for_every_cell(demo_engine, "1.1.a", "2026Q3")
     second = {"total": total + 1, "sex=female": female + 1, "sex=male": total - female}
     with pytest.raises(StaleEdit) as refused:
-        save(demo_engine, ilo_manager(demo_engine), "1.1.a", "2026Q3", second, opened=opened)
+        save(
+            demo_engine,
+            partner_manager(demo_engine, "IOM"),
+            "1.1.a",
+            "2026Q3",
+            second,
+            opened=opened,
+        )
     assert refused.value.their_changes["total"] == (total, total + 2)
     assert "admin@example.org saved these figures" in refused.value.message
     assert stored_cells(demo_engine, "1.1.a", "2026Q3")[TOTAL_KEY][0] == total + 2
-    assert audit_count(demo_engine) == 1
+    assert audit_count(demo_engine) == 2  # the first save, and its quarter taken back
 
 
 def test_french_and_arabic_links_are_kept_exactly(demo_engine):

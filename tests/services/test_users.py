@@ -43,10 +43,30 @@ def test_an_added_manager_signs_in_with_their_scope_whatever_the_case(demo_engin
     ],
 )
 def test_bad_requests_are_refused_and_write_nothing(demo_engine, fields, message):
-    request = {"email": "new@example.org", "role": "programme manager"} | fields
+    request = {"email": "new@example.org", "role": "programme manager", "partner": "IOM"} | fields
     with pytest.raises(CommandError, match=message):
         add(demo_engine, **request)
     assert find(demo_engine, "new@example.org") is None
+
+
+@pytest.mark.parametrize(
+    "scope, message",
+    [
+        ({}, "give the partner"),
+        ({"region": "MA-04"}, "give the partner"),
+        ({"partner": "IOM", "all_partners": True}, "not both"),
+    ],
+)
+def test_a_manager_without_a_clear_partner_is_refused(demo_engine, scope, message):
+    with pytest.raises(CommandError, match=message):
+        add(demo_engine, email="new@example.org", role="programme manager", **scope)
+    assert find(demo_engine, "new@example.org") is None
+
+
+def test_a_manager_of_every_partner_is_given_only_when_asked_for(demo_engine):
+    add(demo_engine, email="all@example.org", role="programme manager", all_partners=True)
+    actor = find(demo_engine, "all@example.org")
+    assert actor is not None and actor.partner_id is None
 
 
 def test_only_administrators_give_access(demo_engine):

@@ -1,19 +1,25 @@
 """The quarterly review: who may move a quarter where, what moves with it, and what it leaves."""
 
+from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlmodel import Session
+from sqlalchemy import Engine, func, text
+from sqlmodel import Session, select
 
-from data_model import Role
-from grantmon.services.core.access import Actor
+from data_model import BudgetLine, Centre, Expenditure, Indicator, Role
+from grantmon.services.budget.spending import add_expenditure
+from grantmon.services.bulk.importer import import_file
+from grantmon.services.centres.entry import record_occupancy
+from grantmon.services.core.access import Actor, ReadRefused
 from grantmon.services.core.audit import record_history
-from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit
+from grantmon.services.core.commands import CommandError, NotAllowed, StaleEdit, take_notices
 from grantmon.services.core.database import data_version
 from grantmon.services.core.entry_rules import quarter_approved
 from grantmon.services.core.filters import Filters
+from grantmon.services.reintegration.entry import enter_reintegration
 from grantmon.services.reintegration.reads import reintegration_totals
+from grantmon.services.results.entry import enter_results, result_grid
 from grantmon.services.workflow.commands import (
     approve_quarter,
     reopen_quarter,
@@ -130,7 +136,7 @@ def test_filters_narrow_the_table_to_a_partner_and_period(demo_engine):
 
 
 def test_donors_cannot_read_the_review(demo_engine):
-    with Session(demo_engine) as session, pytest.raises(NotAllowed):
+    with Session(demo_engine) as session, pytest.raises(ReadRefused, match="quarterly review"):
         quarter_statuses(session=session, actor=DONOR, filters=EVERYTHING)
 
 
@@ -334,3 +340,157 @@ def test_approving_a_quarter_changes_the_donors_reintegration_numbers(demo_engin
         after = reintegration_totals(session=session, actor=DONOR, filters=filters)
     assert [getattr(after, s) for s in STAGES] == [int(n) for n in everything]
     assert after.identified > before.identified  # type: ignore[operator]
+
+
+# ------------------------------------------------------------------ changes after submission
+
+TODAY = date(2026, 11, 28)
+IOM_MANAGER = manager(IOM)
+LATE_SPENDING = {"amount": "99,999.00", "spent_on": "2026-11-20", "description": "Late"}
+
+
+def enter_result(session: Session, code: str = "1.1.a", total: int = 60) -> None:
+    indicator = int(session.exec(select(Indicator.id).where(Indicator.code == code)).one() or 0)
+    stored = result_grid(session=session, actor=ADMIN, indicator_id=indicator, quarter="2026Q4")
+    enter_results(
+        session=session,
+        actor=IOM_MANAGER,
+        indicator_id=indicator,
+        quarter="2026Q4",
+        values={"total": total, "sex=female": total - 20, "sex=male": 20},
+        opened={c: v for c, v in zip(stored["cell"], stored["value"], strict=True) if v == v},
+        today=TODAY,
+    )
+
+
+def add_spending(session: Session) -> None:
+    line = int(
+        session.exec(
+            select(BudgetLine.id).where(
+                BudgetLine.partner_id == IOM, BudgetLine.category == "travel"
+            )
+        ).one()
+        or 0
+    )
+    spent = session.exec(
+        select(func.coalesce(func.sum(Expenditure.amount_cents), 0)).where(
+            Expenditure.budget_line_id == line
+        )
+    ).one()
+    add_expenditure(
+        session=session,
+        actor=IOM_MANAGER,
+        budget_line_id=line,
+        values=LATE_SPENDING | {"justification": "Late invoice"},
+        opened_spent_cents=int(spent),
+        today=TODAY,
+    )
+
+
+def record_rabat_occupancy(session: Session) -> None:
+    rabat = session.exec(select(Centre.id).where(Centre.name == "Rabat reception centre")).one()
+    assert rabat is not None
+    values = {"people_accommodated": 25, "average_beds_occupied": 18}
+    record_occupancy(
+        session=session,
+        actor=IOM_MANAGER,
+        centre_id=rabat,
+        quarter="2026Q4",
+        values=values,
+        opened=None,
+        today=TODAY,
+    )
+
+
+def enter_reintegration_cell(session: Session) -> None:
+    enter_reintegration(
+        session=session,
+        actor=IOM_MANAGER,
+        quarter="2026Q4",
+        region_code="MA-04",
+        values={"female/18-24": dict(zip(STAGES, [9, 8, 7, 6, 5], strict=True))},
+        opened={},
+        today=TODAY,
+    )
+
+
+def import_spending(session: Session) -> None:
+    header = "partner_code,category,spent_on,amount,description,justification"
+    row = "IOM,travel,2026-11-20,99999.00,Late,Late invoice"
+    import_file(
+        session=session,
+        actor=IOM_MANAGER,
+        name="expenditures",
+        file_name="late.csv",
+        content=f"{header}\n{row}".encode(),
+        today=TODAY,
+    )
+
+
+CHANGES = {
+    "indicator result": lambda session: enter_result(session, total=61),
+    "expenditure": add_spending,
+    "centre occupancy": record_rabat_occupancy,
+    "reintegration": enter_reintegration_cell,
+    "import": import_spending,
+}
+
+
+def submitted_q4(engine: Engine) -> Any:
+    """IOM's 2026Q4 with one result, submitted by its manager: the report the reviewer sees."""
+    with Session(engine) as session:
+        enter_result(session)
+    act(engine, submit_quarter, IOM_MANAGER, IOM, "2026Q4")
+    return report(engine, IOM, "2026Q4")
+
+
+@pytest.mark.parametrize("kind", list(CHANGES))
+def test_a_change_after_submission_takes_the_quarter_back_and_approval_refuses(demo_engine, kind):
+    seen = submitted_q4(demo_engine)
+    assert (seen.status, seen.version) == ("submitted", 1)
+    with Session(demo_engine) as session:
+        CHANGES[kind](session)
+        notices = take_notices(session)
+    assert len(notices) == 1 and "took it back to 'in progress'" in notices[0]
+    stored = report(demo_engine, IOM, "2026Q4")
+    assert (stored.status, stored.version) == ("in progress", 2)
+    withdrawn = (IOM_MANAGER.email, "withdraw", "quarter report")
+    assert withdrawn in [row[:3] for row in audit_rows(demo_engine)]
+    with Session(demo_engine) as session, pytest.raises(StaleEdit):
+        approve_quarter(
+            session=session,
+            actor=ME,
+            partner_id=IOM,
+            quarter="2026Q4",
+            version=seen.version,
+            opened={"status": seen.status, "comment": seen.comment},
+        )
+    with pytest.raises(CommandError, match="only when it is 'submitted'"):
+        act(demo_engine, approve_quarter, ME, IOM, "2026Q4")
+    assert "approved" not in figure_statuses(demo_engine, IOM, "2026Q4")
+    act(demo_engine, submit_quarter, IOM_MANAGER, IOM, "2026Q4")
+    act(demo_engine, approve_quarter, ME, IOM, "2026Q4")
+    assert set(figure_statuses(demo_engine, IOM, "2026Q4")) == {"approved"}
+
+
+def test_saving_the_same_figures_again_leaves_the_submission_as_it_is(demo_engine):
+    submitted_q4(demo_engine)
+    with Session(demo_engine) as session:
+        enter_result(session)
+        assert take_notices(session) == []
+    assert report(demo_engine, IOM, "2026Q4").status == "submitted"
+
+
+def test_approval_refuses_a_quarter_holding_figures_that_were_not_submitted(demo_engine):
+    with demo_engine.begin() as connection:  # a draft written behind the commands' backs
+        connection.execute(
+            text(
+                "update reintegrationfigure set status = 'draft' where id = (select min(id) "
+                "from reintegrationfigure where partner_id = :p and quarter = '2026Q3')"
+            ),
+            {"p": IOM},
+        )
+    with pytest.raises(CommandError, match="1 figures of IOM 2026Q3 were added or changed"):
+        act(demo_engine, approve_quarter, ME, IOM, "2026Q3")
+    assert "approved" not in figure_statuses(demo_engine, IOM, "2026Q3")
+    assert report(demo_engine, IOM, "2026Q3").status == "submitted"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.util import Inches, Pt
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -29,9 +30,21 @@ from grantmon.formatting import long_date
 from grantmon.i18n import t
 from grantmon.services.briefing.images import PlacedPng
 from grantmon.services.briefing.pack import Briefing
+from grantmon.services.core.access import INTERNAL, Actor
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 HEADER_BLUE = colors.HexColor("#DCE6F1")
+INTERNAL_RED = colors.HexColor("#B00020")
+
+
+def default_audience(actor: Actor) -> str:
+    """Who a pack is for when not said: the donor, or IOM staff for any other role's view."""
+    return t("U.S. Embassy Rabat and J/TIP") if actor.is_donor else t("IOM staff (internal)")
+
+
+def internal_mark(pack: Briefing) -> str | None:
+    """The mark every page and slide of a pack for another role than the donor's carries."""
+    return t(INTERNAL) if pack.internal else None
 
 
 def _font() -> tuple[str, str]:
@@ -59,6 +72,9 @@ def cover_lines(pack: Briefing) -> list[str]:
     ]
     if pack.is_demo:
         lines.append(t("DEMO DATA, illustrative only."))
+    mark = internal_mark(pack)
+    if mark:
+        lines.append(mark)
     return lines
 
 
@@ -132,8 +148,24 @@ def briefing_pdf(pack: Briefing) -> bytes:
         story.append(_pdf_table(pack.late, s, _even(pack.late, width, t("Milestone"))))
     story.append(Paragraph(_escape(t("Notes on the data")), s["h"]))
     story += [Paragraph(_escape(note), s["p"]) for note in pack.notes]
-    doc.build(story)
+    mark = _page_mark(internal_mark(pack))
+    doc.build(story, onFirstPage=mark, onLaterPages=mark)
     return buffer.getvalue()
+
+
+def _page_mark(mark: str | None):
+    """What reportlab draws on each page: the internal mark at the top, when there is one."""
+
+    def draw(canvas, doc) -> None:
+        if not mark:
+            return
+        canvas.saveState()
+        canvas.setFont(_font()[1], 10)
+        canvas.setFillColor(INTERNAL_RED)
+        canvas.drawCentredString(doc.pagesize[0] / 2, doc.pagesize[1] - 0.8 * cm, mark)
+        canvas.restoreState()
+
+    return draw
 
 
 # --- PowerPoint -----------------------------------------------------------------------------
@@ -147,6 +179,20 @@ def _slide(deck, layout: int, title: str, notes: str):
     slide.shapes.title.text = title  # a real title placeholder: editable, in the outline
     slide.notes_slide.notes_text_frame.text = notes
     return slide
+
+
+def _mark_slides(deck, mark: str | None) -> None:
+    """Put the internal mark at the top of every slide, when there is one."""
+    if not mark:
+        return
+    for slide in deck.slides:
+        box = slide.shapes.add_textbox(
+            Inches(0.3), Inches(0.05), SLIDE_WIDTH - Inches(0.6), Inches(0.35)
+        )
+        paragraph = box.text_frame.paragraphs[0]
+        paragraph.text = mark
+        paragraph.font.size, paragraph.font.bold = Pt(12), True
+        paragraph.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
 
 
 def _frame_text(frame: pd.DataFrame) -> str:
@@ -188,6 +234,7 @@ def briefing_pptx(pack: Briefing) -> bytes:
         _pptx_table(late, pack.late, Inches(1.3), 11)
     notes = _slide(deck, TITLE_AND_CONTENT, t("Notes on the data"), "\n".join(pack.notes))
     notes.placeholders[1].text = "\n".join(pack.notes)
+    _mark_slides(deck, internal_mark(pack))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

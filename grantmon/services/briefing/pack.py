@@ -36,7 +36,7 @@ from grantmon.formatting import (
 from grantmon.i18n import N_, current_language, t
 from grantmon.services.briefing.images import opaque_png
 from grantmon.services.budget.reads import budget_by, burn_series, quarterly_spending
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import AwardSummary, award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
 from grantmon.services.core.kept import PerDataVersion
@@ -216,6 +216,7 @@ class Briefing:
     late: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
     is_demo: bool = False
+    internal: bool = False  # prepared for a role other than the donor's: marked on every page
 
 
 def _count(value: int | None) -> str:
@@ -256,8 +257,21 @@ def _number(value: object) -> str:
     return figure(value)
 
 
+def _achieved(percent: float | None) -> str:
+    if percent is None or pd.isna(percent):
+        return "—"
+    return formatting.number(percent) + percent_sign()
+
+
+def _or_suppressed(texts: pd.Series, hidden: pd.Series) -> pd.Series:
+    """A figure a donor sees suppressed reads so, not "—" (which means "not reported")."""
+    return texts.where(~hidden.astype(bool), t("■ suppressed"))
+
+
 def tracking_table(tracking: pd.DataFrame) -> pd.DataFrame:
     """The indicator tracking table as a pack prints it: one row per indicator, as text."""
+    # IOM packs keep the true figure; a donor's has NaN where it is hidden.
+    hidden = tracking["actual_to_date"].isna() & tracking["to_date_hidden"].astype(bool)
     return pd.DataFrame(
         {
             t("Code"): tracking["code"],
@@ -265,10 +279,8 @@ def tracking_table(tracking: pd.DataFrame) -> pd.DataFrame:
             t("Unit"): tracking["unit"].map(word),
             t("Baseline"): tracking["baseline"].map(_number),
             t("Target to date"): tracking["target_to_date"].map(_number),
-            t("Actual to date"): tracking["actual_to_date"].map(_number),
-            t("Achieved"): tracking["percent_achieved"].map(
-                lambda p: "—" if pd.isna(p) else formatting.number(p) + percent_sign()
-            ),
+            t("Actual to date"): _or_suppressed(tracking["actual_to_date"].map(_number), hidden),
+            t("Achieved"): _or_suppressed(tracking["percent_achieved"].map(_achieved), hidden),
             t("Status"): tracking["status"].map(word),
             t("As of"): tracking["as_of_quarter"].map(quarter_label),
         }
@@ -335,6 +347,7 @@ def _source_line(session: Session, actor: Actor) -> Callable[[str], str]:
     return lambda source: t("Source: {source}. Data as of {day}.", source=source, day=day) + demo
 
 
+@readable_by(EVERYONE)
 def pack_notes(*, session: Session, actor: Actor, filters_text: str) -> list[str]:
     """Provenance, approval and suppression notes, worded for the requester."""
     as_of = data_as_of(session=session, actor=actor)
@@ -368,6 +381,7 @@ def _chosen(inputs: Inputs, keys: tuple[str, ...] | None) -> list[BriefingChart]
     return [by_key[k] for k in keys]
 
 
+@readable_by(EVERYONE)
 def collect_briefing(
     *,
     session: Session,
@@ -425,4 +439,5 @@ def _skeleton(i: Inputs, prepared_for: str) -> Briefing:
         late=late_table(late),
         notes=pack_notes(session=i.session, actor=i.actor, filters_text=i.filters_text),
         is_demo=has_demo_data(session=i.session, actor=i.actor),
+        internal=not i.actor.is_donor,
     )

@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from data_model import Award, BudgetLine, CostCategory, Expenditure, Partner
 from data_model.common import ALL
 from grantmon.periods import quarter_end, quarter_of, quarters_between, shift_quarter
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import AwardSummary, award_summary
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.sql import frame
@@ -152,6 +152,7 @@ def _with_plan(data: pd.DataFrame, award: AwardSummary, filters: Filters) -> pd.
     return data
 
 
+@readable_by(EVERYONE)
 def budget_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Every budget line (partner x cost category) with spent, plan to date and off-plan flag."""
     award = award_summary(session=session, actor=actor)
@@ -171,6 +172,7 @@ def budget_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.Data
     return _with_plan(data, award, filters).drop(columns=["assumed_lines", "line_count"])
 
 
+@readable_by(EVERYONE)
 def off_plan_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Budget lines whose spending to date is more than 10% over or under their pro-rata plan."""
     lines = budget_lines(session=session, actor=actor, filters=filters)
@@ -180,6 +182,7 @@ def off_plan_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.Da
     return flagged.loc[order].reset_index(drop=True)
 
 
+@readable_by(EVERYONE)
 def budget_by(
     *, session: Session, actor: Actor, filters: Filters, dimension: Dimension
 ) -> pd.DataFrame:
@@ -197,6 +200,7 @@ def budget_by(
     return _with_plan(data, award, filters)
 
 
+@readable_by(EVERYONE)
 def quarterly_spending(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Spending per quarter from the award start to the end of the period, with running total."""
     award = award_summary(session=session, actor=actor)
@@ -287,6 +291,7 @@ def _totals(session: Session, actor: Actor, filters: Filters, award: AwardSummar
     return {k: int(v) for k, v in session.execute(query).mappings().one().items()}
 
 
+@readable_by(EVERYONE)
 def budget_summary(*, session: Session, actor: Actor, filters: Filters) -> BudgetSummary:
     """Budget, spent to the end of the period, burn vs time elapsed and projections at award end."""
     award = award_summary(session=session, actor=actor)
@@ -314,6 +319,7 @@ def budget_summary(*, session: Session, actor: Actor, filters: Filters) -> Budge
     )
 
 
+@readable_by(EVERYONE)
 def burn_series(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Every quarter of the award: cumulative spent, linear plan and both projection paths."""
     award = award_summary(session=session, actor=actor)

@@ -11,9 +11,9 @@ from sqlmodel import Session, col
 from data_model import Award, BudgetLine, Expenditure, Partner
 from data_model.common import utc_now
 from grantmon.formatting import long_date, money, typed_amount
-from grantmon.i18n import t
+from grantmon.i18n import N_, t
 from grantmon.periods import quarter_of
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import STAFF, Actor, command, readable_by
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
@@ -24,12 +24,12 @@ from grantmon.services.core.commands import (
 )
 from grantmon.services.core.entry_rules import (
     DOLLARS,
-    ensure_quarter_open,
     may_edit_partner,
     parse_day,
     parse_number,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.workflow.commands import open_for_change
 from grantmon.vocabulary import word
 
 STORED = ["budget_line_id", "quarter", "spent_on", "amount_cents", "description", "justification"]
@@ -59,6 +59,7 @@ def _spent_by_line() -> Any:
     )
 
 
+@readable_by(STAFF, N_("the budget lines open for entering expenditures"))
 def spending_lines(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The budget lines this actor may add spending to, with budget, spent and remaining cents."""
     spent = _spent_by_line()
@@ -83,6 +84,7 @@ def spending_lines(*, session: Session, actor: Actor) -> pd.DataFrame:
     return lines[allowed].reset_index(drop=True)
 
 
+@readable_by(STAFF, N_("the expenditures entered on a budget line"))
 def line_expenditures(*, session: Session, actor: Actor, budget_line_id: int) -> pd.DataFrame:
     """The latest expenditures of one budget line, newest first."""
     query: Executable = (
@@ -165,6 +167,7 @@ def _rule_errors(
     return errors
 
 
+@command
 def add_expenditure(
     *,
     session: Session,
@@ -190,8 +193,12 @@ def add_expenditure(
         errors = _rule_errors(cents, day, line, award, spent, justification, today)
         if errors:
             raise CommandError(t("Some fields need attention."), errors)
-        ensure_quarter_open(
-            session, award_id=line.award_id, partner_id=line.partner_id, quarter=quarter_of(day)
+        open_for_change(
+            session,
+            actor=actor,
+            award_id=line.award_id,
+            partner_id=line.partner_id,
+            quarter=quarter_of(day),
         )
         if spent != opened_spent_cents:
             raise StaleEdit(

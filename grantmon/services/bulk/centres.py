@@ -6,7 +6,7 @@ from sqlmodel import Session, col
 
 from data_model import Centre, CentreOccupancy
 from data_model.centres import CENTRE_STATUSES
-from grantmon.i18n import lazy, t
+from grantmon.i18n import N_, lazy, t
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -27,7 +27,7 @@ from grantmon.services.centres.entry import (
     record_occupancy,
     update_centre,
 )
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import DATA_ENTRY_ROLES, Actor, readable_by
 from grantmon.services.core.commands import snapshot
 from grantmon.services.core.entry_rules import BEDS
 from grantmon.services.core.sql import frame
@@ -43,6 +43,7 @@ COLUMNS = (
 )
 
 
+@readable_by(DATA_ENTRY_ROLES, N_("the figures exported for entry"))
 def export_centres(session: Session, actor: Actor) -> pd.DataFrame:
     """A row per centre and quarter of occupancy (one blank-quarter row for a centre without)."""
     centres = editable_centres(session=session, actor=actor)

@@ -16,7 +16,8 @@ from openpyxl.styles import Font
 from grantmon import formatting
 from grantmon.i18n import N_, t
 from grantmon.services.core.commands import CommandError
-from grantmon.services.results.iptt import FORMULA_STARTS, iptt_csv, neutralised
+from grantmon.services.core.formula_guard import FORMULA_STARTS, neutralised
+from grantmon.services.results.iptt import iptt_csv
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000

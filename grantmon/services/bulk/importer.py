@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 from data_model import ImportBatch
 from data_model.common import utc_now
 from grantmon.formatting import date_time, number
-from grantmon.i18n import t
+from grantmon.i18n import N_, t
 from grantmon.services.bulk.centres import CENTRES
 from grantmon.services.bulk.files import file_format, read_table, table_bytes
 from grantmon.services.bulk.milestones import MILESTONES
@@ -29,7 +29,7 @@ from grantmon.services.bulk.spec import (
     WriteContext,
 )
 from grantmon.services.bulk.spending import EXPENDITURES
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import DATA_ENTRY_ROLES, Actor, command, readable_by
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
@@ -88,6 +88,7 @@ def template(name: str, fmt: str) -> bytes:
     return table_bytes(pd.DataFrame(columns=kind.headers), fmt, guide=guide)
 
 
+@readable_by(DATA_ENTRY_ROLES, N_("the figures exported for entry"))
 def export_data(*, session: Session, actor: Actor, name: str, fmt: str) -> bytes:
     """The stored figures of the data type this actor may change, as a file to edit and import."""
     _ensure_enters_data(actor)
@@ -227,6 +228,7 @@ def _write_groups(
     return problems
 
 
+@command
 def import_file(
     *,
     session: Session,
@@ -325,6 +327,7 @@ def problems_table(problems: list[Problem]) -> pd.DataFrame:
     )
 
 
+@readable_by(DATA_ENTRY_ROLES, N_("the files imported"))
 def recent_imports(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The latest files imported (any type), newest first."""
     _ensure_enters_data(actor)

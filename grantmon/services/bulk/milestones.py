@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from data_model import Milestone, MilestoneStatus
-from grantmon.i18n import lazy, t
+from grantmon.i18n import N_, lazy, t
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -18,7 +18,7 @@ from grantmon.services.bulk.spec import (
     optional_day,
     run_command,
 )
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import DATA_ENTRY_ROLES, Actor, readable_by
 from grantmon.services.core.commands import snapshot
 from grantmon.services.core.entry_rules import PERCENT, numbers_checked
 from grantmon.services.milestones.updates import EDITABLE, editable_milestones, update_milestone
@@ -43,6 +43,7 @@ COLUMNS = (
 )
 
 
+@readable_by(DATA_ENTRY_ROLES, N_("the figures exported for entry"))
 def export_milestones(session: Session, actor: Actor) -> pd.DataFrame:
     """The progress of every milestone this actor may update, as a file's rows."""
     table = editable_milestones(session=session, actor=actor)

@@ -7,7 +7,7 @@ from sqlmodel import Session, col
 from data_model import ReintegrationFigure
 from data_model.common import AGE_BANDS, SEXES
 from data_model.reintegration import FUNNEL_STAGES
-from grantmon.i18n import lazy
+from grantmon.i18n import N_, lazy
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -16,7 +16,7 @@ from grantmon.services.bulk.spec import (
     row_where,
     run_command,
 )
-from grantmon.services.core.access import Actor, may_edit
+from grantmon.services.core.access import DATA_ENTRY_ROLES, Actor, may_edit, readable_by
 from grantmon.services.core.sql import frame
 from grantmon.services.reintegration.entry import (
     enter_reintegration,
@@ -37,6 +37,7 @@ COLUMNS = (
 )
 
 
+@readable_by(DATA_ENTRY_ROLES, N_("the figures exported for entry"))
 def export_reintegration(session: Session, actor: Actor) -> pd.DataFrame:
     """The counts this actor enters (their partner's, in their regions), a row per cell."""
     query: Executable = (

@@ -8,7 +8,7 @@ from sqlmodel import Session, col
 
 from data_model import Indicator, IndicatorResult
 from data_model.common import ALL
-from grantmon.i18n import lazy, t
+from grantmon.i18n import N_, lazy, t
 from grantmon.services.bulk.spec import (
     Column,
     DataType,
@@ -20,7 +20,7 @@ from grantmon.services.bulk.spec import (
     row_where,
     run_command,
 )
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import DATA_ENTRY_ROLES, Actor, readable_by
 from grantmon.services.core.commands import NotAllowed
 from grantmon.services.core.entry_rules import NeedsConfirmation
 from grantmon.services.core.sql import frame
@@ -52,6 +52,7 @@ COLUMNS = (
 )
 
 
+@readable_by(DATA_ENTRY_ROLES, N_("the figures exported for entry"))
 def export_results(session: Session, actor: Actor) -> pd.DataFrame:
     """Every stored result cell, total first, as a file's rows."""
     if not actor.enters_data:

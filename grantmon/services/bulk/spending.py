@@ -16,7 +16,7 @@ from grantmon.services.bulk.spec import (
     first_row_of,
     run_command,
 )
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import DATA_ENTRY_ROLES, Actor, readable_by
 from grantmon.services.core.entry_rules import may_edit_partner, parse_day
 from grantmon.services.core.sql import frame
 
@@ -37,6 +37,7 @@ ENTERED = ("spent_on", "amount", "description", "justification")
 FIELD_COLUMNS = {"quarter": "spent_on", "budget_line_id": "category"}
 
 
+@readable_by(DATA_ENTRY_ROLES, N_("the figures exported for entry"))
 def export_spending(session: Session, actor: Actor) -> pd.DataFrame:
     """Every expenditure on the budget lines this actor may add spending to."""
     query: Executable = (

@@ -15,7 +15,7 @@ from data_model.common import MAX_BEDS, utc_now
 from grantmon.formatting import long_date
 from grantmon.i18n import N_, t
 from grantmon.periods import quarter_end
-from grantmon.services.core.access import Actor, may_edit
+from grantmon.services.core.access import STAFF, Actor, command, may_edit, readable_by
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
@@ -36,6 +36,7 @@ from grantmon.services.core.entry_rules import (
     the_award,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.workflow.commands import open_for_change
 
 CENTRE_FIELDS = ["status", "opened_on", "capacity"]
 OCCUPANCY_FIELDS = ["people_accommodated", "average_beds_occupied"]
@@ -58,6 +59,7 @@ class CentreChange(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
+@readable_by(STAFF, N_("the centres open for editing"))
 def editable_centres(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The centres this actor may update, with the values the forms start from."""
     query: Executable = (
@@ -92,6 +94,7 @@ def _may_edit_centre(actor: Actor, partner_id: Any, region_code: str) -> bool:
     return may_edit(actor, partner_id=int(partner_id), region_codes={region_code})
 
 
+@readable_by(STAFF, N_("the occupancy recorded for a centre"))
 def occupancy_history(*, session: Session, actor: Actor, centre_id: int) -> pd.DataFrame:
     """The centre's recorded occupancy, latest quarter first."""
     query: Executable = (
@@ -139,6 +142,7 @@ def _centre_rules(change: CentreChange, today: date) -> dict[str, str]:
     return errors
 
 
+@command
 def update_centre(
     *,
     session: Session,
@@ -215,6 +219,7 @@ def _occupancy_quarter_errors(quarter: str, centre: Centre, session: Session, to
         raise CommandError(t("Some fields need attention."), {"quarter": problem})
 
 
+@command
 def record_occupancy(
     *,
     session: Session,
@@ -243,6 +248,14 @@ def record_occupancy(
         current = snapshot(row, OCCUPANCY_FIELDS) if row else {}
         who, when = (row.entered_by, row.entered_at) if row else ("", None)
         refuse_if_changed(dict(opened or {}), current, who, when)
+        if dict(parsed) != current:  # the same figures again change nothing
+            open_for_change(
+                session,
+                actor=actor,
+                award_id=int(award.id or 0),
+                partner_id=partner,
+                quarter=quarter,
+            )
         row = row or CentreOccupancy(
             centre_id=centre_id,
             quarter=quarter,

@@ -7,10 +7,9 @@ import pandas as pd
 from sqlalchemy import Executable, select
 from sqlmodel import Session, col
 
-from data_model import AuditEntry, Role
-from grantmon.i18n import t
-from grantmon.services.core.access import Actor
-from grantmon.services.core.commands import NotAllowed
+from data_model import AuditEntry
+from grantmon.i18n import N_
+from grantmon.services.core.access import ADMINISTRATORS, STAFF, Actor, readable_by
 from grantmon.services.core.sql import frame
 from grantmon.vocabulary import field_name, word
 
@@ -37,6 +36,7 @@ def changed_fields(before: object, after: object) -> str:
     )
 
 
+@readable_by(STAFF, N_("the change history of a record"))
 def record_history(*, session: Session, actor: Actor, entity: str, entity_id: str) -> pd.DataFrame:
     """Every recorded change of one record, newest first (who, when, what, why)."""
     query: Executable = (
@@ -47,6 +47,7 @@ def record_history(*, session: Session, actor: Actor, entity: str, entity_id: st
     return with_changes(frame(session, query, COLUMNS))
 
 
+@readable_by(ADMINISTRATORS, N_("the audit log"))
 def audit_log(
     *,
     session: Session,
@@ -57,8 +58,6 @@ def audit_log(
     limit: int = 500,
 ) -> pd.DataFrame:
     """The latest changes, filtered; administrators only."""
-    if actor.role != Role.ADMIN:
-        raise NotAllowed(t("Only administrators can read the audit log."))
     query = select(*[col(getattr(AuditEntry, name)) for name in COLUMNS])
     if entity:
         query = query.where(col(AuditEntry.entity) == entity)
@@ -78,6 +77,7 @@ def with_changes(entries: pd.DataFrame) -> pd.DataFrame:
     return entries
 
 
+@readable_by(ADMINISTRATORS, N_("the audit log"))
 def audited_entities(*, session: Session, actor: Actor) -> list[str]:
     """The kinds of record the audit log holds changes for."""
     query = select(col(AuditEntry.entity)).distinct().order_by(col(AuditEntry.entity))

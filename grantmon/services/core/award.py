@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 
 from data_model import Award, AwardPartner, ContextFigure, Milestone, Partner, Source
 from grantmon.formatting import long_date
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.sql import frame
 
 
@@ -60,6 +60,7 @@ def _provenance(source: Source) -> Provenance:
     )
 
 
+@readable_by(EVERYONE)
 def award_summary(*, session: Session, actor: Actor, code: str | None = None) -> AwardSummary:
     """The award (the first one unless a code is given), with its source."""
     query = select(Award, Partner, Source).join(Partner, col(Partner.id) == col(Award.recipient_id))
@@ -77,6 +78,7 @@ def award_summary(*, session: Session, actor: Actor, code: str | None = None) ->
     )
 
 
+@readable_by(EVERYONE)
 def award_partners(*, session: Session, actor: Actor, code: str) -> pd.DataFrame:
     """Each partner's role, component, amount and period, with the source of each."""
     query: Executable = (
@@ -100,6 +102,7 @@ def award_partners(*, session: Session, actor: Actor, code: str) -> pd.DataFrame
     return frame(session, query)
 
 
+@readable_by(EVERYONE)
 def context_figures(*, session: Session, actor: Actor) -> pd.DataFrame:
     """Publicly reported figures shown for context, each with its caveat and source."""
     query: Executable = (
@@ -119,6 +122,7 @@ def context_figures(*, session: Session, actor: Actor) -> pd.DataFrame:
     return frame(session, query)
 
 
+@readable_by(EVERYONE)
 def has_demo_data(*, session: Session, actor: Actor) -> bool:
     """Whether any demo figure is stored (screens then say so)."""
     demo_row = select(col(Milestone.id)).where(col(Milestone.is_demo)).limit(1)

@@ -16,7 +16,7 @@ from data_model.common import utc_now
 from data_model.db import begin_writing, lost_race
 from grantmon.formatting import date_time
 from grantmon.i18n import N_, t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, command
 from grantmon.services.core.database import bump_data_version
 
 
@@ -99,6 +99,7 @@ def claim_version(
     )
 
 
+@command
 def record_change(
     session: Session,
     *,
@@ -134,6 +135,21 @@ def _with_source(session: Session, reason: str) -> str:
 
 BATCH = "grantmon.batch"
 SOURCE = "grantmon.source"
+NOTICES = "grantmon.notices"  # what a write did besides what was asked, to tell the person
+
+
+def add_notice(session: Session, message: str) -> None:
+    """Tell the person, once the write is committed, something it did besides what was asked."""
+    notices = session.info.setdefault(NOTICES, [])
+    if message not in notices:
+        notices.append(message)
+
+
+def take_notices(session: Session) -> list[str]:
+    """The notices of the writes run in this session (emptied: each is told once)."""
+    return list(session.info.pop(NOTICES, []))
+
+
 SAVED_AT_THE_SAME_TIME = N_(
     "Someone else was saving the same records at the same moment. Nothing of yours was saved: "
     "try again."

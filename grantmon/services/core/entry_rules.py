@@ -25,6 +25,7 @@ from data_model.common import (
     MAX_PEOPLE,
     MAX_PERCENT,
     MAX_RESULT,
+    is_web_link,
 )
 from grantmon import formatting
 from grantmon.formatting import date_time, long_date, typed_number
@@ -36,7 +37,7 @@ from grantmon.periods import (
     quarter_start,
     quarters_between,
 )
-from grantmon.services.core.access import Actor, may_edit
+from grantmon.services.core.access import STAFF, Actor, may_edit, readable_by
 from grantmon.services.core.commands import CommandError, StaleEdit
 
 MAX_LINK = 500  # the evidence_url columns
@@ -85,6 +86,7 @@ def open_quarters(award: Award, today: date) -> list[str]:
     return list(reversed(quarters_between(quarter_of(award.start_date), last)))
 
 
+@readable_by(STAFF, N_("the quarters open for entering figures"))
 def entry_quarters(*, session: Session, actor: Actor, today: date) -> list[str]:
     """The quarters figures may be entered for, latest first (every entry screen offers them)."""
     return open_quarters(the_award(session), today)
@@ -125,6 +127,7 @@ def ensure_quarter_open(session: Session, *, award_id: int, partner_id: int, qua
         raise CommandError(t(LOCKED), {"quarter": t(LOCKED)})
 
 
+@readable_by(STAFF, N_("whether a quarter is open for entering figures"))
 def quarter_is_locked(*, session: Session, actor: Actor, partner_id: int, quarter: str) -> bool:
     """Whether the partner's quarter is approved and therefore closed to entry."""
     award = the_award(session)
@@ -288,10 +291,21 @@ def numbers_checked(
 
 
 def evidence_error(url: str | None) -> str | None:
-    """Why an evidence link is refused (http and https links that fit the column), or None."""
-    if url and not url.strip().lower().startswith(("https://", "http://")):
+    """Why an evidence link is refused (one http or https address that fits the column), or None."""
+    url = (url or "").strip()
+    if url and not url.lower().startswith(("https://", "http://")):
         return t("The evidence link must start with https:// or http://.")
-    if url and len(url) > MAX_LINK:
+    if any(c.isspace() for c in url):
+        return t(
+            "The evidence link contains a space: give one web address alone, "
+            "e.g. https://example.org/report.pdf."
+        )
+    if url and not is_web_link(url):
+        return t(
+            "The evidence link is not a web address: give one address such as "
+            'https://example.org/report.pdf, without < > " or similar signs.'
+        )
+    if len(url) > MAX_LINK:
         return t(
             "The evidence link is {length} characters long: shorten it to at most {most}.",
             length=len(url),

@@ -14,7 +14,7 @@ from data_model.common import ALL
 from grantmon.formatting import quarter_label
 from grantmon.i18n import t
 from grantmon.periods import QUARTER_PATTERN, quarter_of, quarters_between
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ def distinct_quarters(session: Session, column: Any) -> set[str]:
     return {str(row[0]) for row in session.execute(query)}
 
 
+@readable_by(EVERYONE)
 def filter_options(*, session: Session, actor: Actor, today: date | None = None) -> FilterOptions:
     """The award's quarters to date (and any with figures), regions, partners and components."""
     with_data = distinct_quarters(session, col(IndicatorResult.quarter))

@@ -5,7 +5,7 @@ from sqlmodel import Session, col
 
 from data_model import User
 from grantmon.i18n import LANGUAGES, t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, command, readable_by
 from grantmon.services.core.commands import CommandError, one_transaction, record_change
 
 
@@ -14,12 +14,14 @@ def _own_row(session: Session, actor: Actor) -> User | None:
     return session.execute(query.where(col(User.active))).scalars().first()
 
 
+@readable_by(EVERYONE)
 def stored_language(*, session: Session, actor: Actor) -> str | None:
     """The language this person chose last time, if they ever did (their own record only)."""
     user = _own_row(session, actor)
     return user.language if user is not None and user.language in LANGUAGES else None
 
 
+@command
 def remember_language(*, session: Session, actor: Actor, language: str) -> None:
     """Keep the person's language choice with their user record (every role may keep its own)."""
     if language not in LANGUAGES:

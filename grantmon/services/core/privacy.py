@@ -17,6 +17,10 @@ Small-cell suppression, as statistics offices practise it:
 - Every hidden cell reads the same ("suppressed"): telling primary from complementary
   cells would tell a reader which ones are small.
 
+- Derived figures are figures: a change between two counts, a running total beside the
+  quarters it adds up, and a total of a breakdown pass through the same gate, and disappear
+  when they would reveal a hidden cell (see docs/privacy.md).
+
 Limits (stated so nobody over-trusts this): each table is protected on its own; two views
 with different filters (e.g. overlapping periods) can still be subtracted from each other.
 The protection is against exact recovery, not against narrow bounds.
@@ -35,6 +39,9 @@ from grantmon.services.core.access import Actor
 from grantmon.settings import get_settings
 
 TOTAL = "Total"
+# Units that count victims, one a victim (a completed plan is one victim's). Compared without
+# case, spaces or a plural "s", so "Plans" or "victim " typed into a framework count too.
+VICTIM_UNITS = frozenset({"victim", "plan", "survivor"})
 SUPPRESSED_MARK = "■"
 Frame = TypeVar("Frame", pd.DataFrame, pd.Series)
 Cell = tuple[int, int]
@@ -59,6 +66,12 @@ def suppression_threshold() -> int:
 def sees_true_figures(actor: Actor) -> bool:
     """IOM roles see true figures; donors, and any role we do not know, see suppressed ones."""
     return actor.may_see_unapproved and not actor.is_donor
+
+
+def counts_victims(unit: object) -> bool:
+    """Whether an indicator's unit counts victims: the one definition every read uses."""
+    word = str(unit or "").strip().casefold()
+    return word in VICTIM_UNITS or word.removesuffix("s") in VICTIM_UNITS
 
 
 def is_small(value: float, threshold: int) -> bool:
@@ -187,14 +200,23 @@ def suppress_table(
 
 
 def suppress_series(
-    counts: pd.Series, *, threshold: int | None = None, total_label: str = TOTAL
+    counts: pd.Series,
+    *,
+    threshold: int | None = None,
+    total_label: str = TOTAL,
+    total_hidden: bool = False,
 ) -> tuple[pd.Series, pd.Series]:
-    """Counts by category -> (values with a total appended, NaN where hidden; mask)."""
+    """Counts by category -> (values with a total appended, NaN where hidden; mask).
+
+    `total_hidden`: the total is hidden elsewhere (e.g. a suppressed indicator total), so the
+    parts must not add up to it here either.
+    """
     limit = suppression_threshold() if threshold is None else threshold
     inner = counts.to_numpy(dtype=float)
     _check_counts(inner)
     line = np.append(inner, inner.sum())
     hidden = (line >= 1) & (line <= limit)
+    hidden[-1] |= total_hidden
     if hidden.sum() == 1:
         # One equation (the total): a second hidden entry is all it takes.
         shown = [k for k in range(len(line)) if not hidden[k]]
@@ -226,11 +248,13 @@ def protect_table(
 
 
 def protect_series(
-    counts: pd.Series, *, actor: Actor, total_label: str = TOTAL
+    counts: pd.Series, *, actor: Actor, total_label: str = TOTAL, total_hidden: bool = False
 ) -> Protected[pd.Series]:
     """A series with its total as the actor may see it (donors: suppressed)."""
     limit = suppression_threshold()
-    values, mask = suppress_series(counts, threshold=limit, total_label=total_label)
+    values, mask = suppress_series(
+        counts, threshold=limit, total_label=total_label, total_hidden=total_hidden
+    )
     true = pd.Series([*counts.astype(float), float(counts.sum())], index=values.index)
     return _for_actor(values, mask, true, actor, limit)
 
@@ -240,6 +264,78 @@ def protect_count(count: int, *, actor: Actor) -> int | None:
     if sees_true_figures(actor) or not is_small(count, suppression_threshold()):
         return int(count)
     return None
+
+
+def protect_change(
+    current: int, previous: int, *, actor: Actor, hidden_elsewhere: bool = False
+) -> int | None:
+    """The change between two counts as the actor may see it (None when it would reveal).
+
+    A change is a figure: a donor sees none when either side is small, when the change itself
+    is small (it is often one quarter's count), or when the cell it equals is hidden elsewhere.
+    """
+    change = int(current) - int(previous)
+    if sees_true_figures(actor):
+        return change
+    limit = suppression_threshold()
+    sides_small = is_small(current, limit) or is_small(previous, limit)
+    if sides_small or is_small(abs(change), limit) or hidden_elsewhere:
+        return None
+    return change
+
+
+def running_mask(
+    actuals: np.ndarray, to_date: np.ndarray, threshold: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hidden quarters and hidden running totals of one cumulative series (donor view).
+
+    The running total of quarter q is the one before it plus quarter q's count: a chain of
+    equations from a known zero. A hidden quarter can be worked out when the totals at both
+    its ends are known (shown, or reachable through shown quarters); a hidden total when it is
+    reachable. Hide more until neither happens. Missing values (NaN) are never hidden.
+    """
+    quarters, totals = _small(actuals, threshold), _small(to_date, threshold)
+    shown = ~np.isnan(np.asarray(to_date, dtype=float))
+    changed = True
+    while changed:
+        changed = False
+        for q in range(len(quarters)):
+            if totals[q] and _reachable(q, quarters, shown & ~totals):
+                changed |= _cut_off(q, quarters)
+            both_ends = all(_reachable(end, quarters, shown & ~totals) for end in (q - 1, q))
+            if quarters[q] and both_ends:
+                changed |= _cut_off(q, quarters) if totals[q] else True
+                totals[q] = True
+    return quarters, totals
+
+
+def _small(values: np.ndarray, threshold: int) -> np.ndarray:
+    filled = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    return (filled >= 1) & (filled <= threshold)
+
+
+def _reachable(node: int, quarters: np.ndarray, known: np.ndarray) -> bool:
+    """Whether the running total at `node` (-1: before the first quarter, zero) can be known."""
+    if node == -1 or known[node]:
+        return True
+    left = node
+    while left >= 0 and not quarters[left]:  # walk back through shown quarters
+        left -= 1
+        if left == -1 or known[left]:
+            return True
+    right = node + 1
+    while right < len(quarters) and not quarters[right]:  # and forward
+        if known[right]:
+            return True
+        right += 1
+    return False
+
+
+def _cut_off(node: int, quarters: np.ndarray) -> bool:
+    """Hide the quarters on both sides of a hidden running total; True if any was shown."""
+    sides = [q for q in (node, node + 1) if q < len(quarters) and not quarters[q]]
+    quarters[sides] = True
+    return bool(sides)
 
 
 def protect_means(means: pd.Series, people: pd.Series, *, actor: Actor) -> Protected[pd.Series]:

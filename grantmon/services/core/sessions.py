@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from data_model import SignInSession
 from data_model.common import utc_now
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, command
 from grantmon.services.core.commands import one_transaction, record_change
 from grantmon.settings import get_settings
 
@@ -57,6 +57,7 @@ class _Seen:
     now: datetime
 
 
+@command
 def check_sign_in(
     *,
     session: Session,
@@ -138,6 +139,7 @@ def _end(session: Session, record: SignInSession, now: datetime, reason: str) ->
     return reason
 
 
+@command
 def end_sign_in(*, session: Session, actor: Actor, key: str) -> None:
     """Sign out: end this sign-in on every server, and audit it once."""
     with one_transaction(session):

@@ -8,8 +8,8 @@ from sqlalchemy import Executable, select
 from sqlmodel import Session, col
 
 from data_model import Partner, Region, Role, User
-from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.i18n import N_, t
+from grantmon.services.core.access import ADMINISTRATORS, Actor, command, readable_by
 from grantmon.services.core.commands import CommandError, NotAllowed, one_transaction, record_change
 from grantmon.services.core.sessions import end_sign_ins_of
 from grantmon.services.core.sql import frame
@@ -17,6 +17,7 @@ from grantmon.services.core.sql import frame
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+@readable_by(ADMINISTRATORS, N_("who has access"))
 def active_users(*, session: Session, actor: Actor) -> pd.DataFrame:
     """Active users with their role and scope."""
     query: Executable = (
@@ -46,6 +47,7 @@ def actor_from_row(row: pd.Series) -> Actor:
     )
 
 
+@readable_by(ADMINISTRATORS, N_("who has access"))
 def actor_for_email(*, session: Session, actor: Actor, email: str) -> Actor | None:
     """The active user with this email (case-insensitive) as an actor, or None."""
     users = active_users(session=session, actor=actor)
@@ -54,12 +56,17 @@ def actor_for_email(*, session: Session, actor: Actor, email: str) -> Actor | No
 
 
 class UserCreate(BaseModel):
-    """A person to let in: email, role, and for a programme manager the partner (and region)."""
+    """A person to let in: email, role, and for a programme manager the partner (and region).
+
+    A programme manager of every partner is asked for explicitly (`all_partners`), never the
+    silent result of a partner left out.
+    """
 
     email: str
     role: Role
     partner: str | None = None
     region: str | None = None
+    all_partners: bool = False
 
     @field_validator("email")
     @classmethod
@@ -70,11 +77,13 @@ class UserCreate(BaseModel):
         return value.strip().lower()
 
 
+@command
 def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
     """Give a person a role (administrators only); refuses unknown partners and regions."""
     if actor.role != Role.ADMIN:
         raise NotAllowed(t("Only administrators can give people access."))
     with one_transaction(session):
+        _refuse_unclear_scope(user)
         partner_id = _partner_id(session, user.partner)
         if user.region and session.get(Region, user.region) is None:
             raise CommandError(
@@ -98,6 +107,24 @@ def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
         )
 
 
+def _refuse_unclear_scope(user: UserCreate) -> None:
+    """A manager names their partner, or says they manage every partner; never both."""
+    if user.role != Role.MANAGER:
+        return
+    if user.partner is None and not user.all_partners:
+        raise CommandError(
+            t(
+                "A programme manager changes one partner's figures: give the partner (IOM, "
+                "UNODC or ILO), or say explicitly that they manage all partners."
+            )
+        )
+    if user.partner is not None and user.all_partners:
+        raise CommandError(
+            t("Give either a partner or all partners for {email}, not both.", email=user.email)
+        )
+
+
+@command
 def remove_user(*, session: Session, actor: Actor, email: str) -> None:
     """Withdraw a person's access and end their sign-ins (the row stays, for the audit trail)."""
     if actor.role != Role.ADMIN:

@@ -21,8 +21,9 @@ from sqlmodel import Session, col
 
 from data_model import Activity, ActivityRegion, AuditEntry, Milestone, MilestoneStatus, Partner
 from data_model.common import ALL
+from grantmon.i18n import N_
 from grantmon.periods import quarter_end, quarter_start
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, STAFF, Actor, readable_by
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.sql import frame
 
@@ -108,6 +109,7 @@ def _where_filters(query: Select, filters: Filters, *, period: bool = True) -> S
     return query
 
 
+@readable_by(EVERYONE)
 def milestone_timeline(
     *,
     session: Session,
@@ -146,6 +148,7 @@ def milestone_timeline(
     return frame(session, ordered, TIMELINE_COLUMNS)
 
 
+@readable_by(EVERYONE)
 def completed_in_quarter(*, session: Session, actor: Actor, filters: Filters, quarter: str) -> int:
     """How many filtered milestones were completed (actual date) within a quarter."""
     query = _where_filters(_joined(select(func.count())), filters).where(
@@ -154,6 +157,7 @@ def completed_in_quarter(*, session: Session, actor: Actor, filters: Filters, qu
     return int(session.execute(query).scalar_one())
 
 
+@readable_by(EVERYONE)
 def milestone_status_counts(
     *, session: Session, actor: Actor, filters: Filters, today: date
 ) -> pd.DataFrame:
@@ -166,6 +170,7 @@ def milestone_status_counts(
     return pd.DataFrame({"status": list(STATES), "count": counts.to_list()})
 
 
+@readable_by(EVERYONE)
 def late_milestones(
     *, session: Session, actor: Actor, filters: Filters, today: date
 ) -> pd.DataFrame:
@@ -188,6 +193,7 @@ def late_milestones(
     return late[LATE_COLUMNS]
 
 
+@readable_by(EVERYONE)
 def milestones_outside_period(*, session: Session, actor: Actor, filters: Filters) -> int:
     """How many milestones match region, partner and component but fall due outside the period."""
     everywhere = _where_filters(_joined(select(func.count())), filters, period=False)
@@ -237,6 +243,7 @@ DETAIL_FIELDS = (
 )
 
 
+@readable_by(EVERYONE)
 def milestone_detail(
     *, session: Session, actor: Actor, milestone_id: int, today: date
 ) -> MilestoneDetail | None:
@@ -292,6 +299,7 @@ def _shown(value: object) -> str:
     return "—" if value is None or value == "" else str(value)
 
 
+@readable_by(STAFF, N_("the history of a milestone's updates"))
 def milestone_history(*, session: Session, actor: Actor, milestone_id: int) -> pd.DataFrame:
     """The audit trail of one milestone, newest first, with its changes in words."""
     query: Executable = (

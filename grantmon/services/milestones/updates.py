@@ -14,7 +14,7 @@ from data_model.activities import MilestoneUpdate
 from data_model.common import utc_now
 from grantmon.formatting import long_date
 from grantmon.i18n import N_, t
-from grantmon.services.core.access import Actor, may_edit
+from grantmon.services.core.access import STAFF, Actor, command, may_edit, readable_by
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
@@ -24,7 +24,7 @@ from grantmon.services.core.commands import (
     record_change,
     snapshot,
 )
-from grantmon.services.core.entry_rules import PERCENT, numbers_checked
+from grantmon.services.core.entry_rules import PERCENT, evidence_error, numbers_checked
 from grantmon.services.core.sql import frame
 
 EDITABLE = ["status", "percent_complete", "actual_completion_date", "notes", "evidence_url"]
@@ -45,6 +45,8 @@ FRIENDLY = {
 def parse_update(values: Mapping[str, Any]) -> MilestoneUpdate:
     """Validate the submitted fields, with messages a manager understands."""
     checked, errors = numbers_checked(values, {"percent_complete": PERCENT})
+    # Spaces around a pasted link are not part of it; a blank link is no link.
+    checked["evidence_url"] = (str(checked.get("evidence_url") or "")).strip() or None
     try:
         update = MilestoneUpdate.model_validate(checked | dict.fromkeys(errors, 0))
     except ValidationError as error:
@@ -74,8 +76,9 @@ def rule_errors(update: MilestoneUpdate, current: Milestone, award: Award, today
         errors["reason"] = t(
             "Moving a milestone back from '{status}' needs a reason.", status=current.status
         )
-    if update.evidence_url and not update.evidence_url.startswith(("https://", "http://")):
-        errors["evidence_url"] = t("The evidence link must start with https:// or http://.")
+    link_problem = evidence_error(update.evidence_url)
+    if link_problem:
+        errors["evidence_url"] = link_problem
     return errors
 
 
@@ -94,6 +97,7 @@ def _milestone_scope(session: Session, milestone_id: int) -> tuple[Milestone, Ac
     return row[0], row[1], row[2], set(regions)
 
 
+@command
 def update_milestone(
     *,
     session: Session,
@@ -139,6 +143,7 @@ def update_milestone(
     return after
 
 
+@readable_by(STAFF, N_("the milestones open for updating"))
 def editable_milestones(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The milestones this actor may update, with the values an update form starts from."""
     query: Executable = (

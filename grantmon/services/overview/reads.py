@@ -1,22 +1,21 @@
 """The Overview's read model: KPIs and their change over the last quarter, burn vs results."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from data_model import AuditEntry, Expenditure, IndicatorResult, Milestone, ReintegrationFigure
 from grantmon.periods import quarter_end, quarters_between, shift_quarter
 from grantmon.services.budget.reads import budget_summary, burn_series
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import award_summary
 from grantmon.services.core.filters import Filters
+from grantmon.services.core.provenance import latest_data_write, writer_shown_to
 from grantmon.services.milestones.reads import completed_in_quarter, milestone_status_counts
 from grantmon.services.regions.reads import centre_summary
-from grantmon.services.reintegration.reads import reintegration_totals
+from grantmon.services.reintegration.reads import funnel_changes, reintegration_totals
 from grantmon.services.results.indicators import tracking_and_figures
 
 
@@ -42,9 +41,9 @@ class Kpis(BaseModel):
     known_beds: int
     centres_without_capacity: int
     assisted: int | None
-    assisted_before: int | None
+    assisted_change: int | None  # None when hidden: a change is a figure too
     plans_completed: int | None
-    plans_completed_before: int | None
+    plans_completed_change: int | None
     suppressed: bool
     quarter: str
 
@@ -61,6 +60,7 @@ def reporting_quarter(filters: Filters, last_with_spending: str | None) -> Filte
     return replace(filters, start=min(filters.start, end), end=end)
 
 
+@readable_by(EVERYONE)
 def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: date) -> Kpis:
     """Every KPI card of the Overview, each with what changed in the latest reported quarter."""
     money = budget_summary(session=session, actor=actor, filters=filters)
@@ -74,7 +74,9 @@ def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: da
     centres = centre_summary(session=session, actor=actor, filters=filters)
     centres_before = centre_summary(session=session, actor=actor, filters=before)
     victims = reintegration_totals(session=session, actor=actor, filters=filters)
-    victims_before = reintegration_totals(session=session, actor=actor, filters=before)
+    changes = funnel_changes(
+        session=session, actor=actor, latest=latest, before=before, shown=filters
+    )
     return Kpis(
         spent_cents=money.spent_cents,
         budget_cents=money.budget_cents,
@@ -88,14 +90,15 @@ def overview_kpis(*, session: Session, actor: Actor, filters: Filters, today: da
         known_beds=centres.known_beds,
         centres_without_capacity=centres.centres_without_capacity,
         assisted=victims.assisted,
-        assisted_before=victims_before.assisted,
+        assisted_change=changes["assisted"],
         plans_completed=victims.plans_completed,
-        plans_completed_before=victims_before.plans_completed,
+        plans_completed_change=changes["plans_completed"],
         suppressed=victims.suppressed,
         quarter=latest.end,
     )
 
 
+@readable_by(EVERYONE)
 def burn_beside_results(
     *, session: Session, actor: Actor, filters: Filters, today: date
 ) -> pd.DataFrame:
@@ -125,36 +128,16 @@ def _results_share(results: pd.DataFrame, targets: pd.DataFrame) -> dict[str, fl
     """Mean share of life-of-award targets reached by cumulative 'increase' indicators."""
     life = targets.set_index("code")["life_target"]
     counted = results[results.cumulative & (results.direction == "increase")].copy()
-    counted["life_target"] = counted["code"].map(life)
+    # As float even when nothing is counted (pandas maps an empty text column to text).
+    counted["life_target"] = counted["code"].map(life).astype(float)
     counted = counted[counted.life_target > 0]
     counted["share"] = (counted.actual_to_date / counted.life_target).clip(upper=1.0)
     means = counted.groupby("quarter")["share"].mean().dropna()
     return {str(quarter): float(share) for quarter, share in means.items()}
 
 
+@readable_by(EVERYONE)
 def latest_update(*, session: Session, actor: Actor) -> LatestUpdate:
-    """The latest change to any figure: an audited edit, or the newest figure entered."""
-    # The newest row of each table (an index on its time column finds it without a scan),
-    # then the newest of those: the same answer as sorting every row, at any scale.
-    sources = [
-        (col(AuditEntry.at), col(AuditEntry.actor)),
-        (col(Milestone.updated_at), col(Milestone.updated_by)),
-        (col(IndicatorResult.entered_at), col(IndicatorResult.entered_by)),
-        (col(Expenditure.entered_at), col(Expenditure.entered_by)),
-        (col(ReintegrationFigure.entered_at), col(ReintegrationFigure.entered_by)),
-    ]
-    newest = [
-        row
-        for at, by in sources
-        if (row := session.execute(select(at, by).order_by(at.desc()).limit(1)).first())
-        and row[0] is not None
-    ]
-    if not newest:
-        return LatestUpdate(at=None, by="")
-    at, by = max(newest, key=lambda row: _comparable(row[0]))
-    return LatestUpdate(at=at, by=by)
-
-
-def _comparable(moment: datetime) -> datetime:
-    # SQLite returns naive datetimes, PostgreSQL aware ones: compare them all as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """The latest change to any figure, and who made it as this reader may see it."""
+    at, by = latest_data_write(session)
+    return LatestUpdate(at=at, by=writer_shown_to(session, actor, by))

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from grantmon.i18n import N_
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 
 Point = tuple[float, float]
 
@@ -110,6 +110,7 @@ def region_geojson() -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+@readable_by(EVERYONE)
 def region_outlines(*, session: Session | None = None, actor: Actor | None = None) -> pd.DataFrame:
     """Each region's outline (a GeoJSON feature) by ISO code: public geography, for any role."""
     # A service read's signature, so screens load it like their other reads; it reads no table.

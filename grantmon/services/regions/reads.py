@@ -22,9 +22,9 @@ from data_model import (
 )
 from data_model.common import ALL
 from grantmon.periods import quarter_end, quarter_start, shift_quarter
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.filters import Filters
-from grantmon.services.core.privacy import TOTAL, suppress_series
+from grantmon.services.core.privacy import TOTAL, sees_true_figures, suppress_series
 from grantmon.services.core.sql import frame
 from grantmon.settings import get_settings
 
@@ -48,7 +48,7 @@ def suppress_small_counts(values: pd.Series, threshold: int) -> tuple[pd.Series,
 
 def shows_unapproved(actor: Actor) -> bool:
     """Whether this person's figures include rows not yet approved (never for a donor)."""
-    return actor.may_see_unapproved and not actor.is_donor
+    return sees_true_figures(actor)
 
 
 # --- Shared conditions ---------------------------------------------------------------------
@@ -166,7 +166,7 @@ def _regions(session: Session) -> pd.DataFrame:
 def _add_victim_columns(table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     counts = table["victims_assisted"].astype("Int64")
     table["victims_suppressed"] = False
-    if actor.is_donor:
+    if not sees_true_figures(actor):
         shown, hidden = suppress_small_counts(
             counts.where(table["in_filter"]), get_settings().suppression_threshold
         )
@@ -177,6 +177,7 @@ def _add_victim_columns(table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     return table
 
 
+@readable_by(EVERYONE)
 def region_metrics(
     *, session: Session, actor: Actor, filters: Filters, today: date | None = None
 ) -> pd.DataFrame:
@@ -233,6 +234,7 @@ def _status_at(quarter: str) -> Any:
     )
 
 
+@readable_by(EVERYONE)
 def centre_points(
     *, session: Session, actor: Actor, filters: Filters, region: str | None = None
 ) -> pd.DataFrame:
@@ -304,6 +306,7 @@ def _centre_count(session: Session, filters: Filters, quarter: str) -> CentreCou
     )
 
 
+@readable_by(EVERYONE)
 def centre_summary(*, session: Session, actor: Actor, filters: Filters) -> CentreSummary:
     """Centres open and their beds at the end quarter of the period (region and partner filters
     applied), with the previous quarter for a trend."""
@@ -312,6 +315,7 @@ def centre_summary(*, session: Session, actor: Actor, filters: Filters) -> Centr
     return CentreSummary(**current.model_dump(exclude={"total_beds"}), previous=previous)
 
 
+@readable_by(EVERYONE)
 def centre_occupancy(
     *, session: Session, actor: Actor, filters: Filters, region: str | None = None
 ) -> pd.DataFrame:
@@ -336,7 +340,7 @@ def centre_occupancy(
     table = frame(session, query, columns)
     table["capacity"] = table["capacity"].astype("Int64")
     table["people_suppressed"] = False
-    if actor.is_donor and not table.empty:
+    if not sees_true_figures(actor) and not table.empty:
         threshold = get_settings().suppression_threshold
         for _, rows in table.groupby("centre"):
             shown, hidden = suppress_small_counts(rows["people_accommodated"], threshold)
@@ -349,6 +353,7 @@ def centre_occupancy(
 # --- A region's activities and victim figures ----------------------------------------------
 
 
+@readable_by(EVERYONE)
 def region_activities(
     *, session: Session, actor: Actor, filters: Filters, region: str, today: date | None = None
 ) -> pd.DataFrame:
@@ -378,6 +383,7 @@ def region_activities(
     return frame(session, query)
 
 
+@readable_by(EVERYONE)
 def region_victims(
     *, session: Session, actor: Actor, filters: Filters, region: str
 ) -> pd.DataFrame:
@@ -402,7 +408,7 @@ def region_victims(
     for name in VICTIM_SERIES:
         table[name] = table[name].astype("Int64")
         table[f"{name}_suppressed"] = False
-        if actor.is_donor:
+        if not sees_true_figures(actor):
             threshold = get_settings().suppression_threshold
             table[name], table[f"{name}_suppressed"] = suppress_small_counts(table[name], threshold)
     return table.drop(columns="unapproved_rows")

@@ -12,8 +12,8 @@ from sqlmodel import Session, col
 from data_model import Region, ReintegrationFigure
 from data_model.common import AGE_BANDS, SEXES, utc_now
 from data_model.reintegration import FUNNEL_STAGES
-from grantmon.i18n import t
-from grantmon.services.core.access import Actor, may_edit
+from grantmon.i18n import N_, t
+from grantmon.services.core.access import EVERYONE, STAFF, Actor, command, may_edit, readable_by
 from grantmon.services.core.commands import CommandError, NotAllowed, one_transaction, record_change
 from grantmon.services.core.entry_rules import (
     PEOPLE,
@@ -27,6 +27,7 @@ from grantmon.services.core.entry_rules import (
     refuse_if_changed,
     the_award,
 )
+from grantmon.services.workflow.commands import open_for_change
 
 CELLS = [(sex, band) for sex in SEXES for band in AGE_BANDS]
 
@@ -47,11 +48,13 @@ def cell_name(sex: str, band: str) -> str:
     return f"{category_labels().get(sex, sex)}, {band}"
 
 
+@readable_by(EVERYONE)  # only a partner's id: the commands ask it before their own check
 def entry_partner(actor: Actor, session: Session) -> int:
     """The partner whose figures the actor enters: their own, or the recipient for admins."""
     return actor.partner_id or the_award(session).recipient_id
 
 
+@readable_by(STAFF, N_("the regions open for entering figures"))
 def entry_regions(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The regions this actor may enter figures for (code and French name)."""
     regions = session.execute(
@@ -76,6 +79,7 @@ def stored_figures(
     return {(r.sex, r.age_band): r for r in rows}
 
 
+@readable_by(STAFF, N_("the reintegration figures as entered"))
 def reintegration_grid(
     *, session: Session, actor: Actor, quarter: str, region_code: str
 ) -> pd.DataFrame:
@@ -155,6 +159,7 @@ def _validated(
     return parsed
 
 
+@command
 def enter_reintegration(
     *,
     session: Session,
@@ -184,6 +189,14 @@ def enter_reintegration(
         )
         stored = stored_figures(session, partner, quarter, region_code)
         refuse_if_changed(opened, stored_counts(stored), *latest_entry(list(stored.values())))
+        if flat(parsed) != stored_counts(stored):  # the same figures again change nothing
+            open_for_change(
+                session,
+                actor=actor,
+                award_id=int(award.id or 0),
+                partner_id=partner,
+                quarter=quarter,
+            )
         before = _apply(session, actor, partner, quarter, region_code, parsed, stored)
         record_change(
             session,
@@ -232,6 +245,7 @@ def _apply(
     return before
 
 
+@readable_by(STAFF, N_("the partner whose figures you enter"))
 def entry_partner_id(*, session: Session, actor: Actor) -> int:
     """The partner whose figures this actor enters (for the quarter lock and history)."""
     return entry_partner(actor, session)

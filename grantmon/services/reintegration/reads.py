@@ -16,12 +16,13 @@ from data_model import Partner, Region, ReintegrationFigure, ReportStatus
 from data_model.common import AGE_BANDS, ALL, SEXES
 from data_model.reintegration import FUNNEL_STAGES, SCORE_DIMENSIONS
 from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.kept import PerDataVersion
 from grantmon.services.core.privacy import (
     TOTAL,
     Protected,
+    protect_change,
     protect_count,
     protect_means,
     protect_series,
@@ -126,6 +127,7 @@ def _true_totals(session: Session, actor: Actor, filters: Filters) -> pd.Series:
     return totals.astype(int)
 
 
+@readable_by(EVERYONE)
 def reintegration_totals(
     *, session: Session, actor: Actor, filters: Filters
 ) -> ReintegrationTotals:
@@ -143,6 +145,28 @@ def _protected_totals(true: pd.Series, actor: Actor) -> ReintegrationTotals:
     )
 
 
+def funnel_changes(
+    *, session: Session, actor: Actor, latest: Filters, before: Filters, shown: Filters
+) -> dict[str, int | None]:
+    """Each stage's change from `before` to `latest`, through privacy (None when hidden).
+
+    A change is a figure. When both periods start together it is the count of `latest`'s last
+    quarter, so it is hidden wherever the trend (over the `shown` filters) hides that quarter.
+    """
+    now = _true_totals(session, actor, latest)
+    then = _true_totals(session, actor, before)
+    one_quarter = latest.start == before.start
+    trend = quarterly_trend(session=session, actor=actor, filters=shown)
+    quarter = trend[(trend["quarter"] == latest.end) & trend["donor_hidden"].astype(bool)]
+    hidden = set(quarter["stage"]) if one_quarter else set()
+    return {
+        stage: protect_change(
+            int(now[stage]), int(then[stage]), actor=actor, hidden_elsewhere=stage in hidden
+        )
+        for stage in FUNNEL_STAGES
+    }
+
+
 def _long(protected: Protected[pd.Series], **columns: Any) -> pd.DataFrame:
     """A protected series as rows: key, count (NaN when hidden), hidden, donor_hidden."""
     return pd.DataFrame(
@@ -156,6 +180,7 @@ def _long(protected: Protected[pd.Series], **columns: Any) -> pd.DataFrame:
     )
 
 
+@readable_by(EVERYONE)
 def funnel(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """One row per stage: count (NaN when suppressed), hidden flags, share of identified."""
     true = _true_totals(session, actor, filters)
@@ -177,12 +202,14 @@ def funnel(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     return data
 
 
+@readable_by(EVERYONE)
 def quarterly_trend(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Per quarter and stage: count through privacy (the series of a stage adds to its total)."""
     counts = _counts(session, actor, filters)
     data = counts.groupby("quarter", as_index=False)[[*FUNNEL_STAGES, "unapproved"]].sum()
     if data.empty:
-        return pd.DataFrame(columns=["stage", "key", "count", "hidden", "donor_hidden"])
+        columns = ["stage", "quarter", "count", "hidden", "donor_hidden", "label", "unapproved"]
+        return pd.DataFrame(columns=columns)
     by_quarter = data.set_index("quarter")
     parts = [
         _long(protect_series(by_quarter[stage].astype(int), actor=actor), stage=stage)
@@ -203,6 +230,7 @@ def _category_labels(session: Session, by: str) -> dict[str, str]:
     return {str(code): str(name) for code, name in names} | {TOTAL: t("Total")}
 
 
+@readable_by(EVERYONE)
 def breakdown(
     *, session: Session, actor: Actor, filters: Filters, by: str, stage: str
 ) -> pd.DataFrame:
@@ -248,6 +276,7 @@ def _score_sums() -> list[ColumnElement[Any]]:
     return sums
 
 
+@readable_by(EVERYONE)
 def sustainability_scores(
     *, session: Session, actor: Actor, filters: Filters, by: str | None = None
 ) -> pd.DataFrame:

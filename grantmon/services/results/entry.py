@@ -1,7 +1,8 @@
 """Quarterly indicator results: the total and its disaggregation grid, validated and audited.
 
-Indicators belong to the award, not to a partner: administrators and programme managers of any
-partner may enter them. The quarter lock is the recipient's (IOM's) QuarterReport; the rules
+Indicators belong to the award and are reported by its recipient (IOM): administrators and the
+recipient's programme managers enter them, a manager limited to a region only that region's
+cell. The quarter lock is the recipient's (IOM's) QuarterReport; the rules
 shared with the other entry commands (quarters, numbers, versions, unusual values) are in
 services/core/entry_rules.py.
 """
@@ -15,11 +16,11 @@ import pandas as pd
 from sqlalchemy import Executable, select
 from sqlmodel import Session, col
 
-from data_model import Award, Indicator, IndicatorResult, Outcome, Output, Region
+from data_model import Award, Indicator, IndicatorResult, Outcome, Output, Region, Role
 from data_model.common import AGE_BANDS, ALL, NATIONALITY_GROUPS, SEXES, utc_now
 from grantmon.formatting import figure
-from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.i18n import N_, t
+from grantmon.services.core.access import STAFF, Actor, command, readable_by
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
@@ -38,6 +39,7 @@ from grantmon.services.core.entry_rules import (
     ensure_quarter_open,
     evidence_error,
     latest_entry,
+    may_edit_partner,
     new_rows_race_is_stale,
     parse_number,
     quarter_error,
@@ -47,6 +49,7 @@ from grantmon.services.core.entry_rules import (
 )
 from grantmon.services.core.sql import frame
 from grantmon.services.results.unusual import earlier_totals, outlier_reason
+from grantmon.services.workflow.commands import open_for_change
 
 TOTAL = "total"  # the cell key of an indicator's total
 DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult column
@@ -60,6 +63,7 @@ DIMENSION_COLUMNS = {  # Indicator.disaggregations name -> IndicatorResult colum
 # ---------------------------------------------------------------------- indicator results reads
 
 
+@readable_by(STAFF, N_("the indicators results are entered for"))
 def result_indicators(*, session: Session, actor: Actor) -> pd.DataFrame:
     """The indicators results are entered for, with their unit and disaggregations."""
     query: Executable = select(
@@ -106,6 +110,7 @@ def _stored(session: Session, indicator_id: int, quarter: str) -> dict[str, Indi
     return {cell_key(row): row for row in rows}
 
 
+@readable_by(STAFF, N_("the indicator results as entered"))
 def result_grid(*, session: Session, actor: Actor, indicator_id: int, quarter: str) -> pd.DataFrame:
     """One row per cell (total first, then each category) with its labels and stored value."""
     columns = ["cell", "dimension", "category", "dimension_label", "category_label", "value"]
@@ -140,6 +145,7 @@ def _category_names(session: Session) -> dict[str, str]:
     return category_labels() | {code: name for code, name in regions.all()}
 
 
+@readable_by(STAFF, N_("whether a quarter is open for entering figures"))
 def results_quarter_locked(*, session: Session, actor: Actor, quarter: str) -> bool:
     """Whether the recipient's report of this quarter is approved (results then read-only)."""
     award = the_award(session)
@@ -293,6 +299,7 @@ def _apply(
     return before, dict(parsed)
 
 
+@command
 def enter_results(
     *,
     session: Session,
@@ -312,9 +319,9 @@ def enter_results(
     """
     evidence_url = (evidence_url or "").strip() or None
     with new_rows_race_is_stale(), one_transaction(session):
-        if not actor.enters_data:
-            raise NotAllowed(t("Your role does not let you enter indicator results."))
         indicator, award = _result_scope(session, indicator_id)
+        if not may_edit_partner(actor, award.recipient_id):
+            raise NotAllowed(t("Your role does not let you enter indicator results."))
         cells, parsed = _validated(session, indicator, award, quarter, values, evidence_url, today)
         ensure_quarter_open(
             session, award_id=int(award.id or 0), partner_id=award.recipient_id, quarter=quarter
@@ -323,6 +330,7 @@ def enter_results(
         who, when = latest_entry(list(stored.values()))
         refuse_if_changed(opened, {k: r.value for k, r in stored.items()}, who, when)
         _confirm_outliers(session, indicator_id, quarter, parsed[TOTAL], confirmed)
+        _open_for(session, actor, award, quarter, _changed_cells(stored, parsed, evidence_url))
         before, after = _apply(session, actor, indicator, quarter, cells, parsed, evidence_url)
         record_change(
             session,
@@ -335,6 +343,53 @@ def enter_results(
             reason=t("Confirmed as far outside the history.") if confirmed else "",
         )
     return after
+
+
+def _changed_cells(
+    stored: Mapping[str, IndicatorResult], parsed: Mapping[str, float], evidence_url: str | None
+) -> list[str]:
+    """The cells this save adds or changes (value or evidence link)."""
+    return [
+        key
+        for key, value in parsed.items()
+        if key not in stored
+        or (stored[key].value, stored[key].evidence_url) != (value, evidence_url)
+    ]
+
+
+def _open_for(
+    session: Session, actor: Actor, award: Award, quarter: str, changed: list[str]
+) -> None:
+    """Check the region scope of the changed cells; a change reopens a submitted quarter."""
+    _refuse_other_regions(actor, changed)
+    open_for_change(
+        session,
+        actor=actor,
+        award_id=int(award.id or 0),
+        partner_id=award.recipient_id,
+        quarter=quarter,
+        changed=bool(changed),
+    )
+
+
+def _refuse_other_regions(actor: Actor, changed: list[str]) -> None:
+    """A manager limited to a region changes only that region's cell, never a national one."""
+    if actor.role != Role.MANAGER or actor.region_code is None:
+        return
+    outside = [key for key in changed if key != f"region={actor.region_code}"]
+    if not outside:
+        return
+    message = t(
+        "You enter figures for {region} only: this cell covers more than {region}.",
+        region=actor.region_code,
+    )
+    raise NotAllowed(
+        t(
+            "Your role lets you change only the {region} cell of these results.",
+            region=actor.region_code,
+        ),
+        dict.fromkeys(outside, message),
+    )
 
 
 def _evidence_of(stored: Mapping[str, IndicatorResult]) -> str | None:

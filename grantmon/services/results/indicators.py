@@ -24,17 +24,20 @@ from sqlmodel import Session, col
 from data_model import Indicator, IndicatorResult, IndicatorTarget, Outcome, Output, Region
 from data_model.common import ALL
 from data_model.results import ReportStatus
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.kept import PerDataVersion
-from grantmon.services.core.privacy import protect_series
+from grantmon.services.core.privacy import (
+    counts_victims,
+    protect_series,
+    running_mask,
+    sees_true_figures,
+    suppression_threshold,
+)
 from grantmon.services.core.sql import frame
 
 PRIVACY_TOTAL = "__total__"  # a label no category can have
 ON_TRACK_BAND = 0.15  # "within 15% of target"
-# Units that count victims (a completed plan is one victim's): their breakdowns pass through
-# the privacy gate, so donors see small cells suppressed.
-VICTIM_UNITS = frozenset({"victims", "plans"})
 DIMENSIONS = {
     "sex": IndicatorResult.sex,
     "age_band": IndicatorResult.age_band,
@@ -65,6 +68,7 @@ TRACKING_COLUMNS = [
     "status",
     "note",
     "unapproved",
+    "to_date_hidden",
     "region_actual_to_date",
     "region_suppressed",
     "region_unapproved",
@@ -187,6 +191,7 @@ def _running_totals(figures: pd.DataFrame) -> pd.DataFrame:
     return figures
 
 
+@readable_by(EVERYONE)
 def quarterly_figures(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Per indicator and quarter of the period: target, actual and their values to date."""
     return tracking_and_figures(session=session, actor=actor, filters=filters)[1]
@@ -195,7 +200,8 @@ def quarterly_figures(*, session: Session, actor: Actor, filters: Filters) -> pd
 def _figures(session: Session, actor: Actor, filters: Filters, only: int | None) -> pd.DataFrame:
     columns = ["indicator_id", "code", "title", "unit", "cumulative", "direction", "quarter"]
     columns += ["target", "actual", "unapproved", "target_to_date", "actual_to_date"]
-    columns += ["unapproved_to_date", "percent_achieved", "status"]
+    columns += ["unapproved_to_date", "percent_achieved", "status", "actual_hidden"]
+    columns += ["to_date_hidden"]
     figures = _quarterly_targets(session, filters.end, only).merge(
         _quarterly_actuals(session, actor, filters.end, only),
         on=["indicator_id", "quarter"],
@@ -209,18 +215,54 @@ def _figures(session: Session, actor: Actor, filters: Filters, only: int | None)
     figures["target"] = figures["target"].astype(float)
     figures["unapproved"] = figures["unapproved"].fillna(0).astype(int)
     figures = _assessed(_running_totals(figures).reset_index(drop=True))
+    figures = _through_privacy(figures, actor)
     in_period = figures["quarter"].between(filters.start, filters.end)
     ordered = figures.loc[in_period, columns].sort_values(["code", "quarter"])
     return ordered.reset_index(drop=True)
 
 
+def _through_privacy(figures: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """Victim counts, their running totals and what derives from them, as the actor may see.
+
+    Marks what a donor sees suppressed (`actual_hidden`, `to_date_hidden`) for every actor;
+    hides it for donors: the figure, its percent achieved and its status (which would bound it).
+    """
+    figures["actual_hidden"] = False
+    figures["to_date_hidden"] = False
+    limit = suppression_threshold()
+    for _, rows in figures[figures["unit"].map(counts_victims)].groupby("indicator_id"):
+        actuals = rows["actual"].to_numpy(dtype=float)
+        to_date = rows["actual_to_date"].to_numpy(dtype=float)
+        if not bool(rows["cumulative"].iloc[0]):
+            to_date = actuals  # each quarter's figure stands alone: no chain to protect
+        quarters, totals = running_mask(actuals, to_date, limit)
+        figures.loc[rows.index, "actual_hidden"] = quarters
+        figures.loc[rows.index, "to_date_hidden"] = totals
+    return figures if sees_true_figures(actor) else _hidden(figures)
+
+
+def _hidden(table: pd.DataFrame) -> pd.DataFrame:
+    """Hidden figures blanked, with the percent achieved and status that would bound them."""
+    if "actual_hidden" in table:
+        table["actual"] = table["actual"].where(~table["actual_hidden"].astype(bool))
+    to_date = table["to_date_hidden"].fillna(False).astype(bool)
+    table["actual_to_date"] = table["actual_to_date"].where(~to_date)
+    table["percent_achieved"] = table["percent_achieved"].astype(object).where(~to_date, None)
+    table.loc[to_date, "status"] = "suppressed"
+    return table
+
+
 def _latest(figures: pd.DataFrame) -> pd.DataFrame:
-    reported = figures[figures["actual"].notna()].sort_values("quarter")
+    # A suppressed figure is still a reported one: the quarter it stands for does not move.
+    reported = figures[figures["actual"].notna() | figures["actual_hidden"]]
+    reported = reported.sort_values("quarter")
     latest = reported.groupby("indicator_id").tail(1).set_index("indicator_id")
     latest = latest.drop(columns="unapproved").rename(
         columns={"quarter": "as_of_quarter", "unapproved_to_date": "unapproved"}
     )
-    return latest[["as_of_quarter", "target_to_date", "actual_to_date", "unapproved"]]
+    return latest[
+        ["as_of_quarter", "target_to_date", "actual_to_date", "unapproved", "to_date_hidden"]
+    ]
 
 
 def _no_data_note(row: pd.Series, approved_only: bool) -> str:
@@ -263,6 +305,7 @@ def _percents(values: np.ndarray) -> list[float | None]:
     return [None if np.isnan(v) else float(v) for v in values]
 
 
+@readable_by(EVERYONE)
 def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """One row per indicator (outcome > output order): baseline, targets, actuals, status."""
     return tracking_and_figures(session=session, actor=actor, filters=filters)[0]
@@ -271,6 +314,7 @@ def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> p
 _TRACKING: PerDataVersion[tuple[pd.DataFrame, pd.DataFrame]] = PerDataVersion(size=16)
 
 
+@readable_by(EVERYONE)
 def tracking_and_figures(
     *, session: Session, actor: Actor, filters: Filters
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -294,7 +338,10 @@ def _tracking(
     latest = _latest(figures)
     table = table.merge(latest, left_on="indicator_id", right_index=True, how="left")
     table["unapproved"] = table["unapproved"].fillna(0).astype(int)
+    table["to_date_hidden"] = table["to_date_hidden"].astype(object).fillna(False).astype(bool)
     table = _assessed(table)
+    if not sees_true_figures(actor):
+        table = _hidden(table)
     notes = table.apply(_no_data_note, axis=1, args=(_approved_only(actor),))
     table["note"] = notes.where(table["status"] == "no data", "")
     table["region_actual_to_date"] = np.nan
@@ -305,6 +352,7 @@ def _tracking(
     return table[TRACKING_COLUMNS].reset_index(drop=True)
 
 
+@readable_by(EVERYONE)
 def off_track_indicators(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Indicators worse than target, the furthest behind first."""
     table = indicator_tracking(session=session, actor=actor, filters=filters)
@@ -349,9 +397,9 @@ def _region_cells(session: Session, actor: Actor, indicators: pd.DataFrame) -> p
         .group_by(col(IndicatorResult.indicator_id), quarter, col(IndicatorResult.region_code))
     )
     columns = ["indicator_id", "quarter", "category", "value", "unapproved"]
-    rows = frame(session, query, columns).merge(
-        indicators[["indicator_id", "as_of_quarter", "cumulative", "unit"]], on="indicator_id"
-    )
+    framework = indicators[["indicator_id", "as_of_quarter", "cumulative", "unit"]]
+    framework = framework.assign(total_hidden=indicators["to_date_hidden"])
+    rows = frame(session, query, columns).merge(framework, on="indicator_id")
     # To date for cumulative indicators, else the latest quarter: the total's own window.
     cumulative = rows["cumulative"].astype(bool)
     in_window = rows["quarter"] <= rows["as_of_quarter"]
@@ -359,7 +407,12 @@ def _region_cells(session: Session, actor: Actor, indicators: pd.DataFrame) -> p
     cells = (
         rows[in_window]
         .groupby(["indicator_id", "category"], as_index=False)
-        .agg(value=("value", "sum"), unapproved=("unapproved", "sum"), unit=("unit", "first"))
+        .agg(
+            value=("value", "sum"),
+            unapproved=("unapproved", "sum"),
+            unit=("unit", "first"),
+            total_hidden=("total_hidden", "first"),
+        )
     )
     cells["value"] = cells["value"].astype(float)
     cells["suppressed"] = False
@@ -369,10 +422,13 @@ def _region_cells(session: Session, actor: Actor, indicators: pd.DataFrame) -> p
 
 def _region_protected(cells: pd.DataFrame, actor: Actor) -> pd.DataFrame:
     """One indicator's regions through the privacy gate when it counts victims."""
-    if cells["unit"].iloc[0] not in VICTIM_UNITS:
+    if not counts_victims(cells["unit"].iloc[0]):
         return cells
     protected = protect_series(
-        cells.set_index("category")["value"], actor=actor, total_label=PRIVACY_TOTAL
+        cells.set_index("category")["value"],
+        actor=actor,
+        total_label=PRIVACY_TOTAL,
+        total_hidden=bool(cells["total_hidden"].iloc[0]),
     )
     return cells.assign(
         value=protected.values.drop(PRIVACY_TOTAL).to_numpy(),
@@ -431,12 +487,14 @@ def _disaggregation_query(indicator: pd.Series, dimensions: list[str], actor: Ac
     return query
 
 
-def _protected(cells: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+def _protected(cells: pd.DataFrame, actor: Actor, total_hidden: bool) -> pd.DataFrame:
     """Victim counts through the privacy gate, one dimension (series with its total) at a time."""
     parts = []
     for _, group in cells.groupby("dimension", sort=False):
         counts = group.set_index("category")["value"]
-        protected = protect_series(counts, actor=actor, total_label=PRIVACY_TOTAL)
+        protected = protect_series(
+            counts, actor=actor, total_label=PRIVACY_TOTAL, total_hidden=total_hidden
+        )
         group = group.copy()
         group["value"] = protected.values.drop(PRIVACY_TOTAL).to_numpy()
         group["suppressed"] = protected.hidden.drop(PRIVACY_TOTAL).to_numpy()
@@ -454,8 +512,8 @@ def _disaggregation_cells(
     cells["unapproved"] = cells["unapproved"].fillna(0).astype(int)
     cells["suppressed"] = False
     cells["donor_hidden"] = False
-    if indicator["unit"] in VICTIM_UNITS:
-        cells = _protected(cells, actor)
+    if counts_victims(indicator["unit"]):
+        cells = _protected(cells, actor, bool(indicator["to_date_hidden"]))
     return cells
 
 
@@ -464,6 +522,7 @@ def _category_labels(session: Session) -> dict[str, str]:
     return {str(code): str(name) for code, name in regions}
 
 
+@readable_by(EVERYONE)
 def indicator_disaggregations(
     *, session: Session, actor: Actor, filters: Filters, code: str
 ) -> pd.DataFrame:

@@ -22,9 +22,10 @@ from sqlmodel import Session
 
 from grantmon.formatting import labelled, long_date
 from grantmon.i18n import N_, t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
+from grantmon.services.core.formula_guard import neutralised
 from grantmon.services.core.privacy import SUPPRESSED_MARK, privacy_notice, sees_true_figures
 from grantmon.services.core.provenance import data_as_of
 from grantmon.services.results.indicators import (
@@ -34,7 +35,6 @@ from grantmon.services.results.indicators import (
 )
 from grantmon.vocabulary import word
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DIMENSION_NAMES = {
     "sex": N_("Sex"),
     "age_band": N_("Age band"),
@@ -43,13 +43,6 @@ DIMENSION_NAMES = {
 }
 COUNT_FORMAT, DECIMAL_FORMAT, PERCENT_FORMAT = "#,##0", "#,##0.0", "0%"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-
-
-def neutralised(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, prefixed with a quote; others as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _base_columns(actor: Actor) -> dict[str, str]:
@@ -93,6 +86,25 @@ def _quarter_rows(tracking: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
     return rows
 
 
+def _marked(rows: pd.DataFrame, show_true: bool) -> pd.DataFrame:
+    """Suppressed victim figures as the mark (blank means "not reported"); IOM sees them marked."""
+    for column, hidden in (
+        ("actual", "actual_hidden"),
+        ("actual_to_date", "to_date_hidden"),
+        ("percent_achieved", "to_date_hidden"),
+    ):
+        mask = rows[hidden].astype(bool)
+        if show_true and column == "percent_achieved":
+            continue  # a percentage is not a count: staff read it as it is
+        values = rows[column].astype(object)
+        if show_true:
+            values[mask] = [f"{v:.0f} {SUPPRESSED_MARK}" for v in values[mask]]
+        else:
+            values[mask] = SUPPRESSED_MARK + " " + t("suppressed")
+        rows[column] = values
+    return rows
+
+
 def _cell_value(cell: pd.Series, show_true: bool) -> Any:
     if cell["suppressed"]:
         return SUPPRESSED_MARK + " " + t("suppressed")
@@ -124,6 +136,7 @@ def _disaggregation_columns(
     return rows
 
 
+@readable_by(EVERYONE)
 def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """The IPTT with readable column names: one row per indicator and quarter of the period."""
     columns = _base_columns(actor)
@@ -131,7 +144,7 @@ def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFr
     figures = quarterly_figures(session=session, actor=actor, filters=filters)
     if figures.empty:
         return pd.DataFrame(columns=list(columns.values()))
-    rows = _quarter_rows(tracking, figures)
+    rows = _marked(_quarter_rows(tracking, figures), sees_true_figures(actor))
     before = set(rows.columns)
     rows = _disaggregation_columns(session, actor, filters, rows)
     extra = [c for c in rows.columns if c not in before]
@@ -216,6 +229,7 @@ def iptt_xlsx(table: pd.DataFrame, *, notes: list[str]) -> bytes:
     return buffer.getvalue()
 
 
+@readable_by(EVERYONE)
 def iptt_notes(*, session: Session, actor: Actor, filters: Filters) -> list[str]:
     """What the workbook's Notes sheet says: award, filters, data as of, approval, privacy."""
     award = award_summary(session=session, actor=actor)

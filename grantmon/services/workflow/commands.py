@@ -22,20 +22,23 @@ from data_model import (
     Partner,
     QuarterReport,
     ReintegrationFigure,
+    ReportStatus,
 )
 from data_model.common import utc_now
 from grantmon.formatting import quarter_label
 from grantmon.i18n import t
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import Actor, command
 from grantmon.services.core.commands import (
     CommandError,
     NotAllowed,
     StaleEdit,
+    add_notice,
     claim_version,
     one_transaction,
     record_change,
     snapshot,
 )
+from grantmon.services.core.entry_rules import ensure_quarter_open
 from grantmon.services.workflow.reads import (
     APPROVED,
     AUDITED,
@@ -186,6 +189,87 @@ def _claimed_report(
     return report
 
 
+def _refuse_changed_since_submission(session: Session, partner: Partner, quarter: str) -> None:
+    """Refuse to approve a quarter holding figures that were not part of its submission."""
+    figures = figure_rows()
+    query = select(func.count()).where(
+        figures.c.partner_id == partner.id,
+        figures.c.quarter == quarter,
+        figures.c.status != SUBMITTED,
+    )
+    late = session.execute(query).scalar_one()
+    if late:
+        raise CommandError(
+            t(
+                "{count} figures of {partner} {quarter} were added or changed after it was "
+                "submitted: return the quarter so that the manager checks them and submits it "
+                "again.",
+                count=late,
+                partner=partner.code,
+                quarter=quarter_label(quarter),
+            )
+        )
+
+
+@command
+def open_for_change(
+    session: Session,
+    *,
+    actor: Actor,
+    award_id: int,
+    partner_id: int,
+    quarter: str,
+    changed: bool = True,
+) -> None:
+    """Let figures of a partner's quarter change: refused once approved; once submitted, the
+    quarter goes back to 'in progress' (its figures to draft), audited, and the person is told.
+
+    Every entry command and every import passes here, so an approval covers exactly the
+    figures that were submitted. `changed` False (the same figures saved again) leaves a
+    submitted quarter as it is.
+    """
+    ensure_quarter_open(session, award_id=award_id, partner_id=partner_id, quarter=quarter)
+    report = _report(session, partner_id, quarter)
+    if not changed or report is None or report.status != SUBMITTED:
+        return
+    partner = _partner(session, partner_id)
+    before = snapshot(report, AUDITED) | {"figures": _figure_summary(session, partner_id, quarter)}
+    claim_version(
+        session,
+        report,
+        report.version,
+        {},
+        saved_by=QuarterReport.updated_by,
+        saved_at=QuarterReport.updated_at,
+    )
+    _move_figures(session, partner_id, quarter, [SUBMITTED], ReportStatus.DRAFT.value)
+    report.status, report.updated_by, report.updated_at = IN_PROGRESS, actor.email, utc_now()
+    session.add(report)
+    session.flush()
+    # The figures were moved in the database: rows the session holds must be read again.
+    session.expire_all()
+    after = snapshot(report, AUDITED) | {"figures": _figure_summary(session, partner_id, quarter)}
+    words = {"partner": partner.code, "quarter": quarter_label(quarter)}
+    record_change(
+        session,
+        actor=actor,
+        action="withdraw",
+        entity=ENTITY,
+        entity_id=report.id,
+        before=before,
+        after=after,
+        reason=t("Figures changed after {partner} {quarter} was submitted.", **words),
+    )
+    add_notice(
+        session,
+        t(
+            "{partner} {quarter} had been submitted for review: your change took it back to "
+            "'in progress'. Submit it again once its figures are ready.",
+            **words,
+        ),
+    )
+
+
 def _refuse_unless(status: str, allowed: tuple[str, ...], action: str, partner: str, quarter: str):
     if status in allowed:
         return
@@ -218,6 +302,8 @@ def _transition(
     partner = _partner(session, partner_id)
     report = _claimed_report(session, actor, partner_id, quarter, version, opened or {})
     _refuse_unless(report.status, allowed, PAST[action], partner.code, quarter)
+    if action == "approve":
+        _refuse_changed_since_submission(session, partner, quarter)
     before = snapshot(report, AUDITED) | {"figures": _figure_summary(session, partner_id, quarter)}
     moved = _move_figures(session, partner_id, quarter, figures_from, figures_to)
     report.status = report_status
@@ -240,6 +326,7 @@ def _transition(
     return after | {"report_id": report.id, "version": report.version, "figures_moved": moved}
 
 
+@command
 def submit_quarter(
     *,
     session: Session,
@@ -267,6 +354,7 @@ def submit_quarter(
         )
 
 
+@command
 def approve_quarter(
     *,
     session: Session,
@@ -281,7 +369,7 @@ def approve_quarter(
     with one_transaction(session):
         if not may_review(actor):
             raise NotAllowed(t("Only an M&E officer or an administrator can approve a quarter."))
-        # Every figure, drafts included: a locked quarter must not keep figures nobody can edit.
+        # Exactly the submitted figures: a quarter holding any other is refused (see _transition).
         return _transition(
             session,
             actor=actor,
@@ -289,7 +377,7 @@ def approve_quarter(
             quarter=quarter,
             version=version,
             opened=opened,
-            move=("approve", (SUBMITTED,), APPROVED, ["draft", "submitted", "returned"], APPROVED),
+            move=("approve", (SUBMITTED,), APPROVED, [SUBMITTED], APPROVED),
             comment=comment.strip(),
         )
 
@@ -299,6 +387,7 @@ def _require(field: str, text: str, message: str) -> None:
         raise CommandError(t("Some fields need attention."), {field: message})
 
 
+@command
 def return_quarter(
     *,
     session: Session,
@@ -330,6 +419,7 @@ def return_quarter(
         )
 
 
+@command
 def reopen_quarter(
     *,
     session: Session,

@@ -27,9 +27,9 @@ from data_model import (
     Role,
 )
 from data_model.common import ALL
-from grantmon.i18n import t
+from grantmon.i18n import N_, t
 from grantmon.periods import quarters_between
-from grantmon.services.core.access import Actor
+from grantmon.services.core.access import STAFF, Actor, readable_by
 from grantmon.services.core.commands import (
     NotAllowed,
 )
@@ -142,6 +142,7 @@ def derived_status(report_status: Any, figures: int) -> str:
     return IN_PROGRESS if figures else NO_DATA
 
 
+@readable_by(STAFF, N_("the quarterly review"))
 def quarter_statuses(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     """Every partner x quarter of the period: review status, figure counts, comment, who/when."""
     if not actor.may_see_unapproved:
