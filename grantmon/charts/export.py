@@ -1,18 +1,17 @@
 """Charts as files: PNG (16:9 slide size), SVG, PDF and offline interactive HTML.
 
 The figure comes from the same chart function as on screen, so it already carries its title,
-the active filters (subtitle) and the source / data-as-of line. Images are drawn by kaleido 1.x
-in one headless Chromium per process: starting a browser costs about 2 s, an image from a
-running one about 0.15 s.
+the active filters (subtitle) and the source / data-as-of line. Images are drawn by the
+process's one warm headless browser (charts.images).
 """
 
-import threading
 from dataclasses import dataclass
 
-import kaleido
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from grantmon.charts.flatmap import flat_map
+from grantmon.charts.images import image_browser, stop_image_browser
 from grantmon.charts.style import plotly_locale
 
 # Charts are laid out at (at least) half size and drawn at scale 2 or less: the PNG is 1920 x
@@ -39,25 +38,19 @@ FORMATS = {
 }
 IMAGE_FORMATS = ("png", "svg", "pdf")
 
-# kaleido's sync server answers one caller at a time: concurrent callers (two Streamlit
-# sessions) could otherwise receive each other's images.
-_LOCK = threading.Lock()
-
 
 class ExportError(ValueError):
     """An unknown export format."""
 
 
 def start_image_server() -> None:
-    """Start the process's one kaleido browser if it is not running (idempotent)."""
-    with _LOCK:
-        kaleido.start_sync_server(silence_warnings=True)
+    """Start the process's image browser in the background if it is not running."""
+    image_browser()
 
 
 def stop_image_server() -> None:
-    """Stop the kaleido browser (benchmarks; it also stops by itself at exit)."""
-    with _LOCK:
-        kaleido.stop_sync_server(silence_warnings=True)
+    """Stop the image browser (benchmarks; it also stops by itself at exit)."""
+    stop_image_browser()
 
 
 def layout_size(fig: go.Figure) -> tuple[int, int]:
@@ -88,17 +81,13 @@ def image_bytes(fig: go.Figure, fmt: str = "png") -> bytes:
     """The figure as PNG (1920 x 1080), SVG or PDF, drawn by the shared kaleido browser."""
     if fmt not in IMAGE_FORMATS:
         raise ExportError(f"Unknown image format {fmt!r}: use one of {', '.join(IMAGE_FORMATS)}.")
-    start_image_server()
-    copy = export_figure(fig)
+    # A map as flat shapes: the same picture, without the browser emulating WebGL.
+    copy = flat_map(export_figure(fig))
     width, height = copy.layout.width, copy.layout.height
     # The PNG is always 1920 x 1080 pixels; a taller layout is drawn at a smaller scale.
     opts = {"format": fmt, "width": width, "height": height, "scale": PNG_SIZE[0] / width}
-    spec = copy.to_plotly_json()
-    # Called directly (not through pio.to_image, which passes browser options a running
-    # server ignores with a warning); plotly.js comes from plotly.py's own copy: offline.
-    with _LOCK:
-        data = kaleido.calc_fig_sync(spec, opts=opts, topojson=pio.defaults.topojson)
-    return bytes(data)
+    # plotly.js comes from plotly.py's own copy: offline.
+    return image_browser().draw(copy.to_plotly_json(), opts, pio.defaults.topojson)
 
 
 def html_bytes(fig: go.Figure) -> bytes:

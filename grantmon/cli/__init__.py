@@ -4,6 +4,7 @@ It stands beside grantmon.ui: it calls services and seed, never the user interfa
 """
 
 import argparse
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,9 +19,9 @@ from grantmon.cli import bench as cli_bench
 from grantmon.cli import data as cli_data
 from grantmon.cli import export as cli_export
 from grantmon.cli import users as cli_users
-from grantmon.cli.arguments import SCALE, SEED, whole_number
+from grantmon.cli.arguments import SCALE, SEED, add_database_option, whole_number
 from grantmon.i18n import default_language, use_language
-from grantmon.services.core.database import default_engine
+from grantmon.services.core.database import default_engine, engine_for
 from grantmon.settings import PROJECT_ROOT, bound_address, get_settings, is_loopback
 from seed.run import row_counts, seed_database
 
@@ -79,6 +80,8 @@ def cmd_run(args: argparse.Namespace, engine: Engine) -> int:
             str(args.port),
         ],
         cwd=PROJECT_ROOT,
+        # The server opens the database this command migrated, --database included.
+        env={**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)},
     )
 
 
@@ -94,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     settings = get_settings()
     parser = argparse.ArgumentParser(prog="grantmon", description="Grant monitor")
+    add_database_option(parser)
     commands = parser.add_subparsers(dest="command", required=True)
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=cmd_db_upgrade)
@@ -121,13 +125,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def chosen_engine(args: argparse.Namespace) -> Engine:
+    """The engine of --database if given, else of the configured database."""
+    # Only the database in use is opened: opening the default one as well would create
+    # an empty data/grantmon.db beside a command that never uses it.
+    named: str | None = getattr(args, "database", None)
+    return engine_for(named) if named else default_engine()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; database problems end in one clear line and exit code 2."""
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace, Engine], int] = args.handler
     try:
         with use_language(getattr(args, "lang", None) or default_language()):
-            return handler(args, default_engine())
+            return handler(args, chosen_engine(args))
     except DatabaseConfigError as error:
         print(f"grantmon: {error}", file=sys.stderr)
     except SQLAlchemyError as error:

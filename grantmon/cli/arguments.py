@@ -23,5 +23,17 @@ def whole_number(most: int, least: int = 0) -> Callable[[str], int]:
     return parse
 
 
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """`--database URL`: the database to use instead of the configured one."""
+    # Left out of the namespace when not given, so a subcommand's own --database (bench)
+    # cannot blank the one given before the subcommand.
+    parser.add_argument(
+        "--database",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="database URL (default: DATABASE_URL, else data/grantmon.db)",
+    )
+
+
 SCALE = whole_number(1000)  # generated blocks: 1,000 is some 12 million result rows
 SEED = whole_number(2**31 - 1)

@@ -13,11 +13,14 @@ import sqlite3
 import sys
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from data_model.db import MIGRATIONS_DIR
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
 
 POSTGRES_TOOLS = (
     "the database is PostgreSQL: back it up with pg_dump (e.g. pg_dump -Fc -f FILE) "
@@ -129,7 +132,9 @@ def check_backup(path: Path) -> str:
     return str(row[0])
 
 
-def _migrations() -> ScriptDirectory:
+def _migrations() -> "ScriptDirectory":
+    from alembic.script import ScriptDirectory  # loaded for a restore only
+
     return ScriptDirectory(str(MIGRATIONS_DIR))
 
 

@@ -7,8 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from data_model.db import has_schema, upgrade
-from grantmon.cli.arguments import SCALE, SEED, whole_number
-from grantmon.services.core.database import engine_for
+from grantmon.cli.arguments import SCALE, SEED, add_database_option, whole_number
 
 
 def cmd_bench(args: argparse.Namespace, engine: Engine) -> int:
@@ -17,8 +16,6 @@ def cmd_bench(args: argparse.Namespace, engine: Engine) -> int:
     from seed.run import seed_database
     from seed.scale import seed_scale
 
-    if args.database:
-        engine = engine_for(args.database)
     if not has_schema(engine):
         upgrade(engine)
     if args.scale:
@@ -38,7 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench = commands.add_parser("bench", help="time every screen and the briefing pack")
     bench.add_argument("--scale", type=SCALE, default=0, help="first generate N blocks of data")
     bench.add_argument("--random-seed", type=SEED, default=2024, help="seed of the --scale data")
-    bench.add_argument("--database", help="database URL (default: the configured one)")
+    add_database_option(bench)  # also after the subcommand, as the benchmark notes give it
     bench.add_argument("--json", help="write the figures to this file")
     bench.add_argument(
         "--runs", type=whole_number(1000, least=1), default=5, help="cached re-runs per screen"

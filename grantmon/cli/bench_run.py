@@ -20,12 +20,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from grantmon.cli.bench_briefing import briefing_lines, briefing_timing
 from grantmon.settings import PROJECT_ROOT
 
 SCREENS = ("overview", "milestones", "regions", "reintegration", "results", "budget")
@@ -228,48 +228,6 @@ def measure_screen(engine: Engine, screen: str, runs: int) -> ScreenTiming:
     )
 
 
-@dataclass
-class BriefingTiming:
-    """The default briefing pack: its whole time, and how much of it each chart image took."""
-
-    seconds: float  # content, chart images (renderer start included) and the PDF
-    charts: int
-    chart_seconds: float  # the mean time of one chart image once the renderer runs
-
-
-def briefing_timing(engine: Engine) -> BriefingTiming:
-    """Build the default briefing pack (charts drawn by one browser) and its PDF."""
-    from data_model import Role
-    from grantmon.services.briefing.files import briefing_pdf
-    from grantmon.services.briefing.pack import collect_briefing
-    from grantmon.services.core.access import Actor
-    from grantmon.services.core.filters import filter_options
-
-    actor = Actor(email="bench@example.org", role=Role.DONOR)
-    steps: list[float] = []  # when each chart began, then when the last one ended
-    began = time.perf_counter()
-    with Session(engine) as session:
-        filters = filter_options(session=session, actor=actor).defaults()
-        pack = collect_briefing(
-            session=session,
-            actor=actor,
-            filters=filters,
-            today=date.today(),
-            prepared_for="bench",
-            progress=lambda share, text: steps.append(time.perf_counter()),
-        )
-        briefing_pdf(pack)
-    charts = len(pack.charts)
-    # Steps: the renderer starting, each chart, the pack ready; the first chart's step comes
-    # once the renderer runs, so the charts' share leaves its start-up out.
-    drawing = steps[-1] - steps[1] if charts else 0.0
-    return BriefingTiming(
-        seconds=round(time.perf_counter() - began, 2),
-        charts=charts,
-        chart_seconds=round(drawing / charts, 2) if charts else 0.0,
-    )
-
-
 def warm_up_seconds() -> float:
     """What a server process does once, before its first screen: imports and region outlines."""
     from streamlit.testing.v1 import AppTest
@@ -328,12 +286,8 @@ def table(result: dict[str, Any]) -> str:
             f"{s['ratio']:>7.2f}{s['reads']:>7}{s['peak_rss_mb']:>8.0f}{apptest:>22}  "
             + (", ".join(s["missed"]) or "none")
         )
-    pack = result["briefing"]
-    if pack is not None:
-        lines.append(
-            f"briefing pack (default charts, PDF): {pack['seconds']:.1f} s, of which "
-            f"{pack['charts']} chart images at {pack['chart_seconds']:.2f} s each"
-        )
+    if result["briefing"] is not None:
+        lines += briefing_lines(result["briefing"])
     folder = [s["folder_navigation_ms"] for s in result["screens"]]
     lines.append(
         f"folder navigation (a server's first request only): {min(folder):+.0f} to "

@@ -81,12 +81,15 @@ def save_file(path: Path, data: bytes) -> None:
 
 def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
     """Build the briefing pack (default charts) and write it as PDF or PowerPoint."""
-    from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, default_audience
-    from grantmon.services.briefing.pack import collect_briefing
+    from grantmon.charts.images import image_browser
 
     try:
         path, kind = writable_path(args.out, BRIEFING_FORMATS, args.format)
         actor = _actor(args.role)
+        image_browser()  # starts now, in the background, while the pack's modules load
+        from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, default_audience
+        from grantmon.services.briefing.pack import collect_briefing
+
         with Session(engine) as session:
             filters = _filters(session, actor, args.period)
             pack = collect_briefing(

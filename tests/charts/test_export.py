@@ -1,6 +1,7 @@
 """Chart files: slide-size PNG, SVG, PDF and offline HTML, drawn by the screens' chart functions."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pytest
@@ -67,3 +68,23 @@ def test_unknown_format_is_refused():
 
 def test_file_names_are_safe():
     assert file_name("Budget burn: 2024/25", "png") == "Budget-burn--2024-25.png"
+
+
+def test_one_warm_browser_draws_each_figure_as_if_it_were_the_first():
+    # The browser's tab is kept between images: nothing of one image may show in the next.
+    burn = burn_figure()
+    empty = empty_figure(title="Funnel", context=CONTEXT, message="No data for these filters")
+    first = figure_bytes(burn, "png")
+    between = [figure_bytes(empty, "png"), figure_bytes(empty, "svg")]
+    assert figure_bytes(burn, "png") == first
+    assert between[0] != first and "Budget burn" not in between[1].decode("utf-8")
+
+
+def test_sessions_drawing_at_once_each_get_their_own_image():
+    figures = {"burn": burn_figure()}
+    figures["empty"] = empty_figure(title="Funnel", context=CONTEXT, message="Nothing here")
+    alone = {name: figure_bytes(fig, "png") for name, fig in figures.items()}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        names = list(figures) * 3
+        drawn = list(pool.map(lambda name: figure_bytes(figures[name], "png"), names))
+    assert drawn == [alone[name] for name in names]

@@ -1,14 +1,26 @@
 """The regions map works offline from our own boundaries and says what it hides."""
 
+import io
 import json
 import shutil
+from collections import Counter
 from itertools import pairwise
 
 import pandas as pd
 import pytest
+from PIL import Image
 from sqlmodel import Session
 
-from grantmon.charts.maps import DISCLAIMER, TILE_STYLE, occupancy_chart, region_map, victims_chart
+from grantmon.charts.export import export_figure, figure_bytes
+from grantmon.charts.flatmap import flat_map, scale_colour
+from grantmon.charts.maps import (
+    DISCLAIMER,
+    SCALE,
+    TILE_STYLE,
+    occupancy_chart,
+    region_map,
+    victims_chart,
+)
 from grantmon.charts.style import ChartContext
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
@@ -130,3 +142,58 @@ def test_map_exports_to_png_without_the_internet(demo_engine, tmp_path):
     target = tmp_path / "map.png"
     draw(regions, centres).write_image(target, width=900, height=640)
     assert target.stat().st_size > 20_000
+
+
+def flat_export(fig):
+    """The map as the image export draws it."""
+    return flat_map(export_figure(fig))
+
+
+def test_exported_map_is_the_same_regions_as_flat_shapes(demo_engine):
+    # MapLibre needs WebGL, which a headless browser emulates slowly: the export draws shapes.
+    regions, centres = frames(demo_engine, DONOR, Filters(start="2026Q2", end="2026Q2"))
+    fig = draw(regions, centres)
+    flat = flat_export(fig)
+    assert {trace.type for trace in flat.data} == {"scatter"}
+    shapes = [t for t in flat.data if t.fill == "toself"]
+    drawn = [code for t in fig.data if t.type == "choroplethmap" for code in t.locations]
+    assert len(shapes) == len(drawn) == 12
+    # Each layer keeps its legend entry, its name and its colour; centres keep their places.
+    legend = {t.name for t in flat.data if t.showlegend is not False and t.name}
+    assert legend == {t.name for t in fig.data if t.showlegend is not False and t.name}
+    suppressed = {t.fillcolor for t in shapes} & {"rgb(166, 166, 166)"}  # SUPPRESSED_FILL
+    assert suppressed
+    points = sum(len(t.x) for t in flat.data if t.mode == "markers" and t.x != (None,))
+    assert points == len(centres)
+    assert flat.layout.title.text == fig.layout.title.text
+    assert list(flat.layout.annotations) == list(export_figure(fig).layout.annotations)
+
+
+def test_exported_map_frames_every_region_at_the_screen_zoom(demo_engine):
+    regions, centres = frames(demo_engine, VIEWER, Filters(start="2024Q1", end="2026Q3"))
+    flat = flat_export(draw(regions, centres))
+    (west, east), (south, north) = flat.layout.xaxis.range, flat.layout.yaxis.range
+    for shape in (t for t in flat.data if t.fill == "toself"):
+        assert all(west < x < east for x in shape.x if x is not None)
+        assert all(south < y < north for y in shape.y if y is not None)
+    # MapLibre's scale at zoom 3.85: 512 * 2**3.85 pixels for 360 degrees of longitude.
+    plot_width = flat.layout.width - flat.layout.margin.l - flat.layout.margin.r
+    assert (east - west) == pytest.approx(plot_width * 360 / (512 * 2**3.85))
+
+
+def test_region_colours_follow_the_colour_scale_from_light_to_dark():
+    assert scale_colour(SCALE, 0.0) == "rgb(234, 243, 250)"  # #EAF3FA
+    assert scale_colour(SCALE, 0.5) == "rgb(106, 174, 214)"  # #6AAED6
+    assert scale_colour(SCALE, 1.0) == "rgb(11, 79, 138)"  # #0B4F8A
+    assert scale_colour(SCALE, 0.75) == "rgb(59, 127, 176)"  # halfway between the last two
+    assert scale_colour(SCALE, 7.0) == scale_colour(SCALE, 1.0)  # beyond the scale: its end
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs chromium on PATH")
+def test_exported_map_png_shows_the_darkest_region_and_the_suppressed_ones(demo_engine):
+    regions, centres = frames(demo_engine, DONOR, Filters(start="2026Q2", end="2026Q2"))
+    png = Image.open(io.BytesIO(figure_bytes(draw(regions, centres), "png"))).convert("RGB")
+    colours = Counter(png.get_flattened_data())
+    assert png.width == 1920
+    assert colours[(11, 79, 138)] > 1_000  # the region with the most victims, darkest blue
+    assert colours[(166, 166, 166)] > 1_000  # suppressed regions, grey

@@ -51,3 +51,26 @@ def test_run_refuses_a_public_address_without_sign_in(tmp_path):
     result = grantmon("run", "--address", "0.0.0.0", database_url=f"sqlite:///{tmp_path / 'x.db'}")
     assert result.returncode == 2
     assert "refusing to serve on 0.0.0.0 without sign-in" in result.stderr
+
+
+def without_default_database(cwd) -> dict[str, str]:
+    """The environment of a user with no DATABASE_URL whose default data folder is `cwd`/data."""
+    named = {"DATABASE_URL", "GRANTMON_DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in named}
+    return {**env, "GRANTMON_DATA_DIR": str(cwd / "data")}
+
+
+def test_a_named_database_is_used_and_no_default_one_is_created(tmp_path):
+    named = tmp_path / "named.db"
+    for command in (["db", "upgrade"], ["seed"], ["users", "list"], ["backup", "copy.db"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "grantmon.cli", "--database", f"sqlite:///{named}", *command],
+            env=without_default_database(tmp_path),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, (command, result.stderr)
+        assert not (tmp_path / "data").exists(), command
+    assert "Backed up" in result.stdout and (tmp_path / "copy.db").exists()

@@ -4,16 +4,19 @@ import io
 from dataclasses import replace
 from datetime import date
 
+from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 from sqlalchemy import text
 from sqlmodel import Session
 
 from data_model import Role
+from grantmon.i18n import use_language
 from grantmon.services.briefing.files import briefing_pdf, briefing_pptx
 from grantmon.services.briefing.pack import chart_catalogue, collect_briefing
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import filter_options
+from tests.services.test_reintegration_entry import FUNNEL, manager, save
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 CHARTS = ("overview-burn", "reintegration-funnel")
@@ -88,6 +91,46 @@ def test_default_pack_has_a_key_chart_per_screen(demo_engine):
 
 
 VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)
+FUNNEL_ONLY = ("reintegration-funnel",)
+
+
+def assisted_in(pack) -> int:
+    """The 'Assisted' figure the funnel chart shows (its notes list the chart's figures)."""
+    notes = pack.charts[0][2]  # e.g. "People: Identified: 891; Referred: 770; Assisted: 685; ..."
+    return int(notes.split("Assisted: ")[1].split(";")[0].replace(",", ""))
+
+
+def test_a_second_pack_reuses_its_images_until_a_figure_changes(demo_engine):
+    first, _ = build(demo_engine, VIEWER, FUNNEL_ONLY)
+    again, _ = build(demo_engine, VIEWER, FUNNEL_ONLY)
+    assert again.charts[0][1] is first.charts[0][1]  # drawn once, kept
+    save(demo_engine, manager(demo_engine), changes={"female/18-24": FUNNEL})
+    after, _ = build(demo_engine, VIEWER, FUNNEL_ONLY)
+    assert assisted_in(after) == assisted_in(first) + FUNNEL["assisted"]
+    assert after.charts[0][1] != first.charts[0][1]
+
+
+def test_kept_images_are_never_shared_across_roles_or_languages(demo_engine):
+    viewer, _ = build(demo_engine, VIEWER, FUNNEL_ONLY)
+    donor, _ = build(demo_engine, DONOR, FUNNEL_ONLY)
+    # Staff see the demo's figures not yet approved; the donor's pack holds approved ones only.
+    assert assisted_in(viewer) > assisted_in(donor)
+    assert viewer.charts[0][1] != donor.charts[0][1]
+    with use_language("fr"):
+        french, _ = build(demo_engine, DONOR, FUNNEL_ONLY)
+    assert french.charts[0][2] != donor.charts[0][2]
+    assert french.charts[0][1] != donor.charts[0][1]
+
+
+def test_pdf_shows_each_chart_pixel_for_pixel(demo_engine):
+    pack, _ = build(demo_engine, DONOR)
+    pages = PdfReader(io.BytesIO(briefing_pdf(pack))).pages
+    placed = [image.image for page in pages for image in page.images]
+    assert len(placed) == len(pack.charts)
+    for (_, png, _), image in zip(pack.charts, placed, strict=True):
+        drawn = Image.open(io.BytesIO(png)).convert("RGB")
+        assert image.size == drawn.size == (1920, 1080)
+        assert image.convert("RGB").tobytes() == drawn.tobytes()
 
 
 def test_a_pack_for_another_role_than_the_donor_is_marked_internal_on_every_page(demo_engine):

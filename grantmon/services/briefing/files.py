@@ -18,7 +18,6 @@ from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
-    Image,
     LongTable,
     PageBreak,
     Paragraph,
@@ -29,6 +28,7 @@ from reportlab.platypus import (
 
 from grantmon.formatting import long_date
 from grantmon.i18n import t
+from grantmon.services.briefing.images import PlacedPng
 from grantmon.services.briefing.pack import Briefing
 from grantmon.services.core.access import INTERNAL, Actor
 
@@ -137,7 +137,7 @@ def briefing_pdf(pack: Briefing) -> bytes:
     story += [_pdf_table(kpis, s, [width / 2, width / 2]), PageBreak()]
     for title, png, _notes in pack.charts:
         story.append(Paragraph(_escape(title), s["h"]))
-        story += [Image(io.BytesIO(png), width=width * 0.85, height=width * 0.85 * 9 / 16)]
+        story += [PlacedPng(png, width=width * 0.85, height=width * 0.85 * 9 / 16)]
         story.append(PageBreak())
     story.append(Paragraph(_escape(t("Indicator tracking table")), s["h"]))
     story += [_pdf_table(pack.tracking, s, _even(pack.tracking, width, t("Indicator")))]

@@ -2,8 +2,9 @@
 
 Charts are drawn by the same chart functions as the screens, fed by the same services, so a
 pack shows what the requester's screens show (a donor's pack: approved, suppressed figures).
-All images come from one kaleido browser (charts.export). Rendering to PDF / PowerPoint is in
-briefing/files.py.
+All images come from the process's one warm browser (charts.images) and are kept per
+database, data version, view, filters, day and language, so a second pack is nearly free.
+Rendering to PDF / PowerPoint is in briefing/files.py.
 """
 
 from collections.abc import Callable
@@ -32,11 +33,13 @@ from grantmon.formatting import (
     percent_sign,
     quarter_label,
 )
-from grantmon.i18n import N_, t
+from grantmon.i18n import N_, current_language, t
+from grantmon.services.briefing.images import opaque_png
 from grantmon.services.budget.reads import budget_by, burn_series, quarterly_spending
 from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import AwardSummary, award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
+from grantmon.services.core.kept import PerDataVersion
 from grantmon.services.core.privacy import privacy_notice
 from grantmon.services.core.provenance import data_as_of
 from grantmon.services.milestones.reads import late_milestones, milestone_timeline
@@ -48,6 +51,8 @@ from grantmon.services.results.indicators import indicator_tracking, quarterly_f
 from grantmon.vocabulary import word
 
 Progress = Callable[[float, str], None]
+# A chart's image (opaque PNG) and its notes; 9 charts + indicators, a few views and filters.
+_DRAWN: PerDataVersion[tuple[bytes, str]] = PerDataVersion(size=300)
 
 
 @dataclass(frozen=True)
@@ -389,18 +394,32 @@ def collect_briefing(
 ) -> Briefing:
     """Gather a pack's content and draw its chart images (one browser for all of them)."""
     report = progress or (lambda share, text: None)
+    report(0.0, t("Starting the chart renderer"))
+    start_image_server()  # in the background: the reads below run while the browser starts
     filters_text = describe(filters, filter_options(session=session, actor=actor))
     inputs = Inputs(session, actor, filters, today, filters_text, _source_line(session, actor))
     chosen = _chosen(inputs, charts)
-    report(0.05, t("Starting the chart renderer"))
-    start_image_server()
     pack = _skeleton(inputs, prepared_for)
     for number, chart in enumerate(chosen):
         report(0.1 + 0.8 * number / max(len(chosen), 1), t("Drawing {chart}", chart=chart.label))
-        fig = chart.draw(inputs)
-        pack.charts.append((chart.label, image_bytes(fig, "png"), figure_notes(fig)))
+        png, notes = drawn_chart(chart, inputs)
+        pack.charts.append((chart.label, png, notes))
     report(1.0, t("Pack ready"))
     return pack
+
+
+def drawn_chart(chart: BriefingChart, inputs: Inputs) -> tuple[bytes, str]:
+    """A chart's image and notes, drawn once per data version, view, filters, day, language."""
+    # What the actor may see decides the figures, not who they are: two donors share images.
+    actor = inputs.actor
+    view = (actor.role, actor.partner_id, actor.region_code)
+    key = (chart.key, view, inputs.filters, inputs.today, current_language())
+    return _DRAWN.get(inputs.session, key, lambda: _draw(chart, inputs))
+
+
+def _draw(chart: BriefingChart, inputs: Inputs) -> tuple[bytes, str]:
+    fig = chart.draw(inputs)
+    return opaque_png(image_bytes(fig, "png")), figure_notes(fig)
 
 
 def _skeleton(i: Inputs, prepared_for: str) -> Briefing:
