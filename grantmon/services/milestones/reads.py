@@ -24,6 +24,7 @@ from data_model.common import ALL
 from grantmon.periods import quarter_end, quarter_start
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
+from grantmon.services.core.provenance import writer_shown_to
 from grantmon.services.core.sql import frame
 
 LATE, ON_TRACK = "late", "on track"
@@ -143,7 +144,10 @@ def milestone_timeline(
     ordered: Executable = query.order_by(
         col(Activity.component), col(Partner.code), col(Activity.code), col(Milestone.due_date)
     )
-    return frame(session, ordered, TIMELINE_COLUMNS)
+    table = frame(session, ordered, TIMELINE_COLUMNS)
+    writers = {who: writer_shown_to(session, actor, who) for who in set(table["updated_by"])}
+    table["updated_by"] = table["updated_by"].map(writers)  # a donor sees no staff member
+    return table
 
 
 def completed_in_quarter(*, session: Session, actor: Actor, filters: Filters, quarter: str) -> int:
@@ -263,7 +267,8 @@ def milestone_detail(
         .where(col(ActivityRegion.activity_id) == row["activity_id"])
         .order_by(col(ActivityRegion.region_code))
     ).scalars()
-    return MilestoneDetail(**row, regions=list(regions))
+    who = writer_shown_to(session, actor, str(row["updated_by"]))  # a donor sees no staff member
+    return MilestoneDetail(**(dict(row) | {"updated_by": who}), regions=list(regions))
 
 
 def describe_changes(before: str | None, after: str | None) -> str:
