@@ -173,9 +173,10 @@ def views(draw: st.DrawFn, twins: Twins) -> View:
 # --- what a donor reads, and which of its columns count victims ---------------------------
 
 
-def _latest_milestones(session: Session) -> list[Any]:
-    """The milestones updated last (one by a staff member), as their detail screen reads them."""
-    latest = select(col(Milestone.id)).order_by(col(Milestone.updated_at).desc()).limit(3)
+def _staff_milestones(session: Session) -> list[Any]:
+    """The milestones a staff member updated, as their detail screen reads them."""
+    latest = select(col(Milestone.id)).where(col(Milestone.updated_by).contains("@"))
+    latest = latest.order_by(col(Milestone.id))
     ids = [int(i) for i in session.exec(latest).all() if i is not None]
     return [
         milestone_detail(session=session, actor=DONOR, milestone_id=i, today=TODAY) for i in ids
@@ -252,7 +253,7 @@ READS: dict[str, tuple[Read, tuple[str, ...]]] = {
         lambda s, v: milestone_timeline(session=s, actor=DONOR, filters=v.filters, today=TODAY),
         (),
     ),
-    "milestone": (lambda s, v: _latest_milestones(s), ()),
+    "milestone": (lambda s, v: _staff_milestones(s), ()),
 }
 
 
