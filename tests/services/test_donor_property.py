@@ -27,9 +27,9 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from data_model import Role
+from data_model import Milestone, Role
 from data_model.common import ALL
 from data_model.db import make_engine, upgrade
 from data_model.reintegration import FUNNEL_STAGES
@@ -39,7 +39,11 @@ from grantmon.services.budget.reads import budget_by, budget_summary, off_plan_l
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import FilterOptions, Filters, filter_options
 from grantmon.services.core.privacy import counts_victims, suppression_threshold
-from grantmon.services.milestones.reads import late_milestones, milestone_timeline
+from grantmon.services.milestones.reads import (
+    late_milestones,
+    milestone_detail,
+    milestone_timeline,
+)
 from grantmon.services.overview.reads import burn_beside_results, latest_update, overview_kpis
 from grantmon.services.regions.reads import region_metrics, region_victims
 from grantmon.services.reintegration.reads import (
@@ -60,12 +64,13 @@ from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, ipt
 from seed.run import seed_database
 from seed.scale import seed_scale
 from tests.conftest import fresh_postgres
+from tests.services.test_milestone_updates import manager, open_milestone, save
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 TODAY = date(2026, 11, 28)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 UNAPPROVED = ("indicatorresult", "expenditure", "reintegrationfigure")
-# Per database (four of them): 130 reads and 8 sets of files each, 552 examples in all.
+# Per database (four of them): 130 reads (each of the 20 in turn) and 8 sets of files.
 READ_EXAMPLES, FILE_EXAMPLES = 130, 8
 
 
@@ -86,6 +91,8 @@ def _seeded(url: str, small_cells: bool, approved_only: bool) -> Engine:
     seed_database(engine, demo=True)
     if small_cells:
         seed_scale(engine, 1)  # one more partner: 10 regions x sex x age band each quarter
+    # One figure written by a staff member through the real command, so e-mail addresses exist.
+    save(engine, manager(engine, "ILO"), open_milestone(engine, "ILO"), percent_complete=55)
     if approved_only:
         with engine.begin() as connection:
             for table in UNAPPROVED:
@@ -165,6 +172,17 @@ def views(draw: st.DrawFn, twins: Twins) -> View:
 
 # --- what a donor reads, and which of its columns count victims ---------------------------
 
+
+def _staff_milestones(session: Session) -> list[Any]:
+    """The milestones a staff member updated, as their detail screen reads them."""
+    latest = select(col(Milestone.id)).where(col(Milestone.updated_by).contains("@"))
+    latest = latest.order_by(col(Milestone.id))
+    ids = [int(i) for i in session.exec(latest).all() if i is not None]
+    return [
+        milestone_detail(session=session, actor=DONOR, milestone_id=i, today=TODAY) for i in ids
+    ]
+
+
 Read = Callable[[Session, View], Any]
 READS: dict[str, tuple[Read, tuple[str, ...]]] = {
     "overview KPIs": (
@@ -235,6 +253,7 @@ READS: dict[str, tuple[Read, tuple[str, ...]]] = {
         lambda s, v: milestone_timeline(session=s, actor=DONOR, filters=v.filters, today=TODAY),
         (),
     ),
+    "milestone": (lambda s, v: _staff_milestones(s), ()),
 }
 
 
@@ -330,6 +349,8 @@ def _untimed(result: Any) -> Any:
     # The twins were seeded a moment apart: times of writing differ, figures must not.
     if isinstance(result, pd.DataFrame):
         return result.drop(columns=[c for c in result.columns if str(c).endswith("_at")])
+    if isinstance(result, list):
+        return [item.model_dump(exclude={"updated_at"}) for item in result if item is not None]
     return result
 
 
@@ -392,16 +413,18 @@ FAST = settings(
 
 
 def test_no_donor_read_shows_what_it_must_not(twins: Twins):
-    covered: set[tuple[View, str]] = set()
+    names = sorted(READS)
+    done: list[str] = []
 
     @settings(FAST, max_examples=READ_EXAMPLES)
-    @given(view=views(twins), name=st.sampled_from(sorted(READS)))
-    def read_as_donor(view: View, name: str) -> None:
+    @given(view=views(twins))
+    def read_as_donor(view: View) -> None:
+        name = names[len(done) % len(names)]  # each read in turn: every one meets many views
         check_read(twins, view, name)
-        covered.add((view, name))
+        done.append(name)
 
     read_as_donor()
-    assert len({name for _, name in covered}) == len(READS)  # every read was drawn
+    assert set(done) == set(names)
 
 
 def test_no_donor_file_shows_what_it_must_not(twins: Twins):
