@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import text
 
 from tests.pages.apptest import run_page
+from tests.pages.visible_text import as_read
 
 PAGE = "pages/enter_spending.py"
 
@@ -73,7 +74,7 @@ def test_spending_added_to_a_submitted_quarter_says_the_quarter_went_back(app_da
     fill(app, "99,999.00", justification="Late invoice")
     assert not app.exception
     assert any(
-        "ILO 2026Q3 had been submitted for review: your change took it back" in w.value
+        "ILO 2026Q3 had been submitted for review: your change took it back" in as_read(w.value)
         for w in app.warning
     )
     with app_database.connect() as connection:
