@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -231,3 +232,8 @@ def click_until_shown(tab, opener, shown, typed: str = "", attempts: int = 3) ->
             if attempt == attempts - 1:
                 raise
             tab.keyboard.press("Escape")
+
+
+def shown_with_address(text: str) -> re.Pattern[str]:
+    """Text holding an e-mail address as the screen shows it: unlinked, a word joiner before @."""
+    return re.compile(re.escape(text).replace("@", "\u2060?@"))

@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     launch_dashboard,
     seeded_database,
     serving,
+    shown_with_address,
     wait_healthy,
 )
 from tests.e2e.test_screens_browser import wait_for_screen
@@ -181,7 +182,9 @@ def test_after_a_restart_a_signed_in_donor_first_request_to_the_users_screen_is_
     with serving(database_url, cwd=tmp_path, port=port) as url:
         tab.goto(f"{url}/users_admin")
         expect(tab.get_by_text("Not allowed")).to_be_visible(timeout=45_000)
-        expect(tab.get_by_text("Signed in as donor@example.org (donor)")).to_be_visible()
+        expect(
+            tab.get_by_text(shown_with_address("Signed in as donor@example.org (donor)"))
+        ).to_be_visible()
         assert tab.get_by_test_id("stDataFrame").count() == 0
     context.close()
 
