@@ -248,14 +248,14 @@ def record_occupancy(
         current = snapshot(row, OCCUPANCY_FIELDS) if row else {}
         who, when = (row.entered_by, row.entered_at) if row else ("", None)
         refuse_if_changed(dict(opened or {}), current, who, when)
-        if dict(parsed) != current:  # the same figures again change nothing
-            open_for_change(
-                session,
-                actor=actor,
-                award_id=int(award.id or 0),
-                partner_id=partner,
-                quarter=quarter,
-            )
+        open_for_change(
+            session,
+            actor=actor,
+            award_id=int(award.id or 0),
+            partner_id=partner,
+            quarter=quarter,
+            changed=dict(parsed) != current,  # the same figures again change nothing
+        )
         row = row or CentreOccupancy(
             centre_id=centre_id,
             quarter=quarter,

@@ -189,14 +189,14 @@ def enter_reintegration(
         )
         stored = stored_figures(session, partner, quarter, region_code)
         refuse_if_changed(opened, stored_counts(stored), *latest_entry(list(stored.values())))
-        if flat(parsed) != stored_counts(stored):  # the same figures again change nothing
-            open_for_change(
-                session,
-                actor=actor,
-                award_id=int(award.id or 0),
-                partner_id=partner,
-                quarter=quarter,
-            )
+        open_for_change(
+            session,
+            actor=actor,
+            award_id=int(award.id or 0),
+            partner_id=partner,
+            quarter=quarter,
+            changed=flat(parsed) != stored_counts(stored),  # the same figures again change nothing
+        )
         before = _apply(session, actor, partner, quarter, region_code, parsed, stored)
         record_change(
             session,
