@@ -6,6 +6,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from data_model.common import MAX_BEDS, MAX_PEOPLE, quarter_field, utc_now
+from data_model.results import ReportStatus
 
 CENTRE_KINDS = ("reception", "accommodation", "assistance")
 CENTRE_STATUSES = ("planned", "open", "closed")
@@ -44,6 +45,8 @@ class CentreOccupancy(SQLModel, table=True):
     quarter: str = quarter_field()
     people_accommodated: int = Field(ge=0, le=MAX_PEOPLE)
     average_beds_occupied: int = Field(ge=0, le=MAX_BEDS)
+    status: str = Field(default=ReportStatus.DRAFT, max_length=10, index=True)
+    version: int = 1
     entered_by: str = Field(max_length=200)
     entered_at: datetime = Field(default_factory=utc_now)
     is_demo: bool = False

@@ -51,6 +51,8 @@ class Indicator(SQLModel, table=True):
     cumulative: bool = True
     direction: str = Field(default="increase", max_length=8)  # increase | decrease
     disaggregations: str = Field(default="", max_length=100)  # comma list: sex,age_band,...
+    # A share ("%") names the count it is a share of: a donor sees no share of a small base.
+    base_indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
     is_demo: bool = False
 
 

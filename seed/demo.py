@@ -3,7 +3,8 @@
 import random
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from data_model import (
     Activity,
@@ -44,6 +45,7 @@ DEMO_AS_OF = date(2026, 10, 15)  # the demo's figures run to the end of 2026Q3
 FIRST_QUARTER, LAST_QUARTER = "2024Q1", "2026Q3"
 LAST_APPROVED = "2026Q2"
 ENTERED_BY = "demo seed"
+PLAN_ONLY_KEYS = ("output", "quarterly", "achievement", "base")
 # The app asks for a justification of spending beyond a line's budget; the demo gives one.
 OVER_BUDGET_NOTE = "Demo: more travel than planned to reach the southern regions."
 ALL_REGIONS = [f"MA-{number:02d}" for number in range(1, 13)]
@@ -89,12 +91,28 @@ def seed_framework(session: Session, award_id: int) -> dict[str, int]:
     insert_missing(session, Output, output_rows, ["outcome_id", "code"])
     outputs = id_map(session, Output, "code")
     indicator_rows = [
-        {k: v for k, v in spec.items() if k not in ("output", "quarterly", "achievement")}
+        {k: v for k, v in spec.items() if k not in PLAN_ONLY_KEYS}
         | dict(output_id=outputs[spec["output"]], is_demo=True)
         for spec in INDICATORS
     ]
     insert_missing(session, Indicator, indicator_rows, ["code"])
-    return id_map(session, Indicator, "code")
+    indicators = id_map(session, Indicator, "code")
+    for share, base in share_bases(indicators).items():
+        session.execute(
+            update(Indicator)
+            .where(col(Indicator.id) == share, col(Indicator.base_indicator_id).is_(None))
+            .values(base_indicator_id=base)
+        )
+    return indicators
+
+
+def share_bases(ids: dict[str, int], prefix: str = "") -> dict[int, int]:
+    """{share's id: its base's id} for the plan's shares, by the ids of its indicators' codes."""
+    return {
+        ids[prefix + spec["code"]]: ids[prefix + spec["base"]]
+        for spec in INDICATORS
+        if spec.get("base")
+    }
 
 
 def quarterly_plan(spec: dict, quarters: list[str]) -> list[float]:
@@ -268,6 +286,7 @@ def seed_centres(
                     quarter=quarter,
                     average_beds_occupied=beds,
                     people_accommodated=beds + rng.randint(2, 12),
+                    status=status_for(quarter),
                     entered_by=ENTERED_BY,
                     is_demo=True,
                 )

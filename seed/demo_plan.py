@@ -104,6 +104,7 @@ INDICATORS: list[dict[str, Any]] = [
         standard_code=None,
         title="Reintegrated victims with a composite sustainability score of 0.66 or more",
         unit="%",
+        base="2.2.a",  # a share of the plans completed: hidden from donors when they are few
         baseline=None,
         life_target=70.0,
         cumulative=False,

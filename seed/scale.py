@@ -26,7 +26,7 @@ from itertools import product
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Connection, Engine, Table, insert, select, text
+from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 
 from data_model import (
     Activity,
@@ -55,9 +55,11 @@ from seed.demo import (
     DEMO_AS_OF,
     FIRST_QUARTER,
     LAST_QUARTER,
+    PLAN_ONLY_KEYS,
     REINTEGRATION_REGIONS,
     milestone_progress,
     quarterly_plan,
+    share_bases,
     split_exactly,
     status_for,
 )
@@ -170,11 +172,17 @@ def seed_indicators(writer: Writer, block: int, award_id: int) -> dict[str, int]
     indicators = [_indicator_row(spec, prefix, output_ids[spec["output"]]) for spec in INDICATORS]
     writer.add(Indicator, indicators)
     found = writer.ids(_table(Indicator), "code", [i["code"] for i in indicators])
+    for share, base in share_bases(found, f"{prefix}-").items():
+        writer.connection.execute(
+            update(_table(Indicator))
+            .where(_table(Indicator).c.id == share)
+            .values(base_indicator_id=base)
+        )
     return {code.removeprefix(f"{prefix}-"): row_id for code, row_id in found.items()}
 
 
 def _indicator_row(spec: dict, prefix: str, output_id: int) -> dict[str, Any]:
-    row = {k: v for k, v in spec.items() if k not in ("output", "quarterly", "achievement")}
+    row = {k: v for k, v in spec.items() if k not in PLAN_ONLY_KEYS}
     if spec["cumulative"] and spec["unit"] in PEOPLE_UNITS:
         row["disaggregations"] = "sex,age_band,nationality_group,region"
     return row | dict(code=f"{prefix}-{spec['code']}", output_id=output_id, is_demo=True)
@@ -354,6 +362,7 @@ def _occupancy(centres: list[dict], ids: dict[str, int], rng: random.Random) -> 
                     quarter=quarter,
                     average_beds_occupied=beds,
                     people_accommodated=beds + rng.randint(2, 12),
+                    status=status_for(quarter),
                     entered_by=ENTERED_BY,
                     entered_at=_stamp(quarter),
                     is_demo=True,

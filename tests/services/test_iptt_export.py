@@ -81,6 +81,14 @@ def test_donor_export_holds_no_small_cell(demo_engine):
     ]
 
 
+def test_a_donor_sees_no_share_of_a_few_plans(demo_engine):
+    table, _ = workbook(demo_engine, DONOR)
+    share = table[table["Indicator code"] == "2.2.b"]
+    # Each quarter's share is of 2 to 9 completed plans: every one would give a small count.
+    assert set(share["Actual (quarter)"].dropna()) == {"■ suppressed"}
+    assert set(share["Achieved (% of target)"].dropna()) == {"■ suppressed"}
+
+
 def test_iom_staff_see_the_true_figures_marked(demo_engine):
     table, _ = workbook(demo_engine, VIEWER)
     plans = table[(table["Indicator code"] == "2.2.a") & (table["Quarter"] == "2024Q1")]

@@ -19,6 +19,7 @@ from grantmon.services.core.privacy import (
     protect_table,
     running_mask,
     sees_true_figures,
+    share_mask,
     suppress_series,
     suppress_table,
 )
@@ -153,6 +154,15 @@ def test_victim_units_are_known_however_they_are_written(unit):
 @pytest.mark.parametrize("unit", ["people", "%", "days", "exchanges", "", None])
 def test_other_units_are_not_victim_counts(unit):
     assert not counts_victims(unit)
+
+
+def test_a_share_is_hidden_when_it_would_give_a_small_count_back():
+    percents = np.array([50.0, 25.0, 90.0, 0.0, 100.0, 70.0, 40.0, np.nan])
+    bases = np.array([40.0, 20.0, 40.0, 3.0, 30.0, np.nan, 0.0, 4.0])
+    # 50% of 40: 20 and 20, shown; 25% of 20: 5 in it; 90% of 40: 4 not in it; a base of 3;
+    # 100% of 30: 30 and 0, shown; an unknown base; 40% of no one; an unreported share.
+    hidden = share_mask(percents, bases, 5)
+    assert hidden.tolist() == [False, True, True, True, False, True, False, False]
 
 
 def test_parts_of_a_hidden_total_do_not_add_up_to_it():

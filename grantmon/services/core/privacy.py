@@ -338,6 +338,21 @@ def _cut_off(node: int, quarters: np.ndarray) -> bool:
     return bool(sides)
 
 
+def share_mask(percents: np.ndarray, bases: np.ndarray, threshold: int) -> np.ndarray:
+    """Quarters whose share ("%") a donor may not see, given each quarter's base count.
+
+    A share of a base is two counts, those in it and those not. Hide it when the base is
+    unknown (nothing to check it against), or when the base or either count is from 1 to the
+    threshold.
+    """
+    percents, bases = np.asarray(percents, dtype=float), np.asarray(bases, dtype=float)
+    with np.errstate(invalid="ignore"):
+        inside = np.round(percents * bases / 100)
+    counts = np.stack([bases, inside, bases - inside])
+    small = ((counts >= 1) & (counts <= threshold)).any(axis=0)
+    return ~np.isnan(percents) & (np.isnan(bases) | small)
+
+
 def protect_means(means: pd.Series, people: pd.Series, *, actor: Actor) -> Protected[pd.Series]:
     """Means as the actor may see them: a donor sees none over 1..threshold people.
 

@@ -32,6 +32,7 @@ from grantmon.services.core.privacy import (
     protect_series,
     running_mask,
     sees_true_figures,
+    share_mask,
     suppression_threshold,
 )
 from grantmon.services.core.sql import frame
@@ -215,10 +216,40 @@ def _figures(session: Session, actor: Actor, filters: Filters, only: int | None)
     figures["target"] = figures["target"].astype(float)
     figures["unapproved"] = figures["unapproved"].fillna(0).astype(int)
     figures = _assessed(_running_totals(figures).reset_index(drop=True))
+    links = _share_links(session, only)
+    figures["is_share"] = figures["indicator_id"].isin(links.index)
+    figures["base"] = _base_counts(session, actor, filters.end, figures, links)
     figures = _through_privacy(figures, actor)
     in_period = figures["quarter"].between(filters.start, filters.end)
     ordered = figures.loc[in_period, columns].sort_values(["code", "quarter"])
     return ordered.reset_index(drop=True)
+
+
+def _share_links(session: Session, only: int | None) -> pd.Series:
+    """Each share's base indicator, by the share's id."""
+    query: Executable = select(col(Indicator.id), col(Indicator.base_indicator_id)).where(
+        col(Indicator.base_indicator_id).is_not(None), *_only(Indicator.id, only)
+    )
+    links = frame(session, query, ["id", "base_indicator_id"])
+    return links.set_index("id")["base_indicator_id"].astype(int)
+
+
+def _base_counts(
+    session: Session, actor: Actor, end: str, figures: pd.DataFrame, links: pd.Series
+) -> np.ndarray:
+    """Each row's base: the count of its quarter in the indicator it is a share of (else NaN)."""
+    if links.empty:
+        return np.full(len(figures), np.nan)
+    bases = links.unique()
+    actuals = figures[figures["indicator_id"].isin(bases)]
+    if actuals.empty:  # one share asked for alone: its base is read too
+        actuals = _quarterly_actuals(session, actor, end, int(bases[0]))
+    counts = actuals[["indicator_id", "quarter", "actual"]].rename(
+        columns={"indicator_id": "base_id", "actual": "base"}
+    )
+    rows = figures[["indicator_id", "quarter"]].assign(base_id=figures["indicator_id"].map(links))
+    based = rows.merge(counts.astype({"base": float}), on=["base_id", "quarter"], how="left")
+    return based["base"].to_numpy(dtype=float)
 
 
 def _through_privacy(figures: pd.DataFrame, actor: Actor) -> pd.DataFrame:
@@ -238,6 +269,10 @@ def _through_privacy(figures: pd.DataFrame, actor: Actor) -> pd.DataFrame:
         quarters, totals = running_mask(actuals, to_date, limit)
         figures.loc[rows.index, "actual_hidden"] = quarters
         figures.loc[rows.index, "to_date_hidden"] = totals
+    # A share stands alone each quarter; its base says whether it would reveal a small count.
+    shares = figures.loc[figures["is_share"].astype(bool)]
+    hidden = share_mask(shares["actual"].to_numpy(float), shares["base"].to_numpy(float), limit)
+    figures.loc[shares.index[hidden], ["actual_hidden", "to_date_hidden"]] = True
     return figures if sees_true_figures(actor) else _hidden(figures)
 
 
