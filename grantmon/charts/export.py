@@ -5,6 +5,7 @@ the active filters (subtitle) and the source / data-as-of line. Images are drawn
 process's one warm headless browser (charts.images).
 """
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -79,6 +80,11 @@ def export_figure(fig: go.Figure) -> go.Figure:
 
 def image_bytes(fig: go.Figure, fmt: str = "png") -> bytes:
     """The figure as PNG (1920 x 1080), SVG or PDF, drawn by the shared kaleido browser."""
+    return image_to_come(fig, fmt).result()
+
+
+def image_to_come(fig: go.Figure, fmt: str = "png") -> Future[bytes]:
+    """The figure's image, being drawn by the shared kaleido browser while the caller goes on."""
     if fmt not in IMAGE_FORMATS:
         raise ExportError(f"Unknown image format {fmt!r}: use one of {', '.join(IMAGE_FORMATS)}.")
     # A map as flat shapes: the same picture, without the browser emulating WebGL.
@@ -87,7 +93,7 @@ def image_bytes(fig: go.Figure, fmt: str = "png") -> bytes:
     # The PNG is always 1920 x 1080 pixels; a taller layout is drawn at a smaller scale.
     opts = {"format": fmt, "width": width, "height": height, "scale": PNG_SIZE[0] / width}
     # plotly.js comes from plotly.py's own copy: offline.
-    return image_browser().draw(copy.to_plotly_json(), opts, pio.defaults.topojson)
+    return image_browser().submit(copy.to_plotly_json(), opts, pio.defaults.topojson)
 
 
 def html_bytes(fig: go.Figure) -> bytes:

@@ -54,13 +54,27 @@ class ImageBrowser:
         # page load (a request to a third party, and a wait when offline).
         browser = _WarmTabKaleido(mathjax=False, timeout=IMAGE_TIMEOUT_S)
         await browser.open()
+        # At exit the browser must stop before its profile folder is removed (a finalizer
+        # registered when the folder was made); exit handlers run last-registered first.
+        atexit.register(stop_image_browser)
         return browser
 
     def draw(self, spec: dict[str, Any], opts: dict[str, Any], topojson: str | None) -> bytes:
         """The figure spec drawn as an image (waits for the browser's start if need be)."""
-        browser = self._browser.result(timeout=START_TIMEOUT_S)
-        drawing = browser.calc_fig(spec, opts=opts, topojson=topojson)
-        return bytes(asyncio.run_coroutine_threadsafe(drawing, self._loop).result())
+        return self.submit(spec, opts, topojson).result(timeout=START_TIMEOUT_S + IMAGE_TIMEOUT_S)
+
+    def submit(
+        self, spec: dict[str, Any], opts: dict[str, Any], topojson: str | None
+    ) -> Future[bytes]:
+        """The image to come: the caller goes on (building the next figure) while it is drawn."""
+        return asyncio.run_coroutine_threadsafe(self._drawn(spec, opts, topojson), self._loop)
+
+    async def _drawn(
+        self, spec: dict[str, Any], opts: dict[str, Any], topojson: str | None
+    ) -> bytes:
+        started = asyncio.wrap_future(self._browser)
+        browser = await asyncio.wait_for(started, START_TIMEOUT_S)
+        return bytes(await browser.calc_fig(spec, opts=opts, topojson=topojson))
 
     def failed(self) -> bool:
         """Whether the browser could not start (it is then started anew on the next call)."""

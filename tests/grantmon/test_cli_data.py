@@ -3,7 +3,7 @@
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from grantmon.cli import build_parser
+from grantmon.cli.commands import build_parser
 from grantmon.services.bulk.importer import DATA_TYPES
 from tests.grantmon.test_cli_export import grantmon
 

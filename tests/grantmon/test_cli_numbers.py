@@ -2,7 +2,7 @@
 
 import pytest
 
-from grantmon.cli import build_parser
+from grantmon.cli.commands import build_parser
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ Rendering to PDF / PowerPoint is in briefing/files.py.
 """
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +18,7 @@ from sqlmodel import Session
 
 from grantmon import formatting
 from grantmon.charts.budget import budget_vs_spent_chart, burn_chart, quarterly_spending_chart
-from grantmon.charts.export import image_bytes, start_image_server
+from grantmon.charts.export import image_to_come, start_image_server
 from grantmon.charts.indicators import target_vs_actual
 from grantmon.charts.maps import region_map
 from grantmon.charts.milestones import milestone_gantt
@@ -400,26 +401,47 @@ def collect_briefing(
     inputs = Inputs(session, actor, filters, today, filters_text, _source_line(session, actor))
     chosen = _chosen(inputs, charts)
     pack = _skeleton(inputs, prepared_for)
+    # Each figure is built while the browser draws the one before: both run at once.
+    to_come = {c.key: _started(c, inputs) for c in chosen if _kept(c, inputs) is None}
     for number, chart in enumerate(chosen):
         report(0.1 + 0.8 * number / max(len(chosen), 1), t("Drawing {chart}", chart=chart.label))
-        png, notes = drawn_chart(chart, inputs)
+        png, notes = drawn_chart(chart, inputs, to_come.get(chart.key))
         pack.charts.append((chart.label, png, notes))
     report(1.0, t("Pack ready"))
     return pack
 
 
-def drawn_chart(chart: BriefingChart, inputs: Inputs) -> tuple[bytes, str]:
-    """A chart's image and notes, drawn once per data version, view, filters, day, language."""
+Drawing = tuple[Future[bytes], str]  # a chart's image to come, and its notes
+
+
+def _key(chart: BriefingChart, inputs: Inputs) -> tuple:
     # What the actor may see decides the figures, not who they are: two donors share images.
     actor = inputs.actor
     view = (actor.role, actor.partner_id, actor.region_code)
-    key = (chart.key, view, inputs.filters, inputs.today, current_language())
-    return _DRAWN.get(inputs.session, key, lambda: _draw(chart, inputs))
+    return (chart.key, view, inputs.filters, inputs.today, current_language())
 
 
-def _draw(chart: BriefingChart, inputs: Inputs) -> tuple[bytes, str]:
+def _kept(chart: BriefingChart, inputs: Inputs) -> tuple[bytes, str] | None:
+    return _DRAWN.known(inputs.session, _key(chart, inputs))
+
+
+def _started(chart: BriefingChart, inputs: Inputs) -> Drawing:
     fig = chart.draw(inputs)
-    return opaque_png(image_bytes(fig, "png")), figure_notes(fig)
+    return image_to_come(fig, "png"), figure_notes(fig)
+
+
+def drawn_chart(
+    chart: BriefingChart, inputs: Inputs, started: Drawing | None = None
+) -> tuple[bytes, str]:
+    """A chart's image and notes, drawn once per data version, view, filters, day, language."""
+    return _DRAWN.get(
+        inputs.session, _key(chart, inputs), lambda: _finished(chart, inputs, started)
+    )
+
+
+def _finished(chart: BriefingChart, inputs: Inputs, started: Drawing | None) -> tuple[bytes, str]:
+    image, notes = started or _started(chart, inputs)
+    return opaque_png(image.result()), notes
 
 
 def _skeleton(i: Inputs, prepared_for: str) -> Briefing:

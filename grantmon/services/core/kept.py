@@ -31,7 +31,7 @@ class PerDataVersion(Generic[T]):
 
     def get(self, session: Session, inputs: Hashable, compute: Callable[[], T]) -> T:
         """The stored value for these inputs at the current data version, computed if missing."""
-        key = (str(session.get_bind().engine.url), data_version(session), inputs)
+        key = self._key(session, inputs)  # before computing: a write meanwhile makes it stale
         with self._lock:
             found = self._values.get(key)
         if found is None:
@@ -39,6 +39,16 @@ class PerDataVersion(Generic[T]):
             with self._lock:
                 self._values[key] = found
         return found
+
+    def known(self, session: Session, inputs: Hashable) -> T | None:
+        """The stored value for these inputs at the current data version, if there is one."""
+        key = self._key(session, inputs)
+        with self._lock:
+            return self._values.get(key)
+
+    @staticmethod
+    def _key(session: Session, inputs: Hashable) -> tuple:
+        return (str(session.get_bind().engine.url), data_version(session), inputs)
 
     def clear(self) -> None:
         """Forget every stored value."""

@@ -7,6 +7,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
@@ -39,32 +40,31 @@ def boundaries_file() -> Path:
     return path
 
 
-def _distance(point: Point, start: Point, end: Point) -> float:
-    """Distance from a point to the segment start-end, in degrees (flat-earth is fine here)."""
-    (px, py), (ax, ay), (bx, by) = point, start, end
-    dx, dy = bx - ax, by - ay
-    length = dx * dx + dy * dy
-    share = 0.0 if length == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length))
-    cx, cy = ax + share * dx, ay + share * dy
-    return float(((px - cx) ** 2 + (py - cy) ** 2) ** 0.5)
+def _distances(points: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Distance from each point to the segment start-end, in degrees (flat-earth is fine here)."""
+    delta = end - start
+    length = float(delta @ delta)
+    share = np.zeros(len(points)) if length == 0 else ((points - start) @ delta) / length
+    closest = start + np.clip(share, 0.0, 1.0)[:, None] * delta
+    return np.sqrt(((points - closest) ** 2).sum(axis=1))
 
 
 def douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
     """Keep the points a polyline needs to stay within `tolerance` of itself (iterative)."""
     if len(points) < 3:
         return list(points)
+    xy = np.asarray(points, dtype=float)
     keep = {0, len(points) - 1}
     stack = [(0, len(points) - 1)]
     while stack:
         first, last = stack.pop()
-        worst, worst_at = 0.0, -1
-        for index in range(first + 1, last):
-            gap = _distance(points[index], points[first], points[last])
-            if gap > worst:
-                worst, worst_at = gap, index
-        if worst > tolerance:
-            keep.add(worst_at)
-            stack += [(first, worst_at), (worst_at, last)]
+        if last - first < 2:
+            continue
+        gaps = _distances(xy[first + 1 : last], xy[first], xy[last])
+        worst_at = int(np.argmax(gaps))
+        if gaps[worst_at] > tolerance:
+            keep.add(first + 1 + worst_at)
+            stack += [(first, first + 1 + worst_at), (first + 1 + worst_at, last)]
     return [points[i] for i in sorted(keep)]
 
 
@@ -77,7 +77,8 @@ def simplify_ring(ring: list[Point], tolerance: float = TOLERANCE_DEGREES) -> li
     """A closed, counterclockwise (RFC 7946) ring with far fewer points."""
     open_ring = ring[:-1] if ring[0] == ring[-1] else ring
     # A closed ring has no segment to measure against: split it at its farthest point.
-    far = max(range(len(open_ring)), key=lambda i: _distance(open_ring[i], ring[0], ring[0]))
+    xy = np.asarray(open_ring, dtype=float)
+    far = int(np.argmax(_distances(xy, xy[0], xy[0])))
     halves = douglas_peucker(open_ring[: far + 1], tolerance)
     halves += douglas_peucker([*open_ring[far:], open_ring[0]], tolerance)[1:]
     rounded: list[Point] = []
@@ -92,7 +93,8 @@ def simplify_ring(ring: list[Point], tolerance: float = TOLERANCE_DEGREES) -> li
 
 def _feature(record: dict[str, Any]) -> dict[str, Any]:
     lons, lats = record["Coordinates"]
-    ring = [(float(x), float(y)) for x, y in zip(lons, lats, strict=True)]
+    xy = np.column_stack([np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)])
+    ring: list[Point] = list(map(tuple, xy.tolist()))
     code = f"MA-{int(record['code_reg']):02d}"
     return {
         "type": "Feature",
