@@ -10,7 +10,13 @@ from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, defaul
 from grantmon.services.briefing.pack import chart_catalogue, collect_briefing
 from grantmon.services.core.access import INTERNAL
 from grantmon.services.results.indicators import indicator_tracking
-from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
+from grantmon.services.results.iptt import (
+    iptt_csv,
+    iptt_for_file,
+    iptt_notes,
+    iptt_table,
+    iptt_xlsx,
+)
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
 from grantmon.ui.tables import show_table
@@ -119,10 +125,11 @@ def iptt_section() -> None:
         st.info(t("No targets or figures in the selected period."))
         return
     notes = load(iptt_notes, actor, filters=filters)
+    rows = iptt_for_file(table, actor)
     excel, text = st.columns(2)
     excel.download_button(
         t("Download Excel (.xlsx)"),
-        in_current_language(lambda: iptt_xlsx(table, notes=notes)),
+        in_current_language(lambda: iptt_xlsx(rows, notes=notes)),
         file_name="indicator-tracking-table.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -130,7 +137,7 @@ def iptt_section() -> None:
     )
     text.download_button(
         t("Download CSV"),
-        in_current_language(lambda: iptt_csv(table)),
+        in_current_language(lambda: iptt_csv(rows)),
         file_name="indicator-tracking-table.csv",
         mime="text/csv",
         on_click="ignore",

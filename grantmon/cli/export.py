@@ -106,25 +106,24 @@ def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
-def marked_rows(table: Any, actor: Actor) -> Any:
-    """The table as written for the role: another role's rows each say they are internal."""
-    if actor.is_donor:
-        return table
-    return table.assign(**{t("Classification"): t(INTERNAL)})
-
-
 def cmd_export_iptt(args: argparse.Namespace, engine: Engine) -> int:
     """Write the indicator tracking table as an Excel workbook or CSV (from the file suffix)."""
-    from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
+    from grantmon.services.results.iptt import (
+        iptt_csv,
+        iptt_for_file,
+        iptt_notes,
+        iptt_table,
+        iptt_xlsx,
+    )
 
     try:
         path, kind = writable_path(args.out, IPTT_FORMATS)
         actor = _actor(args.role)
         with Session(engine) as session:
             filters = _filters(session, actor, args.period)
-            table = marked_rows(iptt_table(session=session, actor=actor, filters=filters), actor)
+            table = iptt_table(session=session, actor=actor, filters=filters)
+            table = iptt_for_file(table, actor)
             notes = iptt_notes(session=session, actor=actor, filters=filters)
-            notes = notes if actor.is_donor else [t(INTERNAL), *notes]
         save_file(path, iptt_xlsx(table, notes=notes) if kind == "xlsx" else iptt_csv(table))
     except BadInput as error:
         return _refuse(error)

@@ -54,7 +54,11 @@ def test_the_tracking_table_downloads_as_a_workbook(page, dashboard_url):
     codes = {row[header.index("Indicator code")] for row in rows[1:]}
     codes.discard(None)
     assert len(codes) >= 8  # every indicator of the framework, not an empty sheet
-    assert "Notes" in book.sheetnames
+    # The local administrator's file travels without the screen: every row says it is internal.
+    assert header[-1] == "Classification"
+    assert {row[-1] for row in rows[1:]} == {"INTERNAL, NOT FOR THE DONOR"}
+    notes = [row[0] for row in book["Notes"].iter_rows(values_only=True)]
+    assert notes[0] == "INTERNAL, NOT FOR THE DONOR"
 
 
 def test_the_briefing_pack_builds_and_downloads_as_a_pdf(page, dashboard_url):

@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from grantmon.formatting import labelled, long_date
 from grantmon.i18n import N_, t
-from grantmon.services.core.access import EVERYONE, Actor, readable_by
+from grantmon.services.core.access import EVERYONE, INTERNAL, Actor, readable_by
 from grantmon.services.core.award import award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
 from grantmon.services.core.formula_guard import neutralised
@@ -155,6 +155,14 @@ def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFr
     return table.reset_index(drop=True)
 
 
+def iptt_for_file(table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+    """The table as a file carries it: for any role but the donor's, each row says it is
+    internal (a file travels without the screen that said so)."""
+    if actor.is_donor:
+        return table
+    return table.assign(**{t("Classification"): t(INTERNAL)})
+
+
 def iptt_csv(table: pd.DataFrame) -> bytes:
     """The table as UTF-8 CSV (with a byte-order mark, so Excel reads accents right).
 
@@ -234,7 +242,8 @@ def iptt_notes(*, session: Session, actor: Actor, filters: Filters) -> list[str]
     """What the workbook's Notes sheet says: award, filters, data as of, approval, privacy."""
     award = award_summary(session=session, actor=actor)
     as_of = data_as_of(session=session, actor=actor)
-    lines = [
+    lines = [] if actor.is_donor else [t(INTERNAL)]
+    lines += [
         t(
             "Indicator performance tracking table: {title} ({code})",
             title=award.title,
