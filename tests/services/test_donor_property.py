@@ -429,6 +429,21 @@ def _one_hidden_quarter_of_a_region(twins: Twins, view: View) -> list[str]:
     return found
 
 
+WHOLE_AWARD_CHECKED: set[tuple[str, str]] = set()
+
+
+def _check_whole_award_once(twins: Twins, view: View) -> None:
+    """The drill-down relation over every quarter of the award, once per partner filter: the
+    period holding the most quarters, where a hidden quarter is likeliest to be given back."""
+    key = (str(twins.full.url), view.filters.partner)
+    if key in WHOLE_AWARD_CHECKED:
+        return
+    WHOLE_AWARD_CHECKED.add(key)
+    quarters = twins.options.quarters
+    whole = replace(view, filters=replace(view.filters, start=quarters[0], end=quarters[-1]))
+    assert not _one_hidden_quarter_of_a_region(twins, whole), whole
+
+
 def check_read(twins: Twins, view: View, name: str) -> None:
     """One read for one view: no small victim count, no e-mail, approved figures only."""
     result = _read(twins.full, name, view)
@@ -442,6 +457,7 @@ def check_read(twins: Twins, view: View, name: str) -> None:
     if name == "regions one by one":
         assert not _one_hidden_region(twins, view, result), view
         assert not _one_hidden_quarter_of_a_region(twins, view), view
+        _check_whole_award_once(twins, view)
     if name != "latest update":  # the twin's drafts were deleted, which is no data write
         approved = _read(twins.approved, name, view)
         assert _text(_untimed(result)) == _text(_untimed(approved)), (

@@ -433,14 +433,10 @@ def _victim_quarters(
     return table
 
 
-def _hidden_quarters(grid: pd.DataFrame, name: str, region: str, regions: list[str]) -> pd.Series:
-    """The region's quarters hidden in the table of every region by quarter (with totals), so
+def _hidden_quarters(table: pd.DataFrame, region: str) -> pd.Series:
+    """The region's quarters hidden in a table of every region by quarter (with totals), so
     that neither a quarter's total of all regions nor the region's total gives one back."""
-    table = grid.pivot_table(
-        index="region_code", columns="quarter", values=name, aggfunc="sum", fill_value=0
-    )
-    table = table.reindex(index=regions, fill_value=0).astype(int)
-    _, hidden = suppress_table(table, threshold=get_settings().suppression_threshold)
+    _, hidden = suppress_table(table.astype(int), threshold=get_settings().suppression_threshold)
     return pd.Series(hidden.loc[region].drop(TOTAL), dtype=bool)
 
 
@@ -448,9 +444,13 @@ def _suppressed_victims(session: Session, actor: Actor, filters: Filters, region
     """A region's approved victim figures per quarter, hidden as in the table of all regions;
     a quarter hidden only as a complement is listed too (a missing quarter would read as 0)."""
     grid = _victim_quarters(session, actor, filters, None)
-    here = grid[grid["region_code"] == region].set_index("quarter")
+    if grid.empty:
+        return grid.assign(**{f"{name}_suppressed": False for name in VICTIM_SERIES})
     regions = list(_regions(session)["iso_code"])
-    hidden = {n: _hidden_quarters(grid, n, region, regions) for n in VICTIM_SERIES}
+    long = grid.set_index(["region_code", "quarter"])[list(VICTIM_SERIES)].fillna(0)
+    wide = pd.DataFrame(long.unstack("quarter", fill_value=0)).reindex(regions, fill_value=0)
+    hidden = {n: _hidden_quarters(pd.DataFrame(wide[n]), region) for n in VICTIM_SERIES}
+    here = grid[grid["region_code"] == region].set_index("quarter")
     quarters = sorted(set(here.index) | {q for h in hidden.values() for q in h.index[h]})
     table = here.reindex(quarters).rename_axis("quarter").reset_index()
     for name in VICTIM_SERIES:
