@@ -142,6 +142,11 @@ def occupancy_form(row: pd.Series, history: pd.DataFrame) -> None:
     )
 
 
+def review_word(status: str) -> str:
+    """The review status as read; one not yet approved is marked ▨ as on the Regions screen."""
+    return word(status) if status == "approved" else "▨ " + word(status)
+
+
 def show_occupancy(history: pd.DataFrame) -> None:
     """The centre's recorded occupancy, latest first."""
     if history.empty:
@@ -153,6 +158,7 @@ def show_occupancy(history: pd.DataFrame) -> None:
                 t("Quarter"): history["quarter"].map(quarter_label),
                 t("People accommodated"): history["people_accommodated"],
                 t("Average beds occupied"): history["average_beds_occupied"],
+                t("Review"): history["status"].map(review_word),
                 t("Entered by"): history["entered_by"],
             }
         ),

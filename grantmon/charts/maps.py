@@ -230,7 +230,8 @@ def region_map(
 
 
 def occupancy_chart(occupancy: pd.DataFrame, *, title: str, context: ChartContext) -> go.Figure:
-    """Average beds occupied per quarter for each centre, against its capacity (dashed)."""
+    """Average beds occupied per quarter for each centre, against its capacity (dashed);
+    quarters not yet approved (IOM staff only have them) are drawn as open circles."""
     if occupancy.empty:
         return empty_figure(
             title=title, context=context, message=t("No occupancy reported for these filters.")
@@ -246,6 +247,7 @@ def occupancy_chart(occupancy: pd.DataFrame, *, title: str, context: ChartContex
                 mode="lines+markers",
                 name=str(centre),
                 line={"color": colour, "width": 2.5},
+                marker={"symbol": _approval_symbols(rows), "size": 8},
                 hovertemplate="%{x}: %{y} "
                 + t("beds occupied")
                 + "<extra>%{fullData.name}</extra>",
@@ -263,8 +265,28 @@ def occupancy_chart(occupancy: pd.DataFrame, *, title: str, context: ChartContex
                     hovertemplate="%{x}: %{y} " + t("beds") + "<extra>%{fullData.name}</extra>",
                 )
             )
+    if not occupancy["approved"].astype(bool).all():
+        fig.add_trace(_legend_only_open_circle())
     return _finish_by_quarter(
         fig, title=title, context=context, y_title=t("Beds occupied (quarterly average)")
+    )
+
+
+def _approval_symbols(rows: pd.DataFrame) -> list[str]:
+    """A filled circle for an approved quarter, an open one for a quarter not yet approved."""
+    return ["circle" if ok else "circle-open" for ok in rows["approved"].astype(bool)]
+
+
+def _legend_only_open_circle() -> go.Scatter:
+    """A legend entry explaining the open circles of quarters not yet approved."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=t("not yet approved"),
+        legendrank=1002,
+        marker={"symbol": "circle-open", "size": 9, "color": GREY},
+        hoverinfo="skip",
     )
 
 

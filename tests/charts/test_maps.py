@@ -136,6 +136,25 @@ def test_drill_down_charts_and_their_empty_states(demo_engine):
     assert "No regions" in draw(pd.DataFrame(), pd.DataFrame()).layout.annotations[0].text
 
 
+def test_occupancy_not_yet_approved_is_drawn_open_for_staff_and_absent_for_donors(demo_engine):
+    filters = Filters(start="2026Q2", end="2026Q3")
+    drawn = {}
+    for actor in (VIEWER, DONOR):
+        with Session(demo_engine) as session:
+            occupancy = centre_occupancy(
+                session=session, actor=actor, filters=filters, region="MA-04"
+            )
+        fig = occupancy_chart(occupancy, title="Occupancy", context=CONTEXT)
+        rabat = next(t for t in fig.data if t.name == "Rabat reception centre")
+        drawn[actor.role] = (dict(zip(rabat.x, rabat.marker.symbol, strict=True)), fig)
+    symbols, fig = drawn["viewer"]
+    assert symbols == {"2026Q2": "circle", "2026Q3": "circle-open"}
+    assert "not yet approved" in {t.name for t in fig.data}
+    symbols, fig = drawn["donor"]
+    assert symbols == {"2026Q2": "circle"}  # the submitted quarter is not the donor's
+    assert "not yet approved" not in {t.name for t in fig.data}
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="kaleido needs chromium on PATH")
 def test_map_exports_to_png_without_the_internet(demo_engine, tmp_path):
     regions, centres = frames(demo_engine, VIEWER, Filters(start="2024Q1", end="2026Q3"))

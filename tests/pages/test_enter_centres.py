@@ -64,3 +64,15 @@ def test_a_capacity_no_centre_has_is_refused_next_to_the_field(app_database):
     )
     row = query(app_database, "SELECT capacity FROM centre WHERE name = 'Rabat reception centre'")
     assert tuple(row) == (20,)
+
+
+def test_the_occupancy_history_says_which_quarters_are_not_yet_approved(app_database):
+    app = run_page(PAGE, view_as="manager.iom@example.org")
+    picker = next(s for s in app.selectbox if s.label == "Centre")
+    picker.set_value(next(o for o in picker.options if o.startswith("Rabat"))).run()
+    history = next(f.value for f in app.dataframe if "People accommodated" in f.value.columns)
+    review = {
+        as_read(q): as_read(r) for q, r in zip(history["Quarter"], history["Review"], strict=True)
+    }
+    assert review["2026Q3"] == "▨ submitted"
+    assert review["2026Q2"] == "approved"

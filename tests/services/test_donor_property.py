@@ -13,7 +13,7 @@ approved was deleted: a donor's reads and files must be the same on both.
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -29,7 +29,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from data_model import Milestone, Role
+from data_model import Milestone, Region, Role
 from data_model.common import ALL
 from data_model.db import make_engine, upgrade
 from data_model.reintegration import FUNNEL_STAGES
@@ -45,7 +45,7 @@ from grantmon.services.milestones.reads import (
     milestone_timeline,
 )
 from grantmon.services.overview.reads import burn_beside_results, latest_update, overview_kpis
-from grantmon.services.regions.reads import region_metrics, region_victims
+from grantmon.services.regions.reads import centre_occupancy, region_metrics, region_victims
 from grantmon.services.reintegration.reads import (
     BREAKDOWNS,
     breakdown,
@@ -69,8 +69,8 @@ from tests.services.test_milestone_updates import manager, open_milestone, save
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 TODAY = date(2026, 11, 28)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-UNAPPROVED = ("indicatorresult", "expenditure", "reintegrationfigure")
-# Per database (four of them): 130 reads (each of the 20 in turn) and 8 sets of files.
+UNAPPROVED = ("indicatorresult", "expenditure", "reintegrationfigure", "centreoccupancy")
+# Per database (four of them): 130 reads (each of the 22 in turn) and 8 sets of files.
 READ_EXAMPLES, FILE_EXAMPLES = 130, 8
 
 
@@ -183,6 +183,17 @@ def _staff_milestones(session: Session) -> list[Any]:
     ]
 
 
+def _regions_one_by_one(session: Session, view: View) -> pd.DataFrame:
+    """Victims assisted in the period as a donor reads each region, picking it as the region
+    filter; every other filter as drawn."""
+    parts = []
+    for code in session.exec(select(col(Region.iso_code)).order_by(col(Region.iso_code))).all():
+        alone = replace(view.filters, region=code)
+        table = region_metrics(session=session, actor=DONOR, filters=alone, today=TODAY)
+        parts.append(table[table["iso_code"] == code])
+    return pd.concat(parts, ignore_index=True)
+
+
 Read = Callable[[Session, View], Any]
 READS: dict[str, tuple[Read, tuple[str, ...]]] = {
     "overview KPIs": (
@@ -254,6 +265,11 @@ READS: dict[str, tuple[Read, tuple[str, ...]]] = {
         (),
     ),
     "milestone": (lambda s, v: _staff_milestones(s), ()),
+    "centre occupancy": (
+        lambda s, v: centre_occupancy(session=s, actor=DONOR, filters=v.filters),
+        ("people_accommodated",),
+    ),
+    "regions one by one": (lambda s, v: _regions_one_by_one(s, v), ("victims_assisted",)),
 }
 
 
@@ -373,6 +389,61 @@ def _changes_revealing_the_trend(twins: Twins, view: View, kpis: Any) -> list[st
     return [s for s in hidden["stage"] if cumulative and changes.get(s) not in (None, 0)]
 
 
+def _one_hidden_region(twins: Twins, view: View, one_by_one: pd.DataFrame) -> list[str]:
+    """The region whose count the all-regions total gives back: the only one a donor sees
+    neither on the map of all regions nor with that region as the filter."""
+    everywhere = replace(view.filters, region=ALL)
+    with Session(twins.full) as session:
+        total = reintegration_totals(session=session, actor=DONOR, filters=everywhere).assisted
+        all_regions = region_metrics(session=session, actor=DONOR, filters=everywhere, today=TODAY)
+    if total is None:
+        return []
+    seen = set(all_regions.loc[all_regions["victims_assisted"].notna(), "iso_code"])
+    seen |= set(one_by_one.loc[one_by_one["victims_assisted"].notna(), "iso_code"])
+    unseen = sorted(set(one_by_one["iso_code"]) - seen)
+    return unseen if len(unseen) == 1 else []
+
+
+def _one_hidden_quarter_of_a_region(twins: Twins, view: View) -> list[str]:
+    """Per quarter, the same for the drill-down: each region's victims per quarter against the
+    Reintegration trend of all regions."""
+    everywhere = replace(view.filters, region=ALL)
+    with Session(twins.full) as session:
+        trend = quarterly_trend(session=session, actor=DONOR, filters=everywhere)
+        codes = session.exec(select(col(Region.iso_code))).all()
+        drills = {
+            code: region_victims(session=session, actor=DONOR, filters=everywhere, region=code)
+            for code in codes
+        }
+    found = []
+    for stage in ("identified", "assisted", "plans_completed"):
+        totals = trend[(trend["stage"] == stage) & trend["count"].notna()]
+        for quarter in totals["quarter"]:
+            unseen = [
+                code
+                for code, rows in drills.items()
+                if rows.loc[rows["quarter"] == quarter, stage].isna().any()
+            ]
+            if len(unseen) == 1:
+                found.append(f"{stage} {quarter} {unseen[0]}")
+    return found
+
+
+WHOLE_AWARD_CHECKED: set[tuple[str, str]] = set()
+
+
+def _check_whole_award_once(twins: Twins, view: View) -> None:
+    """The drill-down relation over every quarter of the award, once per partner filter: the
+    period holding the most quarters, where a hidden quarter is likeliest to be given back."""
+    key = (str(twins.full.url), view.filters.partner)
+    if key in WHOLE_AWARD_CHECKED:
+        return
+    WHOLE_AWARD_CHECKED.add(key)
+    quarters = twins.options.quarters
+    whole = replace(view, filters=replace(view.filters, start=quarters[0], end=quarters[-1]))
+    assert not _one_hidden_quarter_of_a_region(twins, whole), whole
+
+
 def check_read(twins: Twins, view: View, name: str) -> None:
     """One read for one view: no small victim count, no e-mail, approved figures only."""
     result = _read(twins.full, name, view)
@@ -383,6 +454,10 @@ def check_read(twins: Twins, view: View, name: str) -> None:
     assert not found, f"{name} shows the e-mail address {found.group()} for {view}"
     if name == "overview KPIs":
         assert not _changes_revealing_the_trend(twins, view, result), view
+    if name == "regions one by one":
+        assert not _one_hidden_region(twins, view, result), view
+        assert not _one_hidden_quarter_of_a_region(twins, view), view
+        _check_whole_award_once(twins, view)
     if name != "latest update":  # the twin's drafts were deleted, which is no data write
         approved = _read(twins.approved, name, view)
         assert _text(_untimed(result)) == _text(_untimed(approved)), (

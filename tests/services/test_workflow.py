@@ -72,6 +72,9 @@ def figure_statuses(engine: Engine, partner_id: int, quarter: str) -> dict[str, 
             join budgetline b on b.id = e.budget_line_id
             union all
             select partner_id, quarter, status from reintegrationfigure
+            union all
+            select coalesce(c.partner_id, (select recipient_id from award order by id limit 1)),
+                co.quarter, co.status from centreoccupancy co join centre c on c.id = co.centre_id
         ) f where partner_id = :p and quarter = :q group by status"""
     with engine.connect() as connection:
         rows = connection.execute(text(query), {"p": partner_id, "q": quarter}).all()
@@ -202,12 +205,18 @@ def test_a_quarter_in_progress_without_a_report_is_submitted_and_gets_one(demo_e
                 "budget_line_id in (select id from budgetline where partner_id = 3)"
             )
         )
+        connection.execute(  # and its one centre's occupancy
+            text(
+                "update centreoccupancy set status = 'draft' where quarter = '2026Q3' and "
+                "centre_id in (select id from centre where partner_id = 3)"
+            )
+        )
     row = statuses(demo_engine)[("ILO", "2026Q3")]
-    assert (row.status, row.version, row.draft) == ("in progress", 0, 8)
+    assert (row.status, row.version, row.draft) == ("in progress", 0, 9)
     act(demo_engine, submit_quarter, manager(ILO), ILO, "2026Q3")
     stored = report(demo_engine, ILO, "2026Q3")
     assert (stored.status, stored.version) == ("submitted", 1)
-    assert figure_statuses(demo_engine, ILO, "2026Q3") == {"submitted": 8}
+    assert figure_statuses(demo_engine, ILO, "2026Q3") == {"submitted": 9}
 
 
 def test_an_administrator_reopens_with_a_reason_and_the_cycle_runs_again(demo_engine):

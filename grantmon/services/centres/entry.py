@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Executable, select
 from sqlmodel import Session, col
 
-from data_model import Centre, CentreOccupancy, Region
+from data_model import Centre, CentreOccupancy, Region, ReportStatus
 from data_model.centres import CENTRE_STATUSES
 from data_model.common import MAX_BEDS, utc_now
 from grantmon.formatting import long_date
@@ -28,6 +28,7 @@ from grantmon.services.core.commands import (
 from grantmon.services.core.entry_rules import (
     BEDS,
     PEOPLE,
+    claim_rows,
     ensure_quarter_open,
     new_rows_race_is_stale,
     numbers_checked,
@@ -96,11 +97,12 @@ def _may_edit_centre(actor: Actor, partner_id: Any, region_code: str) -> bool:
 
 @readable_by(STAFF, N_("the occupancy recorded for a centre"))
 def occupancy_history(*, session: Session, actor: Actor, centre_id: int) -> pd.DataFrame:
-    """The centre's recorded occupancy, latest quarter first."""
+    """The centre's recorded occupancy with its review status, latest quarter first."""
     query: Executable = (
         select(
             col(CentreOccupancy.quarter),
             *[col(getattr(CentreOccupancy, f)) for f in OCCUPANCY_FIELDS],
+            col(CentreOccupancy.status),
             col(CentreOccupancy.entered_by),
             col(CentreOccupancy.entered_at),
         )
@@ -219,6 +221,36 @@ def _occupancy_quarter_errors(quarter: str, centre: Centre, session: Session, to
         raise CommandError(t("Some fields need attention."), {"quarter": problem})
 
 
+def _store_occupancy(
+    session: Session,
+    actor: Actor,
+    row: CentreOccupancy | None,
+    parsed: Mapping[str, int],
+    key: tuple[int, str],
+) -> None:
+    """Write a new or changed row as a draft at its next version; the same figures stay as they
+    are (a submitted or approved row keeps its status)."""
+    if row is not None and snapshot(row, OCCUPANCY_FIELDS) == dict(parsed):
+        return
+    if row is None:
+        row = CentreOccupancy(
+            centre_id=key[0],
+            quarter=key[1],
+            entered_by="",
+            people_accommodated=parsed["people_accommodated"],
+            average_beds_occupied=parsed["average_beds_occupied"],
+        )
+    else:
+        claim_rows(session, [row])  # a save that got there first makes this one stale
+        row.people_accommodated = parsed["people_accommodated"]
+        row.average_beds_occupied = parsed["average_beds_occupied"]
+    # A returned row stays returned, as other figures do, until the quarter is submitted again.
+    if row.status != ReportStatus.RETURNED:
+        row.status = ReportStatus.DRAFT
+    row.entered_by, row.entered_at = actor.email, utc_now()
+    session.add(row)
+
+
 @command
 def record_occupancy(
     *,
@@ -256,17 +288,7 @@ def record_occupancy(
             quarter=quarter,
             changed=dict(parsed) != current,  # the same figures again change nothing
         )
-        row = row or CentreOccupancy(
-            centre_id=centre_id,
-            quarter=quarter,
-            entered_by="",
-            people_accommodated=0,
-            average_beds_occupied=0,
-        )
-        row.people_accommodated = parsed["people_accommodated"]
-        row.average_beds_occupied = parsed["average_beds_occupied"]
-        row.entered_by, row.entered_at = actor.email, utc_now()
-        session.add(row)
+        _store_occupancy(session, actor, row, parsed, (centre_id, quarter))
         record_change(
             session,
             actor=actor,

@@ -24,7 +24,12 @@ from data_model.common import ALL
 from grantmon.periods import quarter_end, quarter_start, shift_quarter
 from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.filters import Filters
-from grantmon.services.core.privacy import TOTAL, sees_true_figures, suppress_series
+from grantmon.services.core.privacy import (
+    TOTAL,
+    sees_true_figures,
+    suppress_series,
+    suppress_table,
+)
 from grantmon.services.core.sql import frame
 from grantmon.settings import get_settings
 
@@ -71,6 +76,12 @@ def _visible_figures(actor: Actor) -> ColumnElement[bool]:
     return col(ReintegrationFigure.status) == ReportStatus.APPROVED
 
 
+def _visible_occupancy(actor: Actor) -> ColumnElement[bool]:
+    if shows_unapproved(actor):
+        return true()
+    return col(CentreOccupancy.status) == ReportStatus.APPROVED
+
+
 def _open_at(quarter: str) -> ColumnElement[bool]:
     """Open at a quarter: status open and opened on or before the quarter's last day."""
     return and_(col(Centre.status) == "open", col(Centre.opened_on) <= quarter_end(quarter))
@@ -99,8 +110,9 @@ def _victims_by_region(session: Session, actor: Actor, filters: Filters) -> pd.D
             ),
         )
         .where(col(figure.quarter).between(filters.start, filters.end))
-        .where(_partner_is(figure.partner_id, filters), _region_is(figure.region_code, filters))
-        .where(_visible_figures(actor))
+        # Every region, whatever the region filter: a region's count is hidden exactly where the
+        # map of all regions hides it, so its total less the regions shown gives nothing back.
+        .where(_partner_is(figure.partner_id, filters), _visible_figures(actor))
         .group_by(col(figure.region_code))
     )
     return frame(session, query, ["iso_code", "victims_assisted", "unapproved_assisted"])
@@ -163,14 +175,14 @@ def _regions(session: Session) -> pd.DataFrame:
     return frame(session, query, ["iso_code", "name", "name_ar", "population"])
 
 
-def _add_victim_columns(table: pd.DataFrame, actor: Actor) -> pd.DataFrame:
+def _add_victim_columns(table: pd.DataFrame, actor: Actor, everywhere: pd.Series) -> pd.DataFrame:
+    """Victim counts and rates; for donors suppressed over `everywhere`, every region's count."""
     counts = table["victims_assisted"].astype("Int64")
     table["victims_suppressed"] = False
     if not sees_true_figures(actor):
-        shown, hidden = suppress_small_counts(
-            counts.where(table["in_filter"]), get_settings().suppression_threshold
-        )
-        counts, table["victims_suppressed"] = shown, hidden
+        _, hidden = suppress_small_counts(everywhere, get_settings().suppression_threshold)
+        hidden &= table["in_filter"]
+        counts, table["victims_suppressed"] = counts.mask(hidden), hidden
     table["victims_assisted"] = counts
     rate = counts.astype("Float64") * PER_INHABITANTS / table["population"]
     table["victims_per_100k"] = rate.round(2).where(table["victims_reported"])
@@ -196,12 +208,13 @@ def region_metrics(
         table = table.merge(part, on="iso_code", how="left")
     # No reintegration row at all is "nothing reported", which a reader must not take for zero.
     table["victims_reported"] = table["victims_assisted"].notna() & table["in_filter"]
+    everywhere = pd.to_numeric(table["victims_assisted"]).astype("Int64").fillna(0)
     counts = [c for part in parts for c in part.columns if c != "iso_code"]
     for column in counts:
         # Inside the filter a missing row means none; outside it means "not counted".
         filled = pd.to_numeric(table[column]).astype("Int64").fillna(0)
         table[column] = filled.where(table["in_filter"])
-    return _add_victim_columns(table, actor)
+    return _add_victim_columns(table, actor, everywhere)
 
 
 # --- Centres -------------------------------------------------------------------------------
@@ -320,7 +333,8 @@ def centre_occupancy(
     *, session: Session, actor: Actor, filters: Filters, region: str | None = None
 ) -> pd.DataFrame:
     """Each centre's quarterly occupancy in the period: average beds occupied against capacity,
-    and people accommodated (small counts suppressed for donors)."""
+    and people accommodated (donors: approved figures, small counts suppressed; IOM staff: every
+    figure, `approved` False where not yet approved)."""
     occupancy = CentreOccupancy
     query: Executable = (
         select(
@@ -329,16 +343,26 @@ def centre_occupancy(
             col(occupancy.average_beds_occupied),
             col(Centre.capacity),
             col(occupancy.people_accommodated),
+            (col(occupancy.status) == ReportStatus.APPROVED).label("approved"),
         )
         .join(Centre, col(Centre.id) == col(occupancy.centre_id))
         .where(col(occupancy.quarter).between(filters.start, filters.end))
         .where(_partner_is(Centre.partner_id, filters))
         .where(_region_is(Centre.region_code, filters, region))
+        .where(_visible_occupancy(actor))
         .order_by(col(Centre.name), col(occupancy.quarter))
     )
-    columns = ["centre", "quarter", "average_beds_occupied", "capacity", "people_accommodated"]
+    columns = [
+        "centre",
+        "quarter",
+        "average_beds_occupied",
+        "capacity",
+        "people_accommodated",
+        "approved",
+    ]
     table = frame(session, query, columns)
     table["capacity"] = table["capacity"].astype("Int64")
+    table["approved"] = table["approved"].astype(bool)
     table["people_suppressed"] = False
     if not sees_true_figures(actor) and not table.empty:
         threshold = get_settings().suppression_threshold
@@ -383,32 +407,71 @@ def region_activities(
     return frame(session, query)
 
 
+def _victim_quarters(
+    session: Session, actor: Actor, filters: Filters, region: str | None
+) -> pd.DataFrame:
+    """Victim counts by region and quarter: of one region, or of every region when None."""
+    figure = ReintegrationFigure
+    sums = [func.sum(col(getattr(figure, name))).label(name) for name in VICTIM_SERIES]
+    query: Executable = (
+        select(
+            col(figure.region_code),
+            col(figure.quarter),
+            *sums,
+            _count_if(col(figure.status) != ReportStatus.APPROVED).label("unapproved_rows"),
+        )
+        .where(true() if region is None else col(figure.region_code) == region)
+        .where(_visible_figures(actor), _partner_is(figure.partner_id, filters))
+        .where(col(figure.quarter).between(filters.start, filters.end))
+        .group_by(col(figure.region_code), col(figure.quarter))
+        .order_by(col(figure.quarter))
+    )
+    columns = ["region_code", "quarter", *VICTIM_SERIES, "unapproved_rows"]
+    table = frame(session, query, columns)
+    for name in VICTIM_SERIES:
+        table[name] = table[name].astype("Int64")
+    return table
+
+
+def _hidden_quarters(table: pd.DataFrame, region: str) -> pd.Series:
+    """The region's quarters hidden in a table of every region by quarter (with totals), so
+    that neither a quarter's total of all regions nor the region's total gives one back."""
+    _, hidden = suppress_table(table.astype(int), threshold=get_settings().suppression_threshold)
+    return pd.Series(hidden.loc[region].drop(TOTAL), dtype=bool)
+
+
+def _suppressed_victims(session: Session, actor: Actor, filters: Filters, region: str) -> Any:
+    """A region's approved victim figures per quarter, hidden as in the table of all regions;
+    a quarter hidden only as a complement is listed too (a missing quarter would read as 0)."""
+    grid = _victim_quarters(session, actor, filters, None)
+    if grid.empty:
+        return grid.assign(**{f"{name}_suppressed": False for name in VICTIM_SERIES})
+    regions = list(_regions(session)["iso_code"])
+    long = grid.set_index(["region_code", "quarter"])[list(VICTIM_SERIES)].fillna(0)
+    wide = pd.DataFrame(long.unstack("quarter", fill_value=0)).reindex(regions, fill_value=0)
+    hidden = {n: _hidden_quarters(pd.DataFrame(wide[n]), region) for n in VICTIM_SERIES}
+    here = grid[grid["region_code"] == region].set_index("quarter")
+    quarters = sorted(set(here.index) | {q for h in hidden.values() for q in h.index[h]})
+    table = here.reindex(quarters).rename_axis("quarter").reset_index()
+    for name in VICTIM_SERIES:
+        flags = hidden[name].reindex(quarters, fill_value=False).astype(bool).to_numpy()
+        table[name] = table[name].fillna(0).astype("Int64").mask(flags)
+        table[f"{name}_suppressed"] = flags
+    return table
+
+
 @readable_by(EVERYONE)
 def region_victims(
     *, session: Session, actor: Actor, filters: Filters, region: str
 ) -> pd.DataFrame:
     """A region's victims identified, assisted and with completed plans, quarter by quarter
     (approved and suppressed for donors; unapproved quarters flagged for IOM staff)."""
-    figure = ReintegrationFigure
-    sums = [func.sum(col(getattr(figure, name))).label(name) for name in VICTIM_SERIES]
-    query: Executable = (
-        select(
-            col(figure.quarter),
-            *sums,
-            _count_if(col(figure.status) != ReportStatus.APPROVED).label("unapproved_rows"),
-        )
-        .where(col(figure.region_code) == region, _visible_figures(actor))
-        .where(col(figure.quarter).between(filters.start, filters.end))
-        .where(_partner_is(figure.partner_id, filters))
-        .group_by(col(figure.quarter))
-        .order_by(col(figure.quarter))
-    )
-    table = frame(session, query, ["quarter", *VICTIM_SERIES, "unapproved_rows"])
-    table["approved"] = table["unapproved_rows"].astype(int).eq(0)
-    for name in VICTIM_SERIES:
-        table[name] = table[name].astype("Int64")
-        table[f"{name}_suppressed"] = False
-        if not sees_true_figures(actor):
-            threshold = get_settings().suppression_threshold
-            table[name], table[f"{name}_suppressed"] = suppress_small_counts(table[name], threshold)
-    return table.drop(columns="unapproved_rows")
+    if sees_true_figures(actor):
+        table = _victim_quarters(session, actor, filters, region)
+        for name in VICTIM_SERIES:
+            table[f"{name}_suppressed"] = False
+    else:
+        table = _suppressed_victims(session, actor, filters, region)
+    table["approved"] = table["unapproved_rows"].fillna(0).astype(int).eq(0)
+    columns = ["quarter", *VICTIM_SERIES, "approved", *[f"{n}_suppressed" for n in VICTIM_SERIES]]
+    return table[columns].reset_index(drop=True)

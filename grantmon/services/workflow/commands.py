@@ -14,6 +14,8 @@ from sqlmodel import Session, col
 from data_model import (
     Award,
     BudgetLine,
+    Centre,
+    CentreOccupancy,
     Expenditure,
     Indicator,
     IndicatorResult,
@@ -48,6 +50,7 @@ from grantmon.services.workflow.reads import (
     PAST,
     RETURNED,
     SUBMITTED,
+    centre_owner,
     figure_rows,
     may_reopen,
     may_review,
@@ -67,6 +70,7 @@ def _figure_updates(partner_id: int, quarter: str) -> list[tuple[Any, Any]]:
         .where(col(Award.recipient_id) == partner_id)
     )
     partner_lines = select(col(BudgetLine.id)).where(col(BudgetLine.partner_id) == partner_id)
+    partner_centres = select(col(Centre.id)).where(centre_owner() == partner_id)
     return [
         (
             IndicatorResult,
@@ -82,6 +86,11 @@ def _figure_updates(partner_id: int, quarter: str) -> list[tuple[Any, Any]]:
             ReintegrationFigure,
             (col(ReintegrationFigure.partner_id) == partner_id)
             & (col(ReintegrationFigure.quarter) == quarter),
+        ),
+        (
+            CentreOccupancy,
+            col(CentreOccupancy.centre_id).in_(partner_centres)
+            & (col(CentreOccupancy.quarter) == quarter),
         ),
     ]
 

@@ -2,8 +2,9 @@
 
 A partner's quarter is one QuarterReport row plus the partner's figures of that quarter (indicator
 results belong to the award's recipient, expenditures to the budget line's partner, reintegration
-figures to their partner). Every transition moves the report and those figures together, in one
-audited transaction; an approved quarter is locked until an administrator reopens it.
+figures to their partner, a centre's occupancy to the centre's partner, else to the recipient).
+Every transition moves the report and those figures together, in one audited transaction; an
+approved quarter is locked until an administrator reopens it.
 """
 
 from typing import Any
@@ -15,6 +16,8 @@ from sqlmodel import Session, col
 from data_model import (
     Award,
     BudgetLine,
+    Centre,
+    CentreOccupancy,
     Expenditure,
     Indicator,
     IndicatorResult,
@@ -85,7 +88,18 @@ def figure_rows() -> Any:
         col(ReintegrationFigure.quarter),
         col(ReintegrationFigure.status),
     )
-    return union_all(results, spending, reintegration).subquery("figure")
+    occupancy = select(
+        centre_owner().label("partner_id"),
+        col(CentreOccupancy.quarter),
+        col(CentreOccupancy.status),
+    ).join(Centre, col(Centre.id) == col(CentreOccupancy.centre_id))
+    return union_all(results, spending, reintegration, occupancy).subquery("figure")
+
+
+def centre_owner() -> Any:
+    """The partner a centre's occupancy belongs to: its own, else the award's recipient."""
+    recipient = select(col(Award.recipient_id)).order_by(col(Award.id)).limit(1)
+    return func.coalesce(col(Centre.partner_id), recipient.scalar_subquery())
 
 
 def figure_counts(session: Session, filters: Filters) -> pd.DataFrame:
