@@ -29,7 +29,7 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from data_model import Milestone, Region, Role
+from data_model import Indicator, Milestone, Region, Role
 from data_model.common import ALL
 from data_model.db import make_engine, upgrade
 from data_model.reintegration import FUNNEL_STAGES
@@ -67,6 +67,7 @@ from tests.conftest import fresh_postgres
 from tests.services.test_milestone_updates import manager, open_milestone, save
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
+STAFF = Actor(email="viewer@example.org", role=Role.VIEWER)
 TODAY = date(2026, 11, 28)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 UNAPPROVED = ("indicatorresult", "expenditure", "reintegrationfigure", "centreoccupancy")
@@ -444,6 +445,31 @@ def _check_whole_award_once(twins: Twins, view: View) -> None:
     assert not _one_hidden_quarter_of_a_region(twins, whole), whole
 
 
+def _share_bases(session: Session) -> dict[str, str]:
+    """{share's code: its base's code}, as the results framework links them."""
+    base = sa.orm.aliased(Indicator)
+    query = select(col(Indicator.code), col(base.code)).join(
+        base, col(base.id) == col(Indicator.base_indicator_id)
+    )
+    return {str(share): str(base) for share, base in session.execute(query)}
+
+
+def _shares_revealing_small_counts(twins: Twins, view: View, shown: pd.DataFrame) -> list[str]:
+    """Shares a donor sees whose base, or those in or out of them, number 1 to the threshold."""
+    with Session(twins.approved) as session:
+        bases = _share_bases(session)
+        true = quarterly_figures(session=session, actor=STAFF, filters=view.filters)
+    actual = true.set_index(["code", "quarter"])["actual"]
+    found = []
+    for row in shown[shown["code"].isin(bases) & shown["actual"].notna()].itertuples():
+        base = actual.get((bases[str(row.code)], row.quarter), np.nan)
+        inside = round(row.actual * base / 100) if not pd.isna(base) else np.nan
+        counts = [base, inside, base - inside]
+        if pd.isna(base) or any(1 <= c <= suppression_threshold() for c in counts):
+            found.append(f"{row.code} {row.quarter}: {row.actual}% of {base}")
+    return found
+
+
 def check_read(twins: Twins, view: View, name: str) -> None:
     """One read for one view: no small victim count, no e-mail, approved figures only."""
     result = _read(twins.full, name, view)
@@ -454,6 +480,8 @@ def check_read(twins: Twins, view: View, name: str) -> None:
     assert not found, f"{name} shows the e-mail address {found.group()} for {view}"
     if name == "overview KPIs":
         assert not _changes_revealing_the_trend(twins, view, result), view
+    if name == "quarterly figures":
+        assert not _shares_revealing_small_counts(twins, view, result), view
     if name == "regions one by one":
         assert not _one_hidden_region(twins, view, result), view
         assert not _one_hidden_quarter_of_a_region(twins, view), view
