@@ -41,7 +41,7 @@ def browser_part(engine: Engine, runs: int) -> dict[str, Any] | None:
 
     missing = browser_missing()
     if missing:
-        print(f"Browser part skipped: {missing}.")
+        print(f"Browser part skipped: {missing}; --no-browser leaves it out without this note.")
         return None
     url = engine.url.render_as_string(hide_password=False)
     with tempfile.TemporaryDirectory(prefix="grantmon-bench-") as folder:

@@ -63,8 +63,9 @@ APPS = {"empty": EMPTY_APP, "one_chart": ONE_CHART_APP, "two_pages": TWO_PAGE_AP
 
 def chromium_path() -> str | None:
     """Chromium as the chart images find it: BROWSER_PATH, else `chromium` on the PATH."""
-    named = os.environ.get("BROWSER_PATH")
-    return named or shutil.which("chromium") or shutil.which("chromium-browser")
+    named = os.environ.get("BROWSER_PATH", "")
+    found = named if Path(named).is_file() else None
+    return found or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def browser_missing() -> str | None:
@@ -72,9 +73,9 @@ def browser_missing() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the browser part needs Playwright: pip install -e '.[dev]'"
+        return "Playwright is not installed (pip install -e '.[dev]')"
     if chromium_path() is None:
-        return "the browser part needs Chromium: apt-get install chromium (or --no-browser)"
+        return "Chromium was not found (apt-get install chromium, or set BROWSER_PATH)"
     return None
 
 
