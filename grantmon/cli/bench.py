@@ -1,8 +1,11 @@
-"""`grantmon bench`: time every screen, optionally on freshly generated data (seed/scale.py)."""
+"""`grantmon bench`: time every screen, on the server and in a browser, optionally on freshly
+generated data (seed/scale.py)."""
 
 import argparse
 import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -24,10 +27,27 @@ def cmd_bench(args: argparse.Namespace, engine: Engine) -> int:
     result = run_bench(engine, runs=args.runs, briefing=not args.no_briefing)
     result["scale"] = args.scale
     print(table(result))
+    result["browser"] = None if args.no_browser else browser_part(engine, args.browser_runs)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"Wrote {args.json}")
     return 0
+
+
+def browser_part(engine: Engine, runs: int) -> dict[str, Any] | None:
+    """Time what a person waits for in a real browser, print its lines; None if it cannot run."""
+    from grantmon.cli.bench_browser import browser_lines, run_browser_bench
+    from grantmon.cli.bench_servers import browser_missing
+
+    missing = browser_missing()
+    if missing:
+        print(f"Browser part skipped: {missing}; --no-browser leaves it out without this note.")
+        return None
+    url = engine.url.render_as_string(hide_password=False)
+    with tempfile.TemporaryDirectory(prefix="grantmon-bench-") as folder:
+        result = run_browser_bench(url, Path(folder), runs=runs)
+    print("\n".join(browser_lines(result)))
+    return result
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -41,4 +61,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--runs", type=whole_number(1000, least=1), default=5, help="cached re-runs per screen"
     )
     bench.add_argument("--no-briefing", action="store_true", help="skip the briefing pack")
+    bench.add_argument(
+        "--no-browser", action="store_true", help="skip the page loads in headless Chromium"
+    )
+    bench.add_argument(
+        "--browser-runs",
+        type=whole_number(100, least=1),
+        default=5,
+        help="page loads and sidebar switches per screen in the browser",
+    )
     bench.set_defaults(handler=cmd_bench)

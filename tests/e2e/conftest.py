@@ -5,7 +5,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,28 +15,12 @@ from pathlib import Path
 import pytest
 
 from data_model.db import make_engine, upgrade
+from grantmon.cli.bench_servers import CHROMIUM_ARGS, free_port
 from seed.run import seed_database
 from tests.conftest import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
