@@ -12,7 +12,8 @@ from tests.conftest import forget_app_caches
 def test_bench_writes_a_row_for_every_screen(app_database, tmp_path, capsys):
     url = app_database.url.render_as_string(hide_password=False)
     out = tmp_path / "bench.json"
-    code = main(["bench", "--database", url, "--runs", "1", "--no-briefing", "--json", str(out)])
+    quick = ["--runs", "1", "--no-briefing", "--no-browser"]  # those have tests of their own
+    code = main(["bench", "--database", url, *quick, "--json", str(out)])
     assert code == 0
     result = json.loads(out.read_text(encoding="utf-8"))
     assert [s["screen"] for s in result["screens"]] == list(SCREENS)
@@ -38,7 +39,7 @@ def test_bench_on_a_named_database_leaves_no_default_database_behind(
     monkeypatch.setenv("GRANTMON_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
     forget_app_caches()
-    code = main(["bench", "--database", url, "--runs", "1", "--no-briefing"])
+    code = main(["bench", "--database", url, "--runs", "1", "--no-briefing", "--no-browser"])
     assert code == 0
     assert not (tmp_path / "data").exists()
 
