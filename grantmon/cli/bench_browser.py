@@ -23,6 +23,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from grantmon.cli.bench_servers import (
     CHROMIUM_ARGS,
@@ -206,13 +207,27 @@ def _median(values: list[float]) -> float:
     return round(statistics.median(values), 1)
 
 
-def _dashboard_targets(url: str, only: list[str] | None) -> list[Target]:
+def _dashboard_targets(browser: Any, url: str, only: list[str] | None) -> list[Target]:
     """The menu's screens in order (the first, at the app's root, always), or those named."""
-    from grantmon.ui.navigation import screens
-
-    menu = [("" if i == 0 else s.name, s.name) for i, s in enumerate(screens())]
+    menu = [("" if i == 0 else name, name) for i, name in enumerate(_menu(browser, url))]
     chosen = [(href, name) for href, name in menu if not href or only is None or name in only]
     return [Target(name, f"{url}/{href}", href) for href, name in chosen]
+
+
+def _menu(browser: Any, url: str) -> list[str]:
+    """The screens the sidebar links to, in order, as the page shows them (the command line
+    does not import the user interface); the first, at the root, is named by its link text."""
+    context, tab = _new_tab(browser)
+    try:
+        tab.goto(url + "/")
+        links = tab.locator('[data-testid="stSidebar"] a[href]')
+        links.first.wait_for(timeout=TIMEOUT_MS)
+        found = [(link.get_attribute("href"), link.inner_text()) for link in links.all()]
+    finally:
+        context.close()
+    # A link's text starts with its icon's name: the label is its last line.
+    names = [urlparse(h or "").path.strip("/") or t.split("\n")[-1].casefold() for h, t in found]
+    return list(dict.fromkeys(names))
 
 
 def _tiny_targets(url: dict[str, str]) -> list[Target]:
@@ -237,7 +252,7 @@ def _warm(
             name: servers.enter_context(apps.serve(name))
             for name in ("dashboard", "empty", "one_chart", "two_pages")
         }
-        screens = [learn(browser, t) for t in _dashboard_targets(url["dashboard"], only)]
+        screens = [learn(browser, t) for t in _dashboard_targets(browser, url["dashboard"], only)]
         empty, one_chart, first, second = (learn(browser, t) for t in _tiny_targets(url))
         return (
             screens,
