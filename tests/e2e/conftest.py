@@ -202,7 +202,7 @@ def settle(tab) -> None:
     tab.wait_for_selector(RUNNING, state="detached", timeout=30_000)
 
 
-def click_until_shown(tab, opener, shown, typed: str = "", attempts: int = 3) -> None:
+def click_until_shown(tab, opener, shown, typed: str = "", attempts: int = 4) -> None:
     """Click `opener` (and type `typed`) until `shown` appears: a click during a redraw is lost."""
     for attempt in range(attempts):
         opener.click()
@@ -215,6 +215,7 @@ def click_until_shown(tab, opener, shown, typed: str = "", attempts: int = 3) ->
             if attempt == attempts - 1:
                 raise
             tab.keyboard.press("Escape")
+            settle(tab)  # a fresh server's page may still be redrawing: try once it is still
 
 
 def shown_with_address(text: str) -> re.Pattern[str]:
