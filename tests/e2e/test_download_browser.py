@@ -29,7 +29,9 @@ def test_a_chart_downloads_as_a_slide_size_png(page, dashboard_url):
     page.goto(f"{dashboard_url}/budget")
     wait_for_screen(page, "Budget")
     png_button = page.get_by_role("button", name="PNG file", exact=True)
-    click_until_shown(page, page.get_by_role("button", name="Download").first, png_button)
+    # The chart's own Download menu, not Plotly's "Download plot as a PNG" in its tool bar.
+    menu = page.get_by_test_id("stPopover").first.get_by_role("button").first
+    click_until_shown(page, menu, png_button)
     with page.expect_download(timeout=60_000) as info:
         png_button.click()
     data = downloaded(info)
