@@ -30,6 +30,7 @@ from grantmon.services.overview.reads import Kpis, burn_beside_results, latest_u
 from grantmon.services.results.indicators import off_track_indicators
 from grantmon.ui import banners
 from grantmon.ui.charts import chart_context, figure_of, show
+from grantmon.ui.folds import folded
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
 from grantmon.ui.tables import show_table
@@ -221,7 +222,10 @@ def alerts() -> None:
 
 def award_facts() -> None:
     """The award's sources and assumptions, each partner's share, and the public context."""
-    with st.expander(t("The award: sources, partners' shares and context"), expanded=False):
+    opened = folded(t("The award: sources, partners' shares and context"), key="award-facts")
+    if opened is None:
+        return
+    with opened:
         banners.provenance(award.source.label())
         if award.period_is_assumed:
             st.caption(t("Assumption: {note}", note=award.period_note))

@@ -19,6 +19,7 @@ from grantmon.services.reintegration.reads import (
     stage_labels,
     sustainability_scores,
 )
+from grantmon.ui import folds
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
@@ -105,10 +106,12 @@ def breakdowns() -> None:
         t("Funnel stage"), list(labels), index=2, format_func=labels.__getitem__, key="ri_stage"
     )
     ctx = chart_context(filters, actor, source=SOURCE)
-    tabs = st.tabs([t("By region and sex"), t("By age band and sex")])
+    chosen = folds.tabs([t("By region and sex"), t("By age band and sex")], key="ri_breakdown")
     for tab, by, heading in zip(
-        tabs, ("region", "age_band"), (t("Region"), t("Age band")), strict=True
+        chosen, ("region", "age_band"), (t("Region"), t("Age band")), strict=True
     ):
+        if tab is None:
+            continue
         with tab:
             data = load(breakdown, actor, filters=filters, by=by, stage=stage)
             if data.empty:

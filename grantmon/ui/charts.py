@@ -19,6 +19,7 @@ from grantmon.services.core.filters import Filters
 from grantmon.services.core.kept import forget_also
 from grantmon.services.core.provenance import data_as_of
 from grantmon.ui.filters import filters_text
+from grantmon.ui.folds import menu
 from grantmon.ui.runtime import keyed_cache, load, origin_of
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -105,8 +106,11 @@ def _maker(fig: go.Figure, fmt: str) -> Callable[[], bytes]:
 
 def downloads(fig: go.Figure, key: str) -> None:
     """A compact 'Download' menu: slide-size PNG, SVG, PDF, and offline interactive HTML."""
+    opened = menu(t("Download"), key=f"{key}-downloads", icon=":material/download:")
+    if opened is None:
+        return
     stem = _title_stem(fig, key)
-    with st.popover(t("Download"), icon=":material/download:", key=f"{key}-downloads"):
+    with opened:
         for fmt, kind in FORMATS.items():
             st.download_button(
                 t("{kind} file", kind=kind.label),

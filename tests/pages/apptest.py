@@ -22,6 +22,14 @@ def run_page(page: str | None = None, *, view_as: str | None = None, **query: st
     return app
 
 
+def opened(app: AppTest, key: str, value: object = True) -> AppTest:
+    """The same screen after the person opens a folded section or chooses a tab (its key)."""
+    app.session_state[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
 def plotly_charts(app: AppTest) -> list:
     """The Plotly charts on the page, as their JSON specs."""
     import json

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from data_model import Award
 from grantmon.formatting import money
-from tests.pages.apptest import plotly_charts, run_page
+from tests.pages.apptest import opened, plotly_charts, run_page
 
 
 def metrics(app) -> dict[str, str]:
@@ -67,6 +67,8 @@ def test_budget_burn_is_drawn_beside_results(app_database):
 
 def test_award_facts_keep_their_source_and_caveats(app_database):
     app = run_page()
+    assert not app.dataframe  # folded: built when the reader opens the section
+    app = opened(app, "award-facts")
     captions = " ".join(caption.value for caption in app.caption)
     assert "Source: US Embassy Rabat and press coverage, 10 May 2024" in captions
     partners, context = (frame.value for frame in app.dataframe[:2])

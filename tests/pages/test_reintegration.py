@@ -5,7 +5,7 @@ import base64
 import numpy as np
 from sqlalchemy import Engine, text
 
-from tests.pages.apptest import plotly_charts, run_page
+from tests.pages.apptest import opened, plotly_charts, run_page
 
 PAGE = "pages/reintegration.py"
 PERIOD = {"from": "2024Q2", "to": "2026Q3"}
@@ -46,14 +46,21 @@ def test_donor_sees_approved_totals_the_privacy_notice_and_every_chart(app_datab
     assert "Approved figures only." in captions
     assert "component filter does not apply" in captions
     titles = [chart["layout"]["title"]["text"] for chart in plotly_charts(app)]
-    assert len(titles) == 5
+    assert len(titles) == 4  # the second breakdown tab is drawn once chosen
     assert any(title.startswith("Quarterly trend") for title in titles)
     assert any(title.startswith("Reintegration sustainability scores") for title in titles)
+    assert any(title.startswith("Assisted by region and sex") for title in titles)
+    by_age = opened(app, "ri_breakdown", "By age band and sex")
+    titles = [chart["layout"]["title"]["text"] for chart in plotly_charts(by_age)]
+    assert any(title.startswith("Assisted by age band and sex") for title in titles)
+    assert not any(title.startswith("Assisted by region and sex") for title in titles)
 
 
 def test_donor_tables_say_suppressed_and_show_no_small_count(app_database):
     app = run_page(PAGE, view_as="donor@example.org", **{"from": "2026Q2", "to": "2026Q2"})
-    by_region, by_age = app.dataframe[0].value, app.dataframe[1].value
+    by_region = app.dataframe[0].value
+    by_age = opened(app, "ri_breakdown", "By age band and sex").dataframe[0].value
+    assert "Age band" in by_age.columns and "Region" in by_region.columns
     cells = [
         str(v) for table in (by_region, by_age) for col in table.columns[1:] for v in table[col]
     ]
