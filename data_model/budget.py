@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from data_model.common import cents_field, quarter_field, utc_now
+from data_model.common import cents_field, quarter_field, review_index, utc_now
 from data_model.results import ReportStatus
 
 
@@ -43,6 +43,8 @@ class BudgetLine(SQLModel, table=True):
 
 class Expenditure(SQLModel, table=True):
     """Money spent against a budget line in a quarter."""
+
+    __table_args__ = (review_index("expenditure"),)
 
     id: int | None = Field(default=None, primary_key=True)
     budget_line_id: int = Field(foreign_key="budgetline.id", index=True)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from data_model.common import MAX_BEDS, MAX_PEOPLE, quarter_field, utc_now
+from data_model.common import MAX_BEDS, MAX_PEOPLE, quarter_field, review_index, utc_now
 from data_model.results import ReportStatus
 
 CENTRE_KINDS = ("reception", "accommodation", "assistance")
@@ -38,7 +38,7 @@ class Centre(SQLModel, table=True):
 class CentreOccupancy(SQLModel, table=True):
     """How many people a centre accommodated in a quarter (aggregate, no individuals)."""
 
-    __table_args__ = (UniqueConstraint("centre_id", "quarter"),)
+    __table_args__ = (UniqueConstraint("centre_id", "quarter"), review_index("centreoccupancy"))
 
     id: int | None = Field(default=None, primary_key=True)
     centre_id: int = Field(foreign_key="centre.id", index=True)

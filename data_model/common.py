@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import BigInteger, Column
+from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field
 
 ALL = "all"  # the value of a disaggregation column on a total (not disaggregated) row
@@ -53,3 +53,8 @@ def cents_field(*, nullable: bool = False) -> Any:
 def quarter_field(**kwargs: Any) -> Any:
     """A calendar quarter written as 2025Q3 (sorts as text)."""
     return Field(max_length=6, index=True, **kwargs)
+
+
+def review_index(table: str) -> Index:
+    """(quarter, status) of a reviewed figure table: which quarters hold figures not approved."""
+    return Index(f"ix_{table}_quarter_status", "quarter", "status")

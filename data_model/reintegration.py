@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from data_model.common import MAX_PEOPLE, quarter_field, utc_now
+from data_model.common import MAX_PEOPLE, quarter_field, review_index, utc_now
 from data_model.results import ReportStatus
 
 FUNNEL_STAGES = ("identified", "referred", "assisted", "plans_started", "plans_completed")
@@ -15,7 +15,10 @@ SCORE_DIMENSIONS = ("score_economic", "score_social", "score_psychosocial", "sco
 class ReintegrationFigure(SQLModel, table=True):
     """Counts for one quarter x region x sex x age band, and mean sustainability scores (0-1)."""
 
-    __table_args__ = (UniqueConstraint("quarter", "region_code", "sex", "age_band", "partner_id"),)
+    __table_args__ = (
+        UniqueConstraint("quarter", "region_code", "sex", "age_band", "partner_id"),
+        review_index("reintegrationfigure"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     quarter: str = quarter_field()

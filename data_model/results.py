@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from data_model.common import ALL, quarter_field, utc_now
+from data_model.common import ALL, quarter_field, review_index, utc_now
 
 
 class ReportStatus(StrEnum):
@@ -53,6 +53,10 @@ class Indicator(SQLModel, table=True):
     disaggregations: str = Field(default="", max_length=100)  # comma list: sex,age_band,...
     # A share ("%") names the count it is a share of: a donor sees no share of a small base.
     base_indicator_id: int | None = Field(default=None, foreign_key="indicator.id")
+    # The reintegration stage this indicator counts (its targets show on the funnel and trend).
+    funnel_stage: str | None = Field(default=None, max_length=20)
+    # A share of people whose sustainability score reaches this value (0-1), as the plan says.
+    score_threshold: float | None = Field(default=None, ge=0, le=1)
     is_demo: bool = False
 
 
@@ -80,6 +84,7 @@ class IndicatorResult(SQLModel, table=True):
         ),
         # Totals ('all' in every cell column) per indicator and quarter, read without the table.
         Index("ix_indicatorresult_totals", *TOTALS_INDEX),
+        review_index("indicatorresult"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -86,13 +86,14 @@ def date_time(moment: datetime | None) -> str:
 
 
 def quarter_label(quarter: object) -> str:
-    """A quarter for readers: 2025Q3 in English, T3 2025 in French (T for trimestre)."""
+    """A quarter for readers: Q3 2025 in English, T3 2025 in French (T for trimestre). Files
+    and addresses keep the code (2025Q3)."""
     if not isinstance(quarter, str) or not quarter:
         return NONE  # None, NaN: no quarter
-    if _locale() == "en" or "Q" not in quarter:
+    if "Q" not in quarter:
         return quarter
     year, count = quarter.split("Q", 1)
-    return f"T{count} {year}"
+    return f"{'Q' if _locale() == 'en' else 'T'}{count} {year}"
 
 
 def colon() -> str:

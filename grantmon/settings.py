@@ -5,7 +5,7 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,24 @@ class Settings(BaseSettings):
     # began whatever happens; the person then signs in again.
     session_idle_hours: float = Field(default=8, gt=0, le=24 * 7)
     session_max_days: float = Field(default=7, gt=0, le=90)
+    # Verdicts (docs/verdicts.md): how far a measure may be from plan before it is at risk or
+    # behind. Spending is compared with time elapsed in percentage points; milestones and
+    # indicators by the share of them that are late or more than 15% below target.
+    verdict_spending_at_risk_points: float = Field(default=5, ge=0, le=100)
+    verdict_spending_behind_points: float = Field(default=10, ge=0, le=100)
+    verdict_milestones_behind_share: float = Field(default=0.2, ge=0, le=1)
+    verdict_indicators_behind_share: float = Field(default=1 / 3, ge=0, le=1)
+    # The end of the award shows on the first screen once fewer days than this remain.
+    end_of_award_days: int = Field(default=183, ge=0, le=3660)
+
+    @model_validator(mode="after")
+    def _at_risk_before_behind(self) -> "Settings":
+        if self.verdict_spending_at_risk_points > self.verdict_spending_behind_points:
+            raise ValueError(
+                "GRANTMON_VERDICT_SPENDING_AT_RISK_POINTS must not exceed "
+                "GRANTMON_VERDICT_SPENDING_BEHIND_POINTS"
+            )
+        return self
 
     @property
     def session_idle(self) -> timedelta:

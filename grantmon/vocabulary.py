@@ -5,6 +5,10 @@ from typing import Any
 
 from grantmon.i18n import N_, t
 
+# Every page, slide, chart or row of a file made for another role than the donor's, or holding
+# a figure not yet approved, says so.
+INTERNAL = N_("INTERNAL, NOT FOR THE DONOR")
+
 WORDS = {
     # Milestones (recorded status, and the state the screens derive from the dates)
     "not started": N_("not started"),
@@ -13,6 +17,10 @@ WORDS = {
     "cancelled": N_("cancelled"),
     "late": N_("late"),
     "on track": N_("on track"),
+    # Verdicts for the award and each area (on track as above)
+    "at risk": N_("at risk"),
+    "behind": N_("behind"),
+    "not assessed": N_("not assessed"),
     # Indicators: status compares performance with the target, whatever its direction
     "above": N_("better than target"),
     "below": N_("worse than target"),

@@ -55,6 +55,7 @@ INDICATORS: list[dict[str, Any]] = [
         cumulative=True,
         direction="increase",
         disaggregations="sex,age_band,nationality_group,region",
+        funnel_stage="referred",  # its targets show on the reintegration funnel and trend
         achievement=0.8,
     ),
     dict(
@@ -96,6 +97,7 @@ INDICATORS: list[dict[str, Any]] = [
         cumulative=True,
         direction="increase",
         disaggregations="sex,region",
+        funnel_stage="plans_completed",
         achievement=0.6,
     ),
     dict(
@@ -105,6 +107,7 @@ INDICATORS: list[dict[str, Any]] = [
         title="Reintegrated victims with a composite sustainability score of 0.66 or more",
         unit="%",
         base="2.2.a",  # a share of the plans completed: hidden from donors when they are few
+        score_threshold=0.66,  # the score the share counts from: the sustainability chart's line
         baseline=None,
         life_target=70.0,
         cumulative=False,

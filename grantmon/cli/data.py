@@ -27,9 +27,10 @@ from grantmon.i18n import N_, t
 from grantmon.services.bulk.files import FORMATS
 from grantmon.services.bulk.importer import DATA_TYPES, export_data, import_file
 from grantmon.services.bulk.spec import GoAhead
-from grantmon.services.core.access import INTERNAL, Actor, ReadRefused
+from grantmon.services.core.access import Actor, ReadRefused
 from grantmon.services.core.commands import CommandError, take_notices
 from grantmon.services.core.users import actor_for_email
+from grantmon.vocabulary import INTERNAL
 
 COMMAND_LINE = Actor(email="grantmon (command line)", role=Role.ADMIN)
 GO_AHEAD = GoAhead(

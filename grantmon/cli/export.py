@@ -26,8 +26,9 @@ from sqlmodel import Session
 from data_model import Role
 from grantmon.cli.language import add_language_option
 from grantmon.i18n import t
-from grantmon.services.core.access import INTERNAL, Actor
+from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters, filter_options
+from grantmon.vocabulary import INTERNAL
 
 BRIEFING_FORMATS = ("pdf", "pptx")
 IPTT_FORMATS = ("xlsx", "csv")
@@ -121,7 +122,7 @@ def cmd_export_iptt(args: argparse.Namespace, engine: Engine) -> int:
         actor = _actor(args.role)
         with Session(engine) as session:
             filters = _filters(session, actor, args.period)
-            table = iptt_table(session=session, actor=actor, filters=filters)
+            table = iptt_table(session=session, actor=actor, filters=filters, today=date.today())
             table = iptt_for_file(table, actor)
             notes = iptt_notes(session=session, actor=actor, filters=filters)
         save_file(path, iptt_xlsx(table, notes=notes) if kind == "xlsx" else iptt_csv(table))

@@ -21,6 +21,8 @@ from grantmon.services.core.award import award_summary
 from grantmon.services.core.filters import Filters
 from seed.run import seed_database
 
+TODAY = date(2026, 12, 7)  # the demo's today
+
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)
 EVERYTHING = Filters(start="2024Q1", end="2026Q3")
@@ -58,7 +60,7 @@ def sql_budget(engine: Engine, partner: str = "all") -> int:
 
 def summary(engine: Engine, actor: Actor, filters: Filters = EVERYTHING):
     with Session(engine) as session:
-        return budget_summary(session=session, actor=actor, filters=filters)
+        return budget_summary(session=session, actor=actor, filters=filters, today=TODAY)
 
 
 def test_viewer_summary_equals_sql_totals_including_unapproved(demo_engine):
@@ -119,9 +121,11 @@ def test_breakdowns_by_category_and_partner_add_up_to_sql(demo_engine):
     filters = Filters(start="2025Q1", end="2026Q3")
     with Session(demo_engine) as session:
         by_category = budget_by(
-            session=session, actor=VIEWER, filters=filters, dimension="category"
+            session=session, actor=VIEWER, filters=filters, dimension="category", today=TODAY
         )
-        by_partner = budget_by(session=session, actor=VIEWER, filters=filters, dimension="partner")
+        by_partner = budget_by(
+            session=session, actor=VIEWER, filters=filters, dimension="partner", today=TODAY
+        )
     assert list(by_partner["label"]) == ["IOM", "UNODC", "ILO"]
     assert by_category["label"].iloc[0] == "Personnel"
     for frame in (by_category, by_partner):
@@ -137,8 +141,8 @@ def test_breakdowns_by_category_and_partner_add_up_to_sql(demo_engine):
 
 def test_off_plan_lines_are_more_than_ten_percent_from_pro_rata_plan(demo_engine):
     with Session(demo_engine) as session:
-        flagged = off_plan_lines(session=session, actor=VIEWER, filters=EVERYTHING)
-        every = budget_lines(session=session, actor=VIEWER, filters=EVERYTHING)
+        flagged = off_plan_lines(session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY)
+        every = budget_lines(session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY)
     elapsed = summary(demo_engine, VIEWER).elapsed_share
     for row in every.itertuples():
         plan = row.budget_cents * elapsed
@@ -152,7 +156,7 @@ def test_off_plan_lines_are_more_than_ten_percent_from_pro_rata_plan(demo_engine
 
 def test_burn_series_runs_to_award_end_with_plan_reaching_the_budget(demo_engine):
     with Session(demo_engine) as session:
-        series = burn_series(session=session, actor=VIEWER, filters=EVERYTHING)
+        series = burn_series(session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY)
         quarterly = quarterly_spending(session=session, actor=VIEWER, filters=EVERYTHING)
     assert (series["quarter"].iloc[0], series["quarter"].iloc[-1]) == ("2024Q1", "2026Q4")
     assert series["plan_cents"].iloc[-1] == sql_budget(demo_engine)
@@ -167,6 +171,6 @@ def test_without_budget_lines_the_figures_are_empty_not_errors(empty_engine):
     assert (result.line_count, result.budget_cents, result.spent_cents) == (0, 0, 0)
     assert result.spent_share is None and result.linear_cents is None
     with Session(empty_engine) as session:
-        assert off_plan_lines(session=session, actor=VIEWER, filters=EVERYTHING).empty
-        series = burn_series(session=session, actor=VIEWER, filters=EVERYTHING)
+        assert off_plan_lines(session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY).empty
+        series = burn_series(session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY)
     assert series["cumulative_cents"].isna().all()

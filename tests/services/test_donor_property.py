@@ -45,6 +45,9 @@ from grantmon.services.milestones.reads import (
     milestone_timeline,
 )
 from grantmon.services.overview.reads import burn_beside_results, latest_update, overview_kpis
+from grantmon.services.progress.alerts import AREA_ORDER, award_alerts
+from grantmon.services.progress.ending import award_end
+from grantmon.services.progress.verdicts import award_verdicts
 from grantmon.services.regions.reads import centre_occupancy, region_metrics, region_victims
 from grantmon.services.reintegration.reads import (
     BREAKDOWNS,
@@ -104,7 +107,9 @@ def _seeded(url: str, small_cells: bool, approved_only: bool) -> Engine:
 def _twins(full: Engine, approved: Engine) -> Twins:
     with Session(full) as session:
         options = filter_options(session=session, actor=DONOR, today=TODAY)
-        tracking = indicator_tracking(session=session, actor=DONOR, filters=options.defaults())
+        tracking = indicator_tracking(
+            session=session, actor=DONOR, filters=options.defaults(), today=TODAY
+        )
     victims = tracking[tracking["unit"].map(counts_victims)]["code"]
     return Twins(full, approved, options, tuple(tracking["code"]), frozenset(victims))
 
@@ -234,29 +239,37 @@ READS: dict[str, tuple[Read, tuple[str, ...]]] = {
         ("identified", "assisted", "plans_completed"),
     ),
     "tracking": (
-        lambda s, v: indicator_tracking(session=s, actor=DONOR, filters=v.filters),
+        lambda s, v: indicator_tracking(session=s, actor=DONOR, filters=v.filters, today=TODAY),
         ("actual_to_date", "region_actual_to_date"),
     ),
     "quarterly figures": (
-        lambda s, v: quarterly_figures(session=s, actor=DONOR, filters=v.filters),
+        lambda s, v: quarterly_figures(session=s, actor=DONOR, filters=v.filters, today=TODAY),
         ("actual", "actual_to_date"),
     ),
     "off track": (
-        lambda s, v: off_track_indicators(session=s, actor=DONOR, filters=v.filters),
+        lambda s, v: off_track_indicators(session=s, actor=DONOR, filters=v.filters, today=TODAY),
         ("actual_to_date",),
     ),
     "disaggregations": (
         lambda s, v: indicator_disaggregations(
-            session=s, actor=DONOR, filters=v.filters, code=v.code
+            session=s, actor=DONOR, filters=v.filters, code=v.code, today=TODAY
         ),
         ("value",),
     ),
-    "budget": (lambda s, v: budget_summary(session=s, actor=DONOR, filters=v.filters), ()),
-    "budget by partner": (
-        lambda s, v: budget_by(session=s, actor=DONOR, filters=v.filters, dimension="partner"),
+    "budget": (
+        lambda s, v: budget_summary(session=s, actor=DONOR, filters=v.filters, today=TODAY),
         (),
     ),
-    "off plan": (lambda s, v: off_plan_lines(session=s, actor=DONOR, filters=v.filters), ()),
+    "budget by partner": (
+        lambda s, v: budget_by(
+            session=s, actor=DONOR, filters=v.filters, dimension="partner", today=TODAY
+        ),
+        (),
+    ),
+    "off plan": (
+        lambda s, v: off_plan_lines(session=s, actor=DONOR, filters=v.filters, today=TODAY),
+        (),
+    ),
     "late milestones": (
         lambda s, v: late_milestones(session=s, actor=DONOR, filters=v.filters, today=TODAY),
         (),
@@ -271,6 +284,20 @@ READS: dict[str, tuple[Read, tuple[str, ...]]] = {
         ("people_accommodated",),
     ),
     "regions one by one": (lambda s, v: _regions_one_by_one(s, v), ("victims_assisted",)),
+    "verdicts": (
+        lambda s, v: award_verdicts(session=s, actor=DONOR, filters=v.filters, today=TODAY),
+        (),
+    ),
+    "end of the award": (
+        lambda s, v: award_end(session=s, actor=DONOR, filters=v.filters, today=TODAY),
+        (),
+    ),
+    "alerts": (
+        lambda s, v: award_alerts(
+            session=s, actor=DONOR, filters=v.filters, today=TODAY, order=AREA_ORDER
+        ),
+        (),
+    ),
 }
 
 
@@ -311,7 +338,7 @@ class Files:
 
 
 def _files(session: Session, view: View) -> Files:
-    table = iptt_table(session=session, actor=DONOR, filters=view.filters)
+    table = iptt_table(session=session, actor=DONOR, filters=view.filters, today=TODAY)
     notes = iptt_notes(session=session, actor=DONOR, filters=view.filters)
     book = load_workbook(io.BytesIO(iptt_xlsx(table, notes=notes)))
     cells = [
@@ -458,7 +485,7 @@ def _shares_revealing_small_counts(twins: Twins, view: View, shown: pd.DataFrame
     """Shares a donor sees whose base, or those in or out of them, number 1 to the threshold."""
     with Session(twins.approved) as session:
         bases = _share_bases(session)
-        true = quarterly_figures(session=session, actor=STAFF, filters=view.filters)
+        true = quarterly_figures(session=session, actor=STAFF, filters=view.filters, today=TODAY)
     actual = true.set_index(["code", "quarter"])["actual"]
     found = []
     for row in shown[shown["code"].isin(bases) & shown["actual"].notna()].itertuples():

@@ -20,6 +20,8 @@ from grantmon.services.results.indicators import (
 )
 from seed.scale import seed_scale
 
+TODAY = date(2026, 12, 7)  # the demo's today
+
 VIEWER = Actor(email="viewer@example.org", role="viewer")
 DONOR = Actor(email="donor@example.org", role="donor")
 EVERYTHING = Filters(start="2024Q1", end="2026Q3")
@@ -48,7 +50,7 @@ def sql_actual(engine: Engine, code: str, end: str, approved_only: bool) -> floa
 
 def tracking(engine: Engine, actor: Actor, filters: Filters = EVERYTHING):
     with Session(engine) as session:
-        table = indicator_tracking(session=session, actor=actor, filters=filters)
+        table = indicator_tracking(session=session, actor=actor, filters=filters, today=TODAY)
     return table.set_index("code")
 
 
@@ -148,7 +150,9 @@ def test_period_without_approved_figures_is_no_data_for_donors(demo_engine):
 
 def test_off_track_lists_worse_than_target_most_behind_first(demo_engine):
     with Session(demo_engine) as session:
-        behind = off_track_indicators(session=session, actor=VIEWER, filters=EVERYTHING)
+        behind = off_track_indicators(
+            session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY
+        )
     table = tracking(demo_engine, VIEWER)
     assert set(behind["code"]) == set(table.index[table["status"] == "below"])
     assert len(behind) > 0
@@ -159,7 +163,7 @@ def test_off_track_lists_worse_than_target_most_behind_first(demo_engine):
 def test_breakdown_adds_up_to_the_total_and_region_filter_shows_region_values(demo_engine):
     with Session(demo_engine) as session:
         cells = indicator_disaggregations(
-            session=session, actor=VIEWER, filters=EVERYTHING, code="1.2.a"
+            session=session, actor=VIEWER, filters=EVERYTHING, code="1.2.a", today=TODAY
         )
     total = tracking(demo_engine, VIEWER).loc["1.2.a", "actual_to_date"]
     for dimension in ("sex", "age_band", "nationality_group", "region"):
@@ -189,10 +193,10 @@ def test_small_victim_counts_are_suppressed_for_donors_only(demo_engine):
         )
     with Session(demo_engine) as session:
         donor = indicator_disaggregations(
-            session=session, actor=DONOR, filters=EVERYTHING, code="1.2.a"
+            session=session, actor=DONOR, filters=EVERYTHING, code="1.2.a", today=TODAY
         ).set_index("category")
         viewer = indicator_disaggregations(
-            session=session, actor=VIEWER, filters=EVERYTHING, code="1.2.a"
+            session=session, actor=VIEWER, filters=EVERYTHING, code="1.2.a", today=TODAY
         ).set_index("category")
     assert donor.loc["MA-10", "suppressed"] and math.isnan(donor.loc["MA-10", "value"])
     # A second region is hidden too, or MA-10 could be worked out from the total.
@@ -205,7 +209,10 @@ def test_small_victim_counts_are_suppressed_for_donors_only(demo_engine):
 def test_quarterly_figures_cover_the_selected_quarters_only(demo_engine):
     with Session(demo_engine) as session:
         figures = quarterly_figures(
-            session=session, actor=VIEWER, filters=Filters(start="2025Q1", end="2025Q4")
+            session=session,
+            actor=VIEWER,
+            filters=Filters(start="2025Q1", end="2025Q4"),
+            today=TODAY,
         )
     assert set(figures["quarter"]) == {"2025Q1", "2025Q2", "2025Q3", "2025Q4"}
     first = figures[figures["code"] == "1.1.a"].iloc[0]
@@ -217,7 +224,7 @@ def test_quarterly_figures_cover_the_selected_quarters_only(demo_engine):
 def test_a_saved_result_shows_in_the_next_tracking_read(demo_engine):
     admin = Actor(email="admin@example.org", role="administrator")
     with Session(demo_engine) as session:
-        before = indicator_tracking(session=session, actor=VIEWER, filters=EVERYTHING)
+        before = indicator_tracking(session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY)
     code = str(before.iloc[0]["code"])
     with Session(demo_engine) as session:
         grid = result_grid(
@@ -239,7 +246,7 @@ def test_a_saved_result_shows_in_the_next_tracking_read(demo_engine):
             today=date(2026, 11, 28),
         )
     with Session(demo_engine) as session:
-        after = indicator_tracking(session=session, actor=VIEWER, filters=EVERYTHING)
+        after = indicator_tracking(session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY)
     expected = sql_actual(demo_engine, code, "2026Q3", approved_only=False)
     assert after.iloc[0]["actual_to_date"] == pytest.approx(expected)
     assert after.iloc[0]["actual_to_date"] != before.iloc[0]["actual_to_date"]
@@ -266,7 +273,7 @@ def test_region_column_matches_each_indicators_own_breakdown(demo_engine, actor)
         with Session(demo_engine) as session:
             for code, row in by_region.iterrows():
                 cells = indicator_disaggregations(
-                    session=session, actor=actor, filters=EVERYTHING, code=str(code)
+                    session=session, actor=actor, filters=EVERYTHING, code=str(code), today=TODAY
                 ).set_index(["dimension", "category"])
                 cell = cells.loc[("region", region)]
                 assert row["region_suppressed"] == cell["suppressed"], code

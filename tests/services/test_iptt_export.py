@@ -3,6 +3,7 @@
 import csv
 import io
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +15,8 @@ from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import filter_options
 from grantmon.services.core.formula_guard import neutralised
 from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
+
+TODAY = date(2026, 12, 7)  # the demo's today
 
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
 VIEWER = Actor(email="viewer@example.org", role=Role.VIEWER)
@@ -28,7 +31,7 @@ TOTALS = text(
 def workbook(engine, actor, **change):
     with Session(engine) as session:
         filters = replace(filter_options(session=session, actor=actor).defaults(), **change)
-        table = iptt_table(session=session, actor=actor, filters=filters)
+        table = iptt_table(session=session, actor=actor, filters=filters, today=TODAY)
         notes = iptt_notes(session=session, actor=actor, filters=filters)
     return table, load_workbook(io.BytesIO(iptt_xlsx(table, notes=notes)))
 

@@ -14,6 +14,7 @@ from tests.services.test_milestone_updates import manager, open_milestone, save
 
 ADMIN = Actor(email="admin@example.org", role=Role.ADMIN)
 DONOR = Actor(email="donor@example.org", role=Role.DONOR)
+EVERYTHING = Filters(start="2024Q1", end="2026Q4")
 
 
 def update_seen_by(engine, actor: Actor):
@@ -45,8 +46,9 @@ def test_a_donor_sees_iom_for_staff_without_a_partner(demo_engine):
         assert latest_update(session=session, actor=DONOR).by == "IOM"  # the demo's loader
 
 
-def test_burn_beside_results_for_a_quarter_without_indicator_figures(demo_engine):
-    # 2026Q4 has spending plans but no indicator figure or target yet.
+def test_burn_beside_results_draws_nothing_after_the_as_of_date(demo_engine):
+    # 2026Q4 has not ended and holds no approved figure: nothing is measured in it, while the
+    # calendar line runs over the whole award.
     with Session(demo_engine) as session:
         rows = burn_beside_results(
             session=session,
@@ -54,4 +56,15 @@ def test_burn_beside_results_for_a_quarter_without_indicator_figures(demo_engine
             filters=Filters(start="2026Q4", end="2026Q4"),
             today=date(2026, 11, 28),
         )
-    assert rows["quarter"].tolist() == ["2026Q4"] and rows["targets_reached"].isna().all()
+    assert rows["quarter"].tolist()[0] == "2024Q1" and rows["quarter"].tolist()[-1] == "2026Q4"
+    assert rows["budget_spent"].isna().all() and rows["targets_reached"].isna().all()
+    assert rows["period_elapsed"].iloc[-1] == 1.0
+
+
+def test_burn_beside_results_stops_at_the_latest_approved_quarter(demo_engine):
+    with Session(demo_engine) as session:
+        rows = burn_beside_results(
+            session=session, actor=DONOR, filters=EVERYTHING, today=date(2026, 12, 7)
+        )
+    drawn = rows.dropna(subset=["budget_spent"])
+    assert drawn["quarter"].iloc[-1] == "2026Q2" and not rows["unapproved"].any()

@@ -147,8 +147,9 @@ def test_centre_summary_counts_open_centres_and_keeps_unknown_beds_unknown(demo_
         opened, beds, unknown = (int(v) for v in rows[0])
         with Session(demo_engine) as session:
             summary = centre_summary(
-                session=session, actor=DONOR, filters=Filters(start="2024Q1", end=end)
+                session=session, actor=VIEWER, filters=Filters(start="2024Q1", end=end), today=TODAY
             )
+        assert summary.quarter == end  # IOM staff: measured at the period's end, reported
         assert (summary.open_centres, summary.known_beds) == (opened, beds)
         assert summary.centres_without_capacity == unknown == 1  # the Fès shelter
         assert summary.total_beds is None  # never a total that counts unknown beds as zero
@@ -158,8 +159,10 @@ def test_centre_summary_counts_open_centres_and_keeps_unknown_beds_unknown(demo_
 
 def test_centre_points_give_each_centre_its_status_at_the_period_end(demo_engine):
     with Session(demo_engine) as session:
-        early = centre_points(session=session, actor=VIEWER, filters=Filters("2024Q1", "2025Q1"))
-        late = centre_points(session=session, actor=VIEWER, filters=EVERYTHING)
+        early = centre_points(
+            session=session, actor=VIEWER, filters=Filters("2024Q1", "2025Q1"), today=TODAY
+        )
+        late = centre_points(session=session, actor=VIEWER, filters=EVERYTHING, today=TODAY)
     status = dict(zip(early["name"], early["status_at_end"], strict=True))
     assert status["Rabat reception centre"] == "open"
     assert status["Marrakech assistance point"] == "not yet open"

@@ -273,12 +273,12 @@ def test_roles_without_the_right_are_refused_and_nothing_changes(demo_engine, ac
 @pytest.mark.parametrize(
     "command, actor, partner_id, quarter, extra, words",
     [
-        (submit_quarter, manager(IOM), IOM, "2026Q3", {}, "IOM 2026Q3 is 'submitted'"),
-        (submit_quarter, manager(IOM), IOM, "2026Q2", {}, "IOM 2026Q2 is 'approved'"),
-        (submit_quarter, manager(IOM), IOM, "2026Q4", {}, "IOM 2026Q4 is 'no data'"),
-        (approve_quarter, ME, UNODC, "2026Q3", {}, "UNODC 2026Q3 is 'returned'"),
+        (submit_quarter, manager(IOM), IOM, "2026Q3", {}, "IOM Q3 2026 is 'submitted'"),
+        (submit_quarter, manager(IOM), IOM, "2026Q2", {}, "IOM Q2 2026 is 'approved'"),
+        (submit_quarter, manager(IOM), IOM, "2026Q4", {}, "IOM Q4 2026 is 'no data'"),
+        (approve_quarter, ME, UNODC, "2026Q3", {}, "UNODC Q3 2026 is 'returned'"),
         (approve_quarter, ME, IOM, "2026Q2", {}, "only when it is 'submitted'"),
-        (return_quarter, ME, IOM, "2026Q2", {"comment": "x"}, "IOM 2026Q2 is 'approved'"),
+        (return_quarter, ME, IOM, "2026Q2", {"comment": "x"}, "IOM Q2 2026 is 'approved'"),
         (reopen_quarter, ADMIN, IOM, "2026Q3", {"reason": "x"}, "only when it is 'approved'"),
     ],
 )
@@ -499,7 +499,7 @@ def test_approval_refuses_a_quarter_holding_figures_that_were_not_submitted(demo
             ),
             {"p": IOM},
         )
-    with pytest.raises(CommandError, match="1 figures of IOM 2026Q3 were added or changed"):
+    with pytest.raises(CommandError, match="1 figures of IOM Q3 2026 were added or changed"):
         act(demo_engine, approve_quarter, ME, IOM, "2026Q3")
     assert "approved" not in figure_statuses(demo_engine, IOM, "2026Q3")
     assert report(demo_engine, IOM, "2026Q3").status == "submitted"

@@ -30,7 +30,8 @@ from grantmon.formatting import long_date
 from grantmon.i18n import t
 from grantmon.services.briefing.images import PlacedPng
 from grantmon.services.briefing.pack import Briefing
-from grantmon.services.core.access import INTERNAL, Actor
+from grantmon.services.core.access import Actor
+from grantmon.vocabulary import INTERNAL
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 HEADER_BLUE = colors.HexColor("#DCE6F1")

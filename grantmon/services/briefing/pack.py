@@ -89,13 +89,19 @@ def _burn_beside(i: Inputs) -> go.Figure:
 
 
 def _budget_burn(i: Inputs) -> go.Figure:
-    data = burn_series(session=i.session, actor=i.actor, filters=i.filters)
+    data = burn_series(session=i.session, actor=i.actor, filters=i.filters, today=i.today)
     return burn_chart(data, context=i.context(t("expenditure reports and budget lines")))
 
 
 def _budget_by(dimension: str, title: str) -> Callable[[Inputs], go.Figure]:
     def draw(i: Inputs) -> go.Figure:
-        data = budget_by(session=i.session, actor=i.actor, filters=i.filters, dimension=dimension)  # type: ignore[arg-type]
+        data = budget_by(
+            session=i.session,
+            actor=i.actor,
+            filters=i.filters,
+            dimension=dimension,  # type: ignore[arg-type]
+            today=i.today,
+        )
         context = i.context(t("expenditure reports and budget lines"))
         return budget_vs_spent_chart(data, title=t(title), context=context)
 
@@ -116,8 +122,12 @@ def _gantt(i: Inputs) -> go.Figure:
 
 def _indicator(code: str) -> Callable[[Inputs], go.Figure]:
     def draw(i: Inputs) -> go.Figure:
-        tracking = indicator_tracking(session=i.session, actor=i.actor, filters=i.filters)
-        figures = quarterly_figures(session=i.session, actor=i.actor, filters=i.filters)
+        tracking = indicator_tracking(
+            session=i.session, actor=i.actor, filters=i.filters, today=i.today
+        )
+        figures = quarterly_figures(
+            session=i.session, actor=i.actor, filters=i.filters, today=i.today
+        )
         row = tracking[tracking["code"] == code].iloc[0]
         kind = t("cumulative target vs actual") if row["cumulative"] else t("target vs actual")
         return target_vs_actual(
@@ -142,8 +152,8 @@ def _trend(i: Inputs) -> go.Figure:
 
 
 def _map(i: Inputs) -> go.Figure:
-    regions = region_metrics(session=i.session, actor=i.actor, filters=i.filters)
-    centres = centre_points(session=i.session, actor=i.actor, filters=i.filters)
+    regions = region_metrics(session=i.session, actor=i.actor, filters=i.filters, today=i.today)
+    centres = centre_points(session=i.session, actor=i.actor, filters=i.filters, today=i.today)
     title = t("Victims assisted (people)")
     outlines = region_outlines(session=i.session, actor=i.actor)
     return region_map(
@@ -371,7 +381,9 @@ def pack_notes(*, session: Session, actor: Actor, filters_text: str) -> list[str
 
 
 def _chosen(inputs: Inputs, keys: tuple[str, ...] | None) -> list[BriefingChart]:
-    codes = indicator_tracking(session=inputs.session, actor=inputs.actor, filters=inputs.filters)
+    codes = indicator_tracking(
+        session=inputs.session, actor=inputs.actor, filters=inputs.filters, today=inputs.today
+    )
     catalogue = chart_catalogue(list(codes["code"]))
     if keys is None:
         return [c for c in catalogue if c.default]
@@ -446,7 +458,9 @@ def _finished(chart: BriefingChart, inputs: Inputs, started: Drawing | None) -> 
 
 def _skeleton(i: Inputs, prepared_for: str) -> Briefing:
     kpis = overview_kpis(session=i.session, actor=i.actor, filters=i.filters, today=i.today)
-    tracking = indicator_tracking(session=i.session, actor=i.actor, filters=i.filters)
+    tracking = indicator_tracking(
+        session=i.session, actor=i.actor, filters=i.filters, today=i.today
+    )
     late = late_milestones(session=i.session, actor=i.actor, filters=i.filters, today=i.today)
     start, end = quarter_label(i.filters.start), quarter_label(i.filters.end)
     period = start if i.filters.start == i.filters.end else f"{start}–{end}"

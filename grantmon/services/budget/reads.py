@@ -1,9 +1,11 @@
 """Budget against spending: by cost category and partner, burn against time, projections.
 
-Spending is cumulative from the award start to the end of the filter period (burn is measured
-against the share of the award period gone by); the period's start only splits it into "before"
-and "in the period". Region and component do not apply: budget lines are kept by partner and
-cost category only.
+Spending is cumulative from the award start to the view's as-of date (progress.as_of: the end
+of the latest quarter whose figures the reader may see, within the period), and the plan to
+date, the time elapsed and the projections are measured at that same date, so spending to June
+is never compared with a plan to December. The period's start only splits spending into
+"before" and "in the period". Region and component do not apply: budget lines are kept by
+partner and cost category only.
 """
 
 from datetime import date
@@ -21,6 +23,7 @@ from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import AwardSummary, award_summary
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.sql import frame
+from grantmon.services.progress.as_of import measured_filters
 from grantmon.vocabulary import word
 
 TOLERANCE = 0.10  # a line more than 10% off its pro-rata plan is flagged
@@ -109,8 +112,8 @@ def _lines_select(actor: Actor, filters: Filters, award_code: str, keys: list[An
 
 
 def plan_day(filters: Filters) -> date:
-    """The end of the filter period's last quarter, but never later than today."""
-    return min(quarter_end(filters.end), date.today())
+    """The day a plan to date is measured at: the last day of the (measured) period."""
+    return quarter_end(filters.end)
 
 
 def _pro_rata(amounts: pd.Series, award: AwardSummary, day: date) -> pd.Series:
@@ -153,9 +156,11 @@ def _with_plan(data: pd.DataFrame, award: AwardSummary, filters: Filters) -> pd.
 
 
 @readable_by(EVERYONE)
-def budget_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
-    """Every budget line (partner x cost category) with spent, plan to date and off-plan flag."""
+def budget_lines(*, session: Session, actor: Actor, filters: Filters, today: date) -> pd.DataFrame:
+    """Every budget line (partner x cost category) with spent, plan to date and off-plan flag,
+    both at the view's as-of date."""
     award = award_summary(session=session, actor=actor)
+    filters = measured_filters(session, actor, filters, today)
     keys = [
         col(BudgetLine.id).label("line_id"),
         col(Partner.code).label("partner"),
@@ -173,9 +178,11 @@ def budget_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.Data
 
 
 @readable_by(EVERYONE)
-def off_plan_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
+def off_plan_lines(
+    *, session: Session, actor: Actor, filters: Filters, today: date
+) -> pd.DataFrame:
     """Budget lines whose spending to date is more than 10% over or under their pro-rata plan."""
-    lines = budget_lines(session=session, actor=actor, filters=filters)
+    lines = budget_lines(session=session, actor=actor, filters=filters, today=today)
     flagged = lines[lines["status"] != ON_PLAN]
     # Largest gaps first: the ones a reader should look at.
     order = flagged["deviation"].abs().sort_values(ascending=False, na_position="first").index
@@ -184,10 +191,11 @@ def off_plan_lines(*, session: Session, actor: Actor, filters: Filters) -> pd.Da
 
 @readable_by(EVERYONE)
 def budget_by(
-    *, session: Session, actor: Actor, filters: Filters, dimension: Dimension
+    *, session: Session, actor: Actor, filters: Filters, dimension: Dimension, today: date
 ) -> pd.DataFrame:
-    """Budget, spent and plan to date summed by cost category or by partner (column 'label')."""
+    """Budget, spent and plan to date at the as-of date by cost category or partner ('label')."""
     award = award_summary(session=session, actor=actor)
+    filters = measured_filters(session, actor, filters, today)
     key = col(BudgetLine.category) if dimension == "category" else col(Partner.code)
     query = _lines_select(actor, filters, award.code, [key.label("label")]).group_by(key)
     if dimension == "partner":
@@ -292,9 +300,12 @@ def _totals(session: Session, actor: Actor, filters: Filters, award: AwardSummar
 
 
 @readable_by(EVERYONE)
-def budget_summary(*, session: Session, actor: Actor, filters: Filters) -> BudgetSummary:
-    """Budget, spent to the end of the period, burn vs time elapsed and projections at award end."""
+def budget_summary(
+    *, session: Session, actor: Actor, filters: Filters, today: date
+) -> BudgetSummary:
+    """Budget, spent to the as-of date, burn vs time elapsed then and projections at award end."""
     award = award_summary(session=session, actor=actor)
+    filters = measured_filters(session, actor, filters, today)
     totals = _totals(session, actor, filters, award)
     pace = _pace(award, quarterly_spending(session=session, actor=actor, filters=filters))
     linear, trailing = _projections(pace, pace.quarters_remaining)
@@ -320,9 +331,11 @@ def budget_summary(*, session: Session, actor: Actor, filters: Filters) -> Budge
 
 
 @readable_by(EVERYONE)
-def burn_series(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
-    """Every quarter of the award: cumulative spent, linear plan and both projection paths."""
+def burn_series(*, session: Session, actor: Actor, filters: Filters, today: date) -> pd.DataFrame:
+    """Every quarter of the award: cumulative spent to the as-of date, the linear plan and both
+    projection paths from there."""
     award = award_summary(session=session, actor=actor)
+    filters = measured_filters(session, actor, filters, today)
     quarterly = quarterly_spending(session=session, actor=actor, filters=filters)
     budget = _totals(session, actor, filters, award)["budget_cents"]
     quarters = quarters_between(quarter_of(award.start_date), quarter_of(award.end_date))

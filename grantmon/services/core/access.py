@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from data_model import Role
-from grantmon.i18n import N_, t
+from grantmon.i18n import t
 from grantmon.vocabulary import word
 
 P = ParamSpec("P")
@@ -45,9 +45,6 @@ class Actor:
         """IOM staff may include figures not yet approved, marked as such."""
         return self.role in UNAPPROVED_READERS
 
-
-# Every page, slide or row of a file made for another role than the donor's says so.
-INTERNAL = N_("INTERNAL, NOT FOR THE DONOR")
 
 LOCAL_ACTOR = Actor(email="local user", role=Role.ADMIN)
 

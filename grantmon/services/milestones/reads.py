@@ -175,6 +175,30 @@ def milestone_status_counts(
     return pd.DataFrame({"status": list(STATES), "count": counts.to_list()})
 
 
+class DueCount(BaseModel):
+    """Milestones that have fallen due (before the day, cancelled ones aside) and those late."""
+
+    due: int
+    late: int
+
+
+@readable_by(EVERYONE)
+def due_milestones(*, session: Session, actor: Actor, filters: Filters, today: date) -> DueCount:
+    """How many filtered milestones fell due before `today`, and how many of them are late."""
+    state = milestone_state(today)
+    query = _where_filters(
+        _joined(
+            select(func.count(), func.coalesce(func.sum(case((state == LATE, 1), else_=0)), 0))
+        ),
+        filters,
+    ).where(
+        col(Milestone.due_date) < today,
+        col(Milestone.status) != MilestoneStatus.CANCELLED.value,
+    )
+    due, late = session.execute(query).one()
+    return DueCount(due=int(due), late=int(late))
+
+
 @readable_by(EVERYONE)
 def late_milestones(
     *, session: Session, actor: Actor, filters: Filters, today: date

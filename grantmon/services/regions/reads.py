@@ -31,6 +31,7 @@ from grantmon.services.core.privacy import (
     suppress_table,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.progress.as_of import measured_filters
 from grantmon.settings import get_settings
 
 PER_INHABITANTS = 100_000
@@ -191,18 +192,20 @@ def _add_victim_columns(table: pd.DataFrame, actor: Actor, everywhere: pd.Series
 
 @readable_by(EVERYONE)
 def region_metrics(
-    *, session: Session, actor: Actor, filters: Filters, today: date | None = None
+    *, session: Session, actor: Actor, filters: Filters, today: date
 ) -> pd.DataFrame:
-    """One row per region (all 12): population, victims assisted (per 100,000), centres open and
-    beds at the period's end, milestones due in the period. Regions outside the region filter
-    have in_filter False and no figures; victims_reported is False where no victim figure was
-    reported (count 0, rate NA); donors see approved, suppressed victim counts."""
+    """One row per region (all 12): population, victims assisted (per 100,000) to the view's
+    as-of date, centres open and beds at that date, milestones due in the period. Regions
+    outside the region filter have in_filter False and no figures; victims_reported is False
+    where no victim figure was reported (count 0, rate NA); donors see approved, suppressed
+    victim counts."""
     table = _regions(session)
     table["in_filter"] = table["iso_code"].eq(filters.region) | (filters.region == ALL)
+    measured = measured_filters(session, actor, filters, today)
     parts = [
-        _victims_by_region(session, actor, filters),
-        _centres_by_region(session, filters),
-        _milestones_by_region(session, filters, today or date.today()),
+        _victims_by_region(session, actor, measured),
+        _centres_by_region(session, measured),
+        _milestones_by_region(session, filters, today),
     ]
     for part in parts:
         table = table.merge(part, on="iso_code", how="left")
@@ -249,10 +252,11 @@ def _status_at(quarter: str) -> Any:
 
 @readable_by(EVERYONE)
 def centre_points(
-    *, session: Session, actor: Actor, filters: Filters, region: str | None = None
+    *, session: Session, actor: Actor, filters: Filters, today: date, region: str | None = None
 ) -> pd.DataFrame:
     """Every centre (region and partner filters applied) with its position, capacity and its
-    status at the end of the period."""
+    status at the view's as-of date."""
+    end = measured_filters(session, actor, filters, today).end
     query: Executable = (
         select(
             col(Centre.id).label("centre_id"),
@@ -268,7 +272,7 @@ def centre_points(
             col(Centre.opened_on),
             col(Centre.capacity),
             col(Centre.status),
-            _status_at(filters.end).label("status_at_end"),
+            _status_at(end).label("status_at_end"),
             col(Centre.is_demo),
         )
         .join(Region, col(Region.iso_code) == col(Centre.region_code))
@@ -320,12 +324,31 @@ def _centre_count(session: Session, filters: Filters, quarter: str) -> CentreCou
 
 
 @readable_by(EVERYONE)
-def centre_summary(*, session: Session, actor: Actor, filters: Filters) -> CentreSummary:
-    """Centres open and their beds at the end quarter of the period (region and partner filters
-    applied), with the previous quarter for a trend."""
+def centre_summary(
+    *, session: Session, actor: Actor, filters: Filters, today: date
+) -> CentreSummary:
+    """Centres open and their beds at the view's as-of date (region and partner filters
+    applied), with the quarter before for a trend."""
+    filters = measured_filters(session, actor, filters, today)
     current = _centre_count(session, filters, filters.end)
     previous = _centre_count(session, filters, shift_quarter(filters.end, -1))
     return CentreSummary(**current.model_dump(exclude={"total_beds"}), previous=previous)
+
+
+@readable_by(EVERYONE)
+def centres_not_open(
+    *, session: Session, actor: Actor, filters: Filters, today: date
+) -> pd.DataFrame:
+    """The centres of the plan (region and partner filters applied) not open at the view's
+    as-of date, closed ones aside: their name and status."""
+    measured = measured_filters(session, actor, filters, today)
+    query: Executable = (
+        select(col(Centre.name), col(Centre.status))
+        .where(~_open_at(measured.end), col(Centre.status) != "closed")
+        .where(_partner_is(Centre.partner_id, filters), _region_is(Centre.region_code, filters))
+        .order_by(col(Centre.name))
+    )
+    return frame(session, query, ["name", "status"])
 
 
 @readable_by(EVERYONE)

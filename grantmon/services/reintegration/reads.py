@@ -5,6 +5,7 @@ suppressed; IOM roles see every row, true figures, with what a donor would not s
 The component filter does not apply (figures are not recorded by component).
 """
 
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -12,7 +13,14 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Executable, Select, case, func, literal, select
 from sqlmodel import Session, col
 
-from data_model import Partner, Region, ReintegrationFigure, ReportStatus
+from data_model import (
+    Indicator,
+    IndicatorTarget,
+    Partner,
+    Region,
+    ReintegrationFigure,
+    ReportStatus,
+)
 from data_model.common import AGE_BANDS, ALL, SEXES
 from data_model.reintegration import FUNNEL_STAGES, SCORE_DIMENSIONS
 from grantmon.i18n import t
@@ -31,6 +39,7 @@ from grantmon.services.core.privacy import (
     suppression_threshold,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.progress.as_of import measured_filters
 
 BREAKDOWNS = ("region", "age_band")  # rows of a breakdown; sex is always the columns
 FIGURE = ReintegrationFigure
@@ -200,7 +209,40 @@ def funnel(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
     identified = data["count"].iloc[0]
     # A share is a figure too: hidden when either of its counts is.
     data["share_of_identified"] = data["count"] / identified if identified else float("nan")
+    data["unapproved"] = int(true["unapproved"])  # rows of the period not approved (staff)
     return data
+
+
+@readable_by(EVERYONE)
+def stage_targets(*, session: Session, actor: Actor, filters: Filters, today: date) -> pd.DataFrame:
+    """The quarterly targets of the funnel stages an indicator of the plan counts, over the
+    period to its as-of quarter: empty for a region or a partner (targets are the award's)."""
+    columns = ["stage", "quarter", "target"]
+    if filters.region != ALL or filters.partner != ALL:
+        return pd.DataFrame(columns=columns)
+    measured = measured_filters(session, actor, filters, today)
+    query: Executable = (
+        select(
+            col(Indicator.funnel_stage).label("stage"),
+            col(IndicatorTarget.quarter),
+            col(IndicatorTarget.target),
+        )
+        .join(Indicator, col(Indicator.id) == col(IndicatorTarget.indicator_id))
+        .where(col(Indicator.funnel_stage).in_(FUNNEL_STAGES))
+        .where(col(IndicatorTarget.quarter).between(measured.start, measured.end))
+        .order_by(col(IndicatorTarget.quarter))
+    )
+    return frame(session, query, columns)
+
+
+@readable_by(EVERYONE)
+def score_threshold(*, session: Session, actor: Actor) -> float | None:
+    """The sustainability score the plan's share indicator counts from (e.g. 0.66), if any."""
+    found = select(col(Indicator.score_threshold)).where(
+        col(Indicator.score_threshold).is_not(None)
+    )
+    value = session.execute(found.limit(1)).scalar()
+    return None if value is None else float(value)
 
 
 @readable_by(EVERYONE)
@@ -246,12 +288,14 @@ def breakdown(
     data = counts.groupby([category, "sex"])[stage].sum().reset_index(name="count")
     data = data.rename(columns={category: "category"})
     if data.empty:
-        return pd.DataFrame(columns=["category", "label", "sex", "count", "hidden", "donor_hidden"])
+        columns = ["category", "label", "sex", "count", "hidden", "donor_hidden", "unapproved"]
+        return pd.DataFrame(columns=columns)
     order = list(AGE_BANDS) if by == "age_band" else sorted(data["category"].unique())
     grid = data.pivot_table(index="category", columns="sex", values="count", aggfunc="sum")
     grid = grid.reindex(index=[c for c in order if c in grid.index], columns=list(SEXES))
     protected = protect_table(grid.fillna(0).astype(int), actor=actor)
-    return _table_rows(protected, _category_labels(session, by))
+    rows = _table_rows(protected, _category_labels(session, by))
+    return rows.assign(unapproved=int(counts["unapproved"].sum()))
 
 
 def _table_rows(protected: Protected[pd.DataFrame], labels: dict[str, str]) -> pd.DataFrame:

@@ -2,8 +2,10 @@
 
 How figures are read (the page repeats this for readers):
 - Totals are the result rows whose disaggregation columns are all 'all'.
+- Every figure is read to the view's as-of quarter (progress.as_of: the latest quarter whose
+  figures the reader may see, within the period), so targets to date and actuals stop together.
 - Cumulative indicators (counts) compare the sum of actuals from the start of the award to the
-  latest reported quarter of the selected period with the sum of quarterly targets to that same
+  latest reported quarter up to the as-of quarter with the sum of quarterly targets to that same
   quarter. Non-cumulative ones (percentages, averages) compare that quarter's value with its target.
 - percent_achieved is "performance against target": higher is always better. It is actual/target
   for indicators meant to increase and target/actual for those meant to decrease.
@@ -14,6 +16,7 @@ How figures are read (the page repeats this for readers):
   indicators disaggregated by region and are returned beside the national ones.
 """
 
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -36,6 +39,7 @@ from grantmon.services.core.privacy import (
     suppression_threshold,
 )
 from grantmon.services.core.sql import frame
+from grantmon.services.progress.as_of import measured_filters
 
 PRIVACY_TOTAL = "__total__"  # a label no category can have
 ON_TRACK_BAND = 0.15  # "within 15% of target"
@@ -61,6 +65,8 @@ TRACKING_COLUMNS = [
     "cumulative",
     "direction",
     "disaggregations",
+    "funnel_stage",
+    "score_threshold",
     "is_demo",
     "as_of_quarter",
     "target_to_date",
@@ -136,6 +142,8 @@ def _framework(session: Session, only: int | None = None) -> pd.DataFrame:
             col(Indicator.cumulative),
             col(Indicator.direction),
             col(Indicator.disaggregations),
+            col(Indicator.funnel_stage),
+            col(Indicator.score_threshold),
             col(Indicator.is_demo),
         )
         .join(Output, col(Output.id) == col(Indicator.output_id))
@@ -193,9 +201,11 @@ def _running_totals(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 @readable_by(EVERYONE)
-def quarterly_figures(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
-    """Per indicator and quarter of the period: target, actual and their values to date."""
-    return tracking_and_figures(session=session, actor=actor, filters=filters)[1]
+def quarterly_figures(
+    *, session: Session, actor: Actor, filters: Filters, today: date
+) -> pd.DataFrame:
+    """Per indicator and quarter of the period to its as-of quarter: target, actual, to date."""
+    return tracking_and_figures(session=session, actor=actor, filters=filters, today=today)[1]
 
 
 def _figures(session: Session, actor: Actor, filters: Filters, only: int | None) -> pd.DataFrame:
@@ -341,9 +351,12 @@ def _percents(values: np.ndarray) -> list[float | None]:
 
 
 @readable_by(EVERYONE)
-def indicator_tracking(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
-    """One row per indicator (outcome > output order): baseline, targets, actuals, status."""
-    return tracking_and_figures(session=session, actor=actor, filters=filters)[0]
+def indicator_tracking(
+    *, session: Session, actor: Actor, filters: Filters, today: date
+) -> pd.DataFrame:
+    """One row per indicator (outcome > output order): baseline, targets, actuals, status, at
+    the view's as-of date."""
+    return tracking_and_figures(session=session, actor=actor, filters=filters, today=today)[0]
 
 
 _TRACKING: PerDataVersion[tuple[pd.DataFrame, pd.DataFrame]] = PerDataVersion(size=16)
@@ -351,9 +364,10 @@ _TRACKING: PerDataVersion[tuple[pd.DataFrame, pd.DataFrame]] = PerDataVersion(si
 
 @readable_by(EVERYONE)
 def tracking_and_figures(
-    *, session: Session, actor: Actor, filters: Filters
+    *, session: Session, actor: Actor, filters: Filters, today: date
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """indicator_tracking and quarterly_figures together, computed once per data version."""
+    filters = measured_filters(session, actor, filters, today)
 
     # One screen asks for this table several times (KPIs, alerts, burn beside results, the
     # briefing): it is kept per database, data version, actor and filters, so any write, made
@@ -388,9 +402,27 @@ def _tracking(
 
 
 @readable_by(EVERYONE)
-def off_track_indicators(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
-    """Indicators worse than target, the furthest behind first."""
-    table = indicator_tracking(session=session, actor=actor, filters=filters)
+def target_plan(*, session: Session, actor: Actor, code: str) -> pd.DataFrame:
+    """An indicator's quarterly targets over the whole award (its plan, not a figure), with
+    their running total for a count: what its chart draws to the award's end."""
+    query: Executable = (
+        select(col(IndicatorTarget.quarter), col(IndicatorTarget.target), col(Indicator.cumulative))
+        .join(Indicator, col(Indicator.id) == col(IndicatorTarget.indicator_id))
+        .where(col(Indicator.code) == code)
+        .order_by(col(IndicatorTarget.quarter))
+    )
+    plan = frame(session, query, ["quarter", "target", "cumulative"])
+    running = plan["target"].astype(float).cumsum()
+    plan["target_to_date"] = running.where(plan["cumulative"].astype(bool), plan["target"])
+    return plan[["quarter", "target", "target_to_date"]]
+
+
+@readable_by(EVERYONE)
+def off_track_indicators(
+    *, session: Session, actor: Actor, filters: Filters, today: date
+) -> pd.DataFrame:
+    """Indicators worse than target at the as-of date, the furthest behind first."""
+    table = indicator_tracking(session=session, actor=actor, filters=filters, today=today)
     behind = table[table["status"] == "below"]
     return behind.sort_values(["percent_achieved", "code"], na_position="last").reset_index(
         drop=True
@@ -559,10 +591,12 @@ def _category_labels(session: Session) -> dict[str, str]:
 
 @readable_by(EVERYONE)
 def indicator_disaggregations(
-    *, session: Session, actor: Actor, filters: Filters, code: str
+    *, session: Session, actor: Actor, filters: Filters, code: str, today: date
 ) -> pd.DataFrame:
     """One indicator's breakdown by sex, age band, nationality group and region, over the
-    same window as its total; small victim counts are suppressed for donors."""
+    same window as its total (to the as-of date); small victim counts are suppressed for
+    donors."""
+    filters = measured_filters(session, actor, filters, today)
     columns = ["dimension", "category", "label", "value", "share", "unapproved", "suppressed"]
     columns += ["donor_hidden"]
     found = session.execute(select(col(Indicator.id)).where(col(Indicator.code) == code)).first()

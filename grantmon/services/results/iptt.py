@@ -11,6 +11,7 @@ Every text cell that a spreadsheet could read as a formula is neutralised.
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -22,7 +23,7 @@ from sqlmodel import Session
 
 from grantmon.formatting import labelled, long_date
 from grantmon.i18n import N_, t
-from grantmon.services.core.access import EVERYONE, INTERNAL, Actor, readable_by
+from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import award_summary, has_demo_data
 from grantmon.services.core.filters import Filters, describe, filter_options
 from grantmon.services.core.formula_guard import neutralised
@@ -33,7 +34,7 @@ from grantmon.services.results.indicators import (
     indicator_tracking,
     quarterly_figures,
 )
-from grantmon.vocabulary import word
+from grantmon.vocabulary import INTERNAL, word
 
 DIMENSION_NAMES = {
     "sex": N_("Sex"),
@@ -117,7 +118,7 @@ def _cell_value(cell: pd.Series, show_true: bool) -> Any:
 
 
 def _disaggregation_columns(
-    session: Session, actor: Actor, filters: Filters, rows: pd.DataFrame
+    session: Session, actor: Actor, filters: Filters, today: date, rows: pd.DataFrame
 ) -> pd.DataFrame:
     latest = rows[rows["quarter"] == rows["as_of_quarter"]]
     show_true = sees_true_figures(actor)
@@ -125,7 +126,7 @@ def _disaggregation_columns(
         if not str(row["disaggregations"] or ""):
             continue
         cells = indicator_disaggregations(
-            session=session, actor=actor, filters=filters, code=str(row["code"])
+            session=session, actor=actor, filters=filters, code=str(row["code"]), today=today
         )
         for _, cell in cells.iterrows():
             name = t(DIMENSION_NAMES.get(str(cell["dimension"]), str(cell["dimension"])))
@@ -137,16 +138,17 @@ def _disaggregation_columns(
 
 
 @readable_by(EVERYONE)
-def iptt_table(*, session: Session, actor: Actor, filters: Filters) -> pd.DataFrame:
-    """The IPTT with readable column names: one row per indicator and quarter of the period."""
+def iptt_table(*, session: Session, actor: Actor, filters: Filters, today: date) -> pd.DataFrame:
+    """The IPTT with readable column names: one row per indicator and quarter of the period, to
+    the view's as-of quarter."""
     columns = _base_columns(actor)
-    tracking = indicator_tracking(session=session, actor=actor, filters=filters)
-    figures = quarterly_figures(session=session, actor=actor, filters=filters)
+    tracking = indicator_tracking(session=session, actor=actor, filters=filters, today=today)
+    figures = quarterly_figures(session=session, actor=actor, filters=filters, today=today)
     if figures.empty:
         return pd.DataFrame(columns=list(columns.values()))
     rows = _marked(_quarter_rows(tracking, figures), sees_true_figures(actor))
     before = set(rows.columns)
-    rows = _disaggregation_columns(session, actor, filters, rows)
+    rows = _disaggregation_columns(session, actor, filters, today, rows)
     extra = [c for c in rows.columns if c not in before]
     table = rows[list(columns) + extra].rename(columns=columns)
     table[t("Status")] = table[t("Status")].map(word)
