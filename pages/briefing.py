@@ -8,7 +8,6 @@ from grantmon.formatting import labelled
 from grantmon.i18n import current_language, in_current_language, t
 from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, default_audience
 from grantmon.services.briefing.pack import chart_catalogue, collect_briefing
-from grantmon.services.core.access import INTERNAL
 from grantmon.services.results.indicators import indicator_tracking
 from grantmon.services.results.iptt import (
     iptt_csv,
@@ -20,6 +19,7 @@ from grantmon.services.results.iptt import (
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
 from grantmon.ui.tables import show_table
+from grantmon.vocabulary import INTERNAL
 
 PACK_KEY = "briefing_pack_files"
 
@@ -33,7 +33,7 @@ actor, filters, today = page.actor, page.filters, date.today()
 
 def chart_picker() -> tuple[str, ...]:
     """The charts to put in the pack: the key chart of each screen unless the user changes it."""
-    codes = list(load(indicator_tracking, actor, filters=filters)["code"])
+    codes = list(load(indicator_tracking, actor, filters=filters, today=today)["code"])
     catalogue = chart_catalogue(codes)
     labels = {labelled(c.screen, c.label): c.key for c in catalogue}
     defaults = [labelled(c.screen, c.label) for c in catalogue if c.default]
@@ -120,7 +120,7 @@ def iptt_section() -> None:
             "status; disaggregations in columns on each indicator's latest reported quarter."
         )
     )
-    table = load(iptt_table, actor, filters=filters)
+    table = load(iptt_table, actor, filters=filters, today=today)
     if table.empty:
         st.info(t("No targets or figures in the selected period."))
         return

@@ -1,5 +1,7 @@
 """Budget: is spending keeping pace with time, where will it land, and which lines are off plan?"""
 
+from datetime import date
+
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -33,17 +35,19 @@ from grantmon.services.budget.reads import (
 )
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
+from grantmon.services.progress.as_of import as_of
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
 from grantmon.ui.tables import show_table
+from grantmon.ui.verdicts import as_of_line
 
 page = start_page(
     __file__,
     t("Budget"),
     t("Budget against spending, burn against time, and where spending will land at award end."),
 )
-actor, filters = page.actor, page.filters
+actor, filters, today = page.actor, page.filters, date.today()
 SHOW_UNAPPROVED = actor.may_see_unapproved
 
 
@@ -82,13 +86,14 @@ def approval_note(summary: BudgetSummary) -> str:
 
 
 def headline(summary: BudgetSummary) -> None:
-    """Budget, spent, time elapsed; then the two projections at award end."""
+    """Budget, spent and time elapsed at the as-of date; then the two projections at award end."""
     budget, spent, elapsed = st.columns(3)
     budget.metric(t("Budget"), money(summary.budget_cents))
     gap = ((summary.spent_share or 0) - summary.elapsed_share) * 100
+    day = long_date(summary.plan_day)
     spent.metric(
-        t("Spent to end of {quarter}", quarter=quarter_label(summary.end_quarter)),
-        money(summary.spent_cents),
+        t("Spent to {day}", day=day),
+        money(summary.spent_cents) + (" *" if summary.unapproved_cents else ""),
         delta=t(
             "{share} of budget ({gap} pts vs time)",
             share=percent(summary.spent_share),
@@ -98,9 +103,9 @@ def headline(summary: BudgetSummary) -> None:
         delta_arrow="off",
     )
     elapsed.metric(
-        t("Award period elapsed"),
+        t("Award period elapsed at {day}", day=day),
         percent(summary.elapsed_share),
-        help=t("Share of the award period gone by on {day}.", day=long_date(summary.plan_day)),
+        help=t("Share of the award period gone by on {day}.", day=day),
     )
     elapsed.progress(min(1.0, summary.elapsed_share))
     linear, trailing = st.columns(2)
@@ -184,23 +189,27 @@ def lines_table(lines: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def line_rows(*, actor: Actor, filters: Filters, off_plan_only: bool) -> pa.Table:
+def line_rows(*, actor: Actor, filters: Filters, today: date, off_plan_only: bool) -> pa.Table:
     """The budget lines (or those off plan, largest gap first) as a readable table."""
-    lines = load(off_plan_lines if off_plan_only else budget_lines, actor, filters=filters)
-    return ready_to_send(lines_table(lines))
+    read = off_plan_lines if off_plan_only else budget_lines
+    return ready_to_send(lines_table(load(read, actor, filters=filters, today=today)))
 
 
-def off_plan_section() -> None:
+def off_plan_section(summary: BudgetSummary) -> None:
     """The lines more than 10% over or under their pro-rata plan, largest gap first."""
     st.subheader(t("Budget lines off plan"))
+    flagged = kept(line_rows, actor, filters=filters, today=today, off_plan_only=True)
     st.caption(
         t(
-            "A line is flagged when spending to date is more than {tolerance} above or below its "
-            "plan to date (its amount times the share of the award period elapsed).",
+            "At {day}, {flagged} of the {lines} lines are more than {tolerance} above or below "
+            "their plan to date (their amount times the share of the award period elapsed on "
+            "that day).",
+            day=long_date(summary.plan_day),
+            flagged=number(flagged.num_rows),
+            lines=number(summary.line_count),
             tolerance=percent(TOLERANCE),
         )
     )
-    flagged = kept(line_rows, actor, filters=filters, off_plan_only=True)
     if flagged.num_rows == 0:
         st.success(
             t("No budget line is more than {tolerance} off plan.", tolerance=percent(TOLERANCE))
@@ -212,14 +221,14 @@ def off_plan_section() -> None:
 def breakdowns(ctx: ChartContext) -> None:
     """Budget against spending by cost category and by partner."""
     st.subheader(t("Budget and spending by cost category and partner"))
-    by_category = load(budget_by, actor, filters=filters, dimension="category")
+    by_category = load(budget_by, actor, filters=filters, dimension="category", today=today)
     show(
         figure_of(
             budget_vs_spent_chart, by_category, title=t("By cost category (SF-424A)"), context=ctx
         ),
         key="budget_by_category",
     )
-    by_partner = load(budget_by, actor, filters=filters, dimension="partner")
+    by_partner = load(budget_by, actor, filters=filters, dimension="partner", today=today)
     show(
         figure_of(budget_vs_spent_chart, by_partner, title=t("By partner"), context=ctx),
         key="budget_by_partner",
@@ -236,13 +245,13 @@ def quarterly_section(ctx: ChartContext) -> None:
 def all_lines_section() -> None:
     """Every budget line, for those who want the detail."""
     with st.expander(t("All budget lines")):
-        every_line = kept(line_rows, actor, filters=filters, off_plan_only=False)
+        every_line = kept(line_rows, actor, filters=filters, today=today, off_plan_only=False)
         show_table(every_line, hide_index=True, width="stretch")
 
 
 def main() -> None:
     """Draw the screen, or say plainly that there is nothing to show."""
-    summary = load(budget_summary, actor, filters=filters)
+    summary = load(budget_summary, actor, filters=filters, today=today)
     if summary.line_count == 0:
         st.info(t("No budget lines are recorded for these filters."))
         return
@@ -250,14 +259,15 @@ def main() -> None:
     if summary.assumed_lines:
         source = t("expenditure reports in the grant monitor; assumed budget lines")
     ctx = chart_context(filters, actor, source=source)
+    as_of_line(load(as_of, actor, filters=filters, today=today))
     notes(summary)
     headline(summary)
     show(
-        figure_of(burn_chart, load(burn_series, actor, filters=filters), context=ctx),
+        figure_of(burn_chart, load(burn_series, actor, filters=filters, today=today), context=ctx),
         key="budget_burn",
     )
     projection_note(summary)
-    off_plan_section()
+    off_plan_section(summary)
     breakdowns(ctx)
     quarterly_section(ctx)
     all_lines_section()

@@ -1,6 +1,7 @@
 """Regions and centres: where the grant works, on an offline map, with a region drill-down."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -21,6 +22,7 @@ from grantmon.formatting import long_date, number, quarter_label, region_name
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
+from grantmon.services.progress.as_of import as_of
 from grantmon.services.regions.geography import BOUNDARY_SOURCE, region_outlines
 from grantmon.services.regions.reads import (
     centre_occupancy,
@@ -37,6 +39,7 @@ from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
 from grantmon.ui.tables import show_table
 from grantmon.ui.text import plain
+from grantmon.ui.verdicts import as_of_line
 from grantmon.vocabulary import word
 
 SUPPRESSED = "■ " + word("suppressed")
@@ -58,7 +61,7 @@ METRICS = {
     for metric in (
         Metric("victims_per_100k", t("Victims assisted per 100,000 inhabitants"), ",.2f"),
         Metric("victims_assisted", t("Victims assisted (people)")),
-        Metric("centres_open", t("Centres open at the end of the period")),
+        Metric("centres_open", t("Centres open at the as-of date")),
         Metric("milestones_due", t("Milestones due in the period")),
         Metric("milestones_late", t("Late milestones")),
     )
@@ -69,10 +72,16 @@ page = start_page(
     t("Regions and centres"),
     t("Where the grant works: victims assisted, centres and milestones in Morocco's 12 regions."),
 )
-actor, filters = page.actor, page.filters
+actor, filters, today = page.actor, page.filters, date.today()
 threshold = get_settings().suppression_threshold
-regions = load(region_metrics, actor, filters=filters)
-centres = load(centre_points, actor, filters=filters)
+moment = load(as_of, actor, filters=filters, today=today)
+regions = load(region_metrics, actor, filters=filters, today=today)
+centres = load(centre_points, actor, filters=filters, today=today)
+
+
+def as_of_day(filters: Filters, today: date) -> date:
+    """The day this view's centres and victims are measured at."""
+    return load(as_of, actor, filters=filters, today=today).day
 
 
 def count_text(value: Any, suppressed: bool = False) -> str:
@@ -92,21 +101,23 @@ def beds_text(known: Any, unknown: Any) -> str:
 
 
 def centre_kpis() -> None:
-    """Centres open and beds at the end of the period, against the quarter before."""
-    summary = load(centre_summary, actor, filters=filters)
+    """Centres open and beds at the as-of date, against the quarter before."""
+    summary = load(centre_summary, actor, filters=filters, today=today)
     opened, beds = st.columns(2)
     opened.metric(
-        t("Centres open at the end of {quarter}", quarter=quarter_label(summary.quarter)),
+        t("Centres open at {day}", day=long_date(moment.day)),
         number(summary.open_centres),
         delta=summary.open_centres - summary.previous.open_centres,
+        delta_color="off",
         help=t(
             "Change since the end of {quarter}.", quarter=quarter_label(summary.previous.quarter)
         ),
     )
     beds.metric(
-        t("Beds in open centres"),
+        t("Beds in open centres at {day}", day=long_date(moment.day)),
         beds_text(summary.known_beds, summary.centres_without_capacity),
         delta=summary.known_beds - summary.previous.known_beds,
+        delta_color="off",
         help=t("Capacity that is not public is counted as unknown, never as zero."),
     )
     if summary.centres_without_capacity:
@@ -168,7 +179,7 @@ def draw_map() -> None:
 
 def figure_notes() -> None:
     """What the victim, centre and milestone figures include, in words."""
-    notes = [t("Centres and beds are those open at the end of {q}.", q=quarter_label(filters.end))]
+    notes = [t("Centres and beds are those open at {day}.", day=long_date(moment.day))]
     if actor.is_donor:
         notes.append(
             t(
@@ -189,9 +200,9 @@ def figure_notes() -> None:
     st.caption(" ".join(notes))
 
 
-def region_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
+def region_rows(*, actor: Actor, filters: Filters, today: date) -> pd.DataFrame:
     """The map's figures with readable cells, one row per region."""
-    regions = load(region_metrics, actor, filters=filters)
+    regions = load(region_metrics, actor, filters=filters, today=today)
     suppressed = regions["victims_suppressed"].astype(bool)
     unreported = ~regions["victims_reported"].astype(bool) & regions["in_filter"].astype(bool)
     rate = [
@@ -232,7 +243,7 @@ def named(regions: pd.DataFrame) -> list[str]:
 def region_table() -> None:
     """The map's figures as a table, one row per region."""
     st.subheader(t("Figures by region"))
-    table = kept(region_rows, actor, filters=filters)
+    table = kept(region_rows, actor, filters=filters, today=today)
     show_table(table, hide_index=True, width="stretch", height="content")
     if filters.region != ALL:
         st.caption(t("Regions outside the region filter show —."))
@@ -256,9 +267,9 @@ def pick_region() -> str:
     )
 
 
-def centre_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
+def centre_rows(*, actor: Actor, filters: Filters, today: date, code: str) -> pa.Table:
     """The region's centres with readable cells."""
-    centres = load(centre_points, actor, filters=filters)
+    centres = load(centre_points, actor, filters=filters, today=today)
     here = centres[centres["iso_code"] == code]
     table = pd.DataFrame(
         {
@@ -266,9 +277,9 @@ def centre_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
             t("Kind"): here["kind"].map(word),
             t("City"): here["city"],
             t("Operator"): here["operator"],
-            t("Status at the end of {q}", q=quarter_label(filters.end)): here["status_at_end"].map(
-                word
-            ),
+            t("Status at {day}", day=long_date(as_of_day(filters, today))): here[
+                "status_at_end"
+            ].map(word),
             t("Capacity (beds)"): [
                 t("not public") if pd.isna(c) else number(int(c)) for c in here["capacity"]
             ],
@@ -290,7 +301,7 @@ def titled_table(heading: str, table: pa.Table, nothing: str) -> bool:
 
 def region_centres(code: str, name: str) -> None:
     """The region's centres and how full they were, quarter by quarter."""
-    centres_here = kept(centre_rows, actor, filters=filters, code=code)
+    centres_here = kept(centre_rows, actor, filters=filters, today=today, code=code)
     nothing = t("No centre supported or monitored in this region for these filters.")
     if not titled_table(t("Centres"), centres_here, nothing):
         return
@@ -383,6 +394,7 @@ def drill_down() -> None:
     victim_figures(code, name)
 
 
+as_of_line(moment)
 centre_kpis()
 draw_map()
 region_table()

@@ -1,5 +1,7 @@
 """Reintegration outcomes: from identification to completed plans, with privacy-safe figures."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -9,14 +11,17 @@ from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
 from grantmon.services.core.privacy import cell_text, privacy_notice
+from grantmon.services.progress.as_of import as_of
 from grantmon.services.reintegration.reads import (
     ReintegrationTotals,
     breakdown,
     funnel,
     quarterly_trend,
     reintegration_totals,
+    score_threshold,
     sex_labels,
     stage_labels,
+    stage_targets,
     sustainability_scores,
 )
 from grantmon.ui import folds
@@ -24,6 +29,7 @@ from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
 from grantmon.ui.tables import show_table
+from grantmon.ui.verdicts import as_of_line
 
 page = start_page(
     __file__,
@@ -33,7 +39,10 @@ page = start_page(
         "sustainable their reintegration is."
     ),
 )
-actor, filters = page.actor, page.filters
+actor, today = page.actor, date.today()
+moment = load(as_of, actor, filters=page.filters, today=today)
+# Every figure of the screen runs to the as-of date, as the targets set beside them do.
+filters = moment.measured(page.filters)
 SOURCE = t("reintegration figures reported by partners")
 
 
@@ -141,7 +150,12 @@ def scores() -> None:
     st.subheader(t("Sustainability of reintegration"))
     overall = load(sustainability_scores, actor, filters=filters)
     show(
-        figure_of(score_chart, overall, context=chart_context(filters, actor, source=SOURCE)),
+        figure_of(
+            score_chart,
+            overall,
+            context=chart_context(filters, actor, source=SOURCE),
+            threshold=load(score_threshold, actor),
+        ),
         key="ri_scores",
     )
     st.caption(
@@ -175,17 +189,26 @@ def score_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
 
 
 totals = load(reintegration_totals, actor, filters=filters)
+as_of_line(moment)
 notices(totals)
 if not totals.has_data:
     st.info(t("No reintegration figures for these filters. Try a longer period or another region."))
 else:
     context = chart_context(filters, actor, source=SOURCE)
+    targets = load(stage_targets, actor, filters=page.filters, today=today)
     show(
-        figure_of(funnel_chart, load(funnel, actor, filters=filters), context=context),
+        figure_of(
+            funnel_chart, load(funnel, actor, filters=filters), context=context, targets=targets
+        ),
         key="ri_funnel",
     )
     show(
-        figure_of(trend_chart, load(quarterly_trend, actor, filters=filters), context=context),
+        figure_of(
+            trend_chart,
+            load(quarterly_trend, actor, filters=filters),
+            context=context,
+            targets=targets,
+        ),
         key="ri_trend",
     )
     breakdowns()

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any, cast
 
 import pandas as pd
@@ -24,16 +25,19 @@ from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters, filter_options
 from grantmon.services.core.privacy import SUPPRESSED_MARK, cell_text, privacy_notice
+from grantmon.services.progress.as_of import as_of
 from grantmon.services.results.indicators import (
     indicator_disaggregations,
     indicator_tracking,
     quarterly_figures,
+    target_plan,
 )
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
 from grantmon.ui.tables import show_table
 from grantmon.ui.text import plain
+from grantmon.ui.verdicts import as_of_line
 from grantmon.vocabulary import word
 
 page = start_page(
@@ -41,7 +45,7 @@ page = start_page(
     t("Results framework"),
     t("Each indicator's target against what was achieved, quarter by quarter."),
 )
-actor, filters = page.actor, page.filters
+actor, filters, today = page.actor, page.filters, date.today()
 SOURCE = t("quarterly indicator reports of the partners")
 UNAPPROVED_MARK = "*"
 LISTED_CODES = 12  # beyond this many, the region note counts indicators instead of naming them
@@ -65,9 +69,9 @@ class Digest:
     has_figures: bool  # any target or figure in the period
 
 
-def digest(*, actor: Actor, filters: Filters) -> Digest:
+def digest(*, actor: Actor, filters: Filters, today: date) -> Digest:
     """The tracking table read once per data version, actor and filters."""
-    tracking = load(indicator_tracking, actor, filters=filters)
+    tracking = load(indicator_tracking, actor, filters=filters, today=today)
     by_region = tracking[tracking["disaggregations"].str.contains("region", na=False)]
     rows = tracking.to_dict("records")
     return Digest(
@@ -75,7 +79,7 @@ def digest(*, actor: Actor, filters: Filters) -> Digest:
         pending=int(tracking["unapproved"].sum()),
         region_codes=list(by_region["code"]),
         indicators={str(row["code"]): cast(dict[str, Any], row) for row in rows},
-        has_figures=not load(quarterly_figures, actor, filters=filters).empty,
+        has_figures=not load(quarterly_figures, actor, filters=filters, today=today).empty,
     )
 
 
@@ -95,8 +99,8 @@ def reading_notes(facts: Digest) -> None:
     """How the figures are read, and which filters cannot apply here."""
     st.caption(
         t(
-            "Status compares performance with the target for the latest reported quarter of "
-            "the period: on track within 15% of it; better or worse than target beyond that. "
+            "Status compares performance with the target for the latest reported quarter up to "
+            "the as-of date: on track within 15% of it; better or worse than target beyond that. "
             "For indicators where lower is better (e.g. days to referral), a value under target "
             "counts as better. Counts (cumulative indicators) add up every quarter from the start "
             "of the award to that quarter; percentages and averages compare that quarter alone. "
@@ -241,10 +245,10 @@ TABLE_COLUMNS = {
 OutputTables = list[tuple[str, list[tuple[str, pa.Table]]]]
 
 
-def output_tables(*, actor: Actor, filters: Filters) -> OutputTables:
+def output_tables(*, actor: Actor, filters: Filters, today: date) -> OutputTables:
     """Each outcome's heading with, per output, its heading and its tracking table."""
     # The cells read the page's actor and filters, the very ones this piece is kept under.
-    tracking = load(indicator_tracking, actor, filters=filters)
+    tracking = load(indicator_tracking, actor, filters=filters, today=today)
     return [
         (
             t("Outcome {code}: {title}", code=plain(code), title=plain(title)),
@@ -266,7 +270,7 @@ def output_tables(*, actor: Actor, filters: Filters) -> OutputTables:
 
 def framework_tables() -> None:
     """Outcome > output > indicator: one heading per outcome, one table per output."""
-    for outcome_heading, outputs in kept(output_tables, actor, filters=filters):
+    for outcome_heading, outputs in kept(output_tables, actor, filters=filters, today=today):
         st.subheader(outcome_heading)
         for output_heading, table in outputs:
             st.markdown(output_heading)
@@ -282,9 +286,9 @@ def _quarter_cell(row: Any) -> str:
     return f"{actual} / {format_value(row['target'], row['unit'])}"
 
 
-def quarter_rows(*, actor: Actor, filters: Filters) -> pa.Table:
+def quarter_rows(*, actor: Actor, filters: Filters, today: date) -> pa.Table:
     """One row per indicator, one 'actual / target' column per quarter of the period."""
-    figures = load(quarterly_figures, actor, filters=filters)
+    figures = load(quarterly_figures, actor, filters=filters, today=today)
     cells = figures.assign(
         cell=each_row(
             figures, _quarter_cell, "actual", "unit", "unapproved", "target", "actual_hidden"
@@ -301,7 +305,7 @@ def quarterly_table() -> None:
     st.subheader(t("Targets and actuals by quarter"))
     st.caption(t("Each cell: actual / target for that quarter alone (also for counts)."))
     indicator_column = {t("Indicator"): st.column_config.TextColumn(width=220)}
-    wide = kept(quarter_rows, actor, filters=filters)
+    wide = kept(quarter_rows, actor, filters=filters, today=today)
     show_table(wide, hide_index=True, width="stretch", column_config=indicator_column)
 
 
@@ -333,10 +337,10 @@ def indicator_status_line(indicator: dict[str, Any]) -> None:
     st.markdown(line)
 
 
-def indicator_figure(*, actor: Actor, filters: Filters, code: str) -> go.Figure:
+def indicator_figure(*, actor: Actor, filters: Filters, today: date, code: str) -> go.Figure:
     """Target vs actual by quarter for one indicator (built once per data version and inputs)."""
-    indicator = kept(digest, actor, filters=filters).indicators[code]
-    figures = load(quarterly_figures, actor, filters=filters)
+    indicator = kept(digest, actor, filters=filters, today=today).indicators[code]
+    figures = load(quarterly_figures, actor, filters=filters, today=today)
     cumulative = bool(indicator["cumulative"])
     kind = t("cumulative target vs actual") if cumulative else t("target vs actual by quarter")
     return figure_of(
@@ -346,6 +350,8 @@ def indicator_figure(*, actor: Actor, filters: Filters, code: str) -> go.Figure:
         unit=str(indicator["unit"]),
         cumulative=cumulative,
         context=national_context(),
+        plan=load(target_plan, actor, code=code),
+        life_target=indicator["life_target"],
     )
 
 
@@ -374,7 +380,9 @@ def breakdown(indicator: dict[str, Any]) -> None:
     if not str(indicator["disaggregations"]):
         st.caption(t("This indicator is not broken down by sex, age, nationality or region."))
         return
-    cells = load(indicator_disaggregations, actor, filters=filters, code=indicator["code"])
+    cells = load(
+        indicator_disaggregations, actor, filters=filters, code=indicator["code"], today=today
+    )
     code, quarter = indicator["code"], quarter_label(indicator["as_of_quarter"])
     if indicator["cumulative"]:
         title = t("{code} by group, award start to {quarter}", code=code, quarter=quarter)
@@ -399,14 +407,15 @@ def indicator_detail(facts: Digest) -> None:
     )
     indicator = facts.indicators[code]
     indicator_status_line(indicator)
-    fig = kept(indicator_figure, actor, filters=filters, code=code)
+    fig = kept(indicator_figure, actor, filters=filters, today=today, code=code)
     show(fig, key=f"results_chart_{code}")
     if not pd.isna(indicator["as_of_quarter"]):
         with st.expander(t("Breakdown by sex, age band, nationality group and region")):
             breakdown(indicator)
 
 
-facts = kept(digest, actor, filters=filters)
+facts = kept(digest, actor, filters=filters, today=today)
+as_of_line(load(as_of, actor, filters=filters, today=today))
 if not facts.indicators:
     st.info(t("No indicators are defined for this award yet."), icon=":material/info:")
     st.stop()

@@ -12,10 +12,12 @@ from grantmon.charts.style import (
     SKY,
     STATUS_STYLE,
     ChartContext,
+    as_of_marker,
     empty_figure,
     finish,
     status_colour,
     status_label,
+    unapproved_markers,
 )
 from grantmon.formatting import money, percent
 from grantmon.i18n import t
@@ -68,8 +70,13 @@ def burn_chart(series: pd.DataFrame, *, context: ChartContext) -> go.Figure:
     if series.empty or series["cumulative_cents"].isna().all():
         return empty_figure(title=title, context=context, message=t("No spending recorded yet."))
     fig = go.Figure()
+    pending = series["unapproved_cents"].fillna(0) > 0
     for column, name, style in _burn_lines():
+        if column == "cumulative_cents":
+            style = style | {"marker": {"symbol": unapproved_markers("circle", pending)}}
         fig.add_trace(_line(series, column, name, style))
+    measured = series.dropna(subset=["cumulative_cents"])
+    as_of_marker(fig, str(measured["quarter"].iloc[-1]))
     budget = int(series["plan_cents"].max())
     fig.add_hline(
         y=budget / 100,
@@ -88,6 +95,7 @@ def burn_chart(series: pd.DataFrame, *, context: ChartContext) -> go.Figure:
         height=580,
         top=190,  # four legend entries stack on a phone
         source_drop=SOURCE_DROP,
+        unapproved=bool(pending[series["cumulative_cents"].notna()].any()),
     )
 
 
@@ -156,6 +164,7 @@ def budget_vs_spent_chart(data: pd.DataFrame, *, title: str, context: ChartConte
         height=TOP_MARGIN + BOTTOM_ROOM + max(150, 62 * len(rows)),
         top=TOP_MARGIN,
         source_drop=SOURCE_DROP,
+        unapproved=bool((rows["unapproved_cents"] > 0).any()),
     )
 
 
@@ -239,6 +248,7 @@ def quarterly_spending_chart(quarterly: pd.DataFrame, *, context: ChartContext) 
         height=500,
         top=TOP_MARGIN,
         source_drop=SOURCE_DROP,
+        unapproved=int(quarterly["unapproved_cents"].sum()) > 0,
     )
 
 

@@ -5,7 +5,16 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from grantmon.charts.style import BLACK, GREY, STATUS_STYLE, ChartContext, empty_figure, finish
+from grantmon.charts.style import (
+    BLACK,
+    GREY,
+    STATUS_STYLE,
+    ChartContext,
+    as_of_marker,
+    empty_figure,
+    finish,
+    includes_unapproved,
+)
 from grantmon.formatting import figure, percent_sign
 from grantmon.i18n import N_, t
 from grantmon.vocabulary import word
@@ -63,8 +72,8 @@ def _actual_bars(fig: go.Figure, figures: pd.DataFrame, unit: str) -> None:
         )
 
 
-def _target_line(fig: go.Figure, figures: pd.DataFrame) -> None:
-    targets = figures[figures["target_to_date"].notna()]
+def _target_line(fig: go.Figure, targets: pd.DataFrame) -> None:
+    targets = targets[targets["target_to_date"].notna()]
     fig.add_scatter(
         x=targets["quarter"],
         y=targets["target_to_date"],
@@ -76,6 +85,18 @@ def _target_line(fig: go.Figure, figures: pd.DataFrame) -> None:
     )
 
 
+def _life_target(fig: go.Figure, life_target: float | None, unit: str) -> None:
+    """The life-of-award target as a line across the chart, to the award's end."""
+    if life_target is None or pd.isna(life_target):
+        return
+    fig.add_hline(
+        y=life_target,
+        line={"color": GREY, "dash": "dot", "width": 2},
+        annotation_text=t("life-of-award target {value}", value=format_value(life_target, unit)),
+        annotation_position="top left",
+    )
+
+
 def target_vs_actual(
     figures: pd.DataFrame,
     *,
@@ -83,15 +104,21 @@ def target_vs_actual(
     unit: str,
     cumulative: bool,
     context: ChartContext,
+    plan: pd.DataFrame | None = None,
+    life_target: float | None = None,
 ) -> go.Figure:
-    """Actual (bars, by status) against target (dashed line) per quarter; cumulative if so."""
+    """Actual (bars, by status) to the as-of quarter against target (dashed line) per quarter,
+    cumulative if so; the `plan`'s targets and the life-of-award target run to the award's end."""
     if figures.empty or figures[["actual_to_date", "target_to_date"]].isna().all().all():
         message = t("No targets or figures for this indicator in the selected period.")
         return empty_figure(title=title, context=context, message=message)
     fig = go.Figure()
     _actual_bars(fig, figures, unit)
-    _target_line(fig, figures)
-    if (figures["unapproved_to_date"] > 0).any():
+    targets = figures if plan is None else plan
+    _target_line(fig, targets)
+    _life_target(fig, life_target, unit)
+    pending = bool((figures["unapproved_to_date"] > 0).any())
+    if pending:
         fig.add_bar(
             x=[None],
             y=[None],
@@ -100,9 +127,12 @@ def target_vs_actual(
         )
     fig.update_layout(barmode="overlay", bargap=0.35)
     # Traces per status would otherwise order the quarters by first appearance.
-    quarters = sorted(figures["quarter"].unique())
+    quarters = sorted(set(figures["quarter"]) | set(targets["quarter"]))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=quarters)
     fig.update_yaxes(rangemode="tozero", ticksuffix="%" if unit == "%" else "")
+    reported = figures.dropna(subset=["actual_to_date"])
+    if not reported.empty and plan is not None:
+        as_of_marker(fig, str(reported["quarter"].max()))
     return finish(
         fig,
         title=title,
@@ -112,6 +142,7 @@ def target_vs_actual(
         height=460,
         top=150,  # the legend takes four rows on a phone
         source_drop=100,  # below the quarter labels, which a phone turns upright
+        unapproved=pending,
     )
 
 
@@ -144,7 +175,12 @@ def disaggregation_bars(
     # Tall enough that the source line clears the axis title (it sits at a share of the height).
     height = max(400, 160 + 28 * len(cells))
     return finish(
-        fig, title=title, context=context, x_title=_unit_title(unit, False), height=height
+        fig,
+        title=title,
+        context=context,
+        x_title=_unit_title(unit, False),
+        height=height,
+        unapproved=includes_unapproved(cells),
     )
 
 

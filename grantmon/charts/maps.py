@@ -16,6 +16,7 @@ from grantmon.charts.style import (
     ChartContext,
     empty_figure,
     finish,
+    includes_unapproved,
     typed_text_shown,
 )
 from grantmon.formatting import number, region_name
@@ -223,6 +224,9 @@ def region_map(
         top=140,  # the legend wraps on a phone
         source_drop=6,  # a map has no axis below it
         footnote=disclaimer(),
+        unapproved=includes_unapproved(
+            regions.rename(columns={"unapproved_assisted": "unapproved"})
+        ),
     )
 
 
@@ -268,7 +272,11 @@ def occupancy_chart(occupancy: pd.DataFrame, *, title: str, context: ChartContex
     if not occupancy["approved"].astype(bool).all():
         fig.add_trace(_legend_only_open_circle())
     return _finish_by_quarter(
-        fig, title=title, context=context, y_title=t("Beds occupied (quarterly average)")
+        fig,
+        title=title,
+        context=context,
+        y_title=t("Beds occupied (quarterly average)"),
+        data=occupancy,
     )
 
 
@@ -319,17 +327,27 @@ def victims_chart(
     # Whole people: never a 0-to-1 axis with fractions when every cell is suppressed.
     highest = max(float(victims[column].astype(float).fillna(0).max()) for column in series)
     fig.update_yaxes(range=[0, max(5.0, highest * 1.08)])
-    return _finish_by_quarter(fig, title=title, context=context, y_title=t("Victims (people)"))
+    return _finish_by_quarter(
+        fig, title=title, context=context, y_title=t("Victims (people)"), data=victims
+    )
 
 
 def _finish_by_quarter(
-    fig: go.Figure, *, title: str, context: ChartContext, y_title: str
+    fig: go.Figure, *, title: str, context: ChartContext, y_title: str, data: pd.DataFrame
 ) -> go.Figure:
     """A drill-down chart by quarter: level, thinned quarter labels (a phone would tilt them),
     a y-axis from zero, and the house finish with room for a legend that wraps."""
     fig.update_xaxes(type="category", tickangle=0, nticks=6)
     fig.update_yaxes(rangemode="tozero")
-    return finish(fig, title=title, context=context, x_title=t("Quarter"), y_title=y_title, top=130)
+    return finish(
+        fig,
+        title=title,
+        context=context,
+        x_title=t("Quarter"),
+        y_title=y_title,
+        top=130,
+        unapproved=includes_unapproved(data),
+    )
 
 
 def _suppressed_traces(fig: go.Figure) -> list[Any]:

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from grantmon.charts.style import (
+    BLACK,
     BLUE,
     GREY,
     ORANGE,
@@ -18,6 +19,7 @@ from grantmon.charts.style import (
     ChartContext,
     empty_figure,
     finish,
+    includes_unapproved,
     status_colour,
 )
 from grantmon.formatting import number, percent
@@ -74,8 +76,30 @@ def _hatched() -> str:
     return t(" (hatched: hidden from donors)")
 
 
-def funnel_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
-    """Identified > referred > assisted > plan started > plan completed (people)."""
+def _stage_target_marks(fig: go.Figure, data: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """A tick at each stage's target for the period, where an indicator of the plan sets one."""
+    totals = targets.groupby("stage")["target"].sum() if not targets.empty else pd.Series()
+    marked = data[data["stage"].isin(totals.index)]
+    if marked.empty:
+        return
+    values = [float(totals[stage]) for stage in marked["stage"]]
+    fig.add_scatter(
+        x=values,
+        y=marked["label"],
+        mode="markers+text",
+        name=t("target for the period"),
+        marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": BLACK}},
+        text=[t("target {n}", n=number(v)) for v in values],
+        textposition="top center",
+        hovertemplate="%{y}: " + t("target") + " %{x:,.0f}<extra></extra>",
+    )
+
+
+def funnel_chart(
+    data: pd.DataFrame, *, context: ChartContext, targets: pd.DataFrame | None = None
+) -> go.Figure:
+    """Identified > referred > assisted > plan started > plan completed (people), with the
+    period's target of each stage the plan sets one for."""
     title = t("Reintegration funnel")  # bar labels: people · share of identified
     if data.empty or (data["count"].fillna(0).sum() == 0 and not data["hidden"].any()):
         return empty_figure(title=title, context=context, message=t("No figures for these filters"))
@@ -103,6 +127,8 @@ def funnel_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
     )
     hidden = data[data["hidden"]]
     _suppressed_markers(fig, x=[0] * len(hidden), y=list(hidden["label"]), horizontal=True)
+    if targets is not None:
+        _stage_target_marks(fig, data, targets)
     fig.update_yaxes(categoryorder="array", categoryarray=list(data["label"])[::-1])
     fig.update_xaxes(rangemode="tozero")
     return finish(
@@ -111,13 +137,32 @@ def funnel_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
         context=context,
         x_title=t("People (number; % of identified)"),
         y_title=None,
-        height=360,
+        height=380,
         source_drop=HORIZONTAL_DROP,
+        unapproved=includes_unapproved(data),
     )
 
 
-def trend_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
-    """People at each funnel stage per quarter; quarters not yet approved are shaded."""
+def _trend_targets(fig: go.Figure, data: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """Each stage's quarterly target, dashed in the stage's colour."""
+    colours = dict(zip(data["stage"].drop_duplicates(), PALETTE, strict=False))
+    labels = dict(zip(data["stage"], data["label"], strict=False))
+    for stage, rows in targets.groupby("stage", sort=False):
+        fig.add_scatter(
+            x=rows["quarter"],
+            y=rows["target"],
+            mode="lines",
+            name=t("{stage}: target", stage=labels.get(stage, stage)),
+            line={"color": colours.get(stage, GREY), "dash": "dash", "width": 1.5},
+            hovertemplate="%{x}: " + t("target") + " %{y:,.0f}<extra></extra>",
+        )
+
+
+def trend_chart(
+    data: pd.DataFrame, *, context: ChartContext, targets: pd.DataFrame | None = None
+) -> go.Figure:
+    """People at each funnel stage per quarter, with the quarterly targets the plan sets;
+    quarters not yet approved are shaded."""
     title = t("Quarterly trend")
     if data.empty:
         return empty_figure(title=title, context=context, message=t("No figures for these filters"))
@@ -143,6 +188,8 @@ def trend_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
     _suppressed_markers(
         fig, x=list(hidden.index), y=[0] * len(hidden), horizontal=False, hover=hover
     )
+    if targets is not None and not targets.empty:
+        _trend_targets(fig, data, targets[targets["quarter"].isin(set(data["quarter"]))])
     quarters = sorted(data["quarter"].unique())
     _shade_unapproved(fig, data, quarters)
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=quarters)
@@ -156,6 +203,7 @@ def trend_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
         source_drop=ANGLED_DROP,
         x_title=t("Quarter"),
         y_title=t("People (number)"),
+        unapproved=includes_unapproved(data),
     )
 
 
@@ -218,11 +266,15 @@ def breakdown_chart(
         y_title=category_title,
         height=max(360, 120 + 46 * len(order)),
         source_drop=HORIZONTAL_DROP,
+        unapproved=includes_unapproved(data),
     )
 
 
-def score_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
-    """Mean sustainability score (0 to 1) by dimension, weighted by plans completed."""
+def score_chart(
+    data: pd.DataFrame, *, context: ChartContext, threshold: float | None = None
+) -> go.Figure:
+    """Mean sustainability score (0 to 1) by dimension, weighted by plans completed, with the
+    score the plan counts a reintegration as sustainable from."""
     title = t("Reintegration sustainability scores")
     overall = data[data["group"] == "Total"] if not data.empty else data
     if overall.empty:
@@ -251,6 +303,13 @@ def score_chart(data: pd.DataFrame, *, context: ChartContext) -> go.Figure:
     _suppressed_markers(
         fig, x=[0] * len(hidden), y=list(hidden["dimension_label"]), horizontal=True
     )
+    if threshold is not None:
+        fig.add_vline(
+            x=threshold,
+            line={"color": BLACK, "dash": "dash", "width": 2},
+            annotation_text=t("{score}: sustainable", score=number(threshold, 2)),
+            annotation_position="top",
+        )
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(categoryorder="array", categoryarray=list(overall["dimension_label"])[::-1])
     return finish(

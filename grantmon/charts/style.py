@@ -10,10 +10,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from babel.dates import get_day_names, get_month_names
 
-from grantmon.formatting import plotly_separators, quarter_label
+from grantmon.formatting import long_date, plotly_separators, quarter_label
 from grantmon.i18n import N_, SOURCE_LANGUAGE, current_language, t
-from grantmon.periods import QUARTER_PATTERN
-from grantmon.vocabulary import word
+from grantmon.periods import QUARTER_PATTERN, quarter_end
+from grantmon.vocabulary import INTERNAL, word
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -55,6 +55,10 @@ STATUS_STYLE = {
     "over plan": (VERMILION, "▲"),
     "under plan": (ORANGE, "▼"),
     "suppressed": (GREY, "■"),
+    # Verdicts of the award and its areas ("on track" as above)
+    "at risk": (ORANGE, "◆"),
+    "behind": (VERMILION, "▼"),
+    "not assessed": (GREY, "○"),
 }
 
 
@@ -89,6 +93,7 @@ def finish(
     source_drop: int = 70,
     legend_gap: int = 8,
     footnote: str = "",
+    unapproved: bool = False,
 ) -> go.Figure:
     """Apply the house layout: title with filters, legend, axis titles, source line below.
 
@@ -96,7 +101,9 @@ def finish(
     `top` is the room above the plot for the title, its filters and a legend that may wrap
     (a chart without a legend needs less); the legend sits `legend_gap` above the plot; the
     source line (and a `footnote`, such as a map's disclaimer) starts `source_drop` below the
-    plot, under the tick labels and the axis title, and the bottom margin fits its lines.
+    plot, under the tick labels and the axis title, and the bottom margin fits its lines. A
+    chart drawn from a figure not yet approved (`unapproved`, which no donor's data can be)
+    carries the internal mark there, on screen and in every file made from it.
     """
     subtitle = f"<br><sup>{context.filters_text}</sup>" if context.filters_text else ""
     has_legend = any(trace.showlegend is not False for trace in fig.data)
@@ -105,6 +112,8 @@ def finish(
         for text in (context.source_text, footnote)
         for line in textwrap.wrap(text, SOURCE_WIDTH)
     ]
+    if unapproved:
+        lines = _internal_mark() + lines
     bottom = source_drop + SOURCE_LINE_PX * len(lines) + 10
     top = top if has_legend else TITLE_ROOM
     fig.update_layout(
@@ -148,6 +157,60 @@ def finish(
             font={"size": 10, "color": "#555"},
         )
     return fig
+
+
+def _internal_mark() -> list[str]:
+    """The internal mark and what it means, as two lines of the source note."""
+    mark = f'<span style="color:{VERMILION}"><b>{html.escape(t(INTERNAL))}</b></span>'
+    return [mark, html.escape(t("Includes figures not yet approved (open markers)."))]
+
+
+def includes_unapproved(data: pd.DataFrame) -> bool:
+    """Whether a chart's data holds a figure not yet approved (its 'unapproved' count, or an
+    'approved' flag that is false somewhere); a donor's data never does."""
+    if "unapproved" in data:
+        return bool((pd.to_numeric(data["unapproved"], errors="coerce").fillna(0) > 0).any())
+    if "approved" in data:
+        return not bool(data["approved"].astype(bool).all())
+    return False
+
+
+def unapproved_markers(symbol: str, unapproved: "pd.Series | None") -> str | list[str]:
+    """A marker symbol per point: open where the point includes a figure not yet approved."""
+    if unapproved is None or not bool(unapproved.any()):
+        return symbol
+    return [f"{symbol}-open" if flag else symbol for flag in unapproved.fillna(False)]
+
+
+def as_of_marker(fig: go.Figure, quarter: str) -> None:
+    """A dotted line at the as-of quarter on every plot of the chart, every comparison being
+    measured there, named once at the top of the first plot."""
+    x = quarter_label(quarter)
+    for axis in fig.select_xaxes():
+        name = axis.plotly_name.replace("axis", "")  # xaxis2 -> x2
+        rows = axis.anchor or "y"
+        fig.add_shape(
+            type="line",
+            xref=name,
+            yref=f"{rows} domain",
+            x0=x,
+            x1=x,
+            y0=0,
+            y1=1,
+            line={"color": GREY, "dash": "dot", "width": 1},
+        )
+    fig.add_annotation(
+        text=t("as of {day}", day=long_date(quarter_end(quarter))),
+        x=x,
+        xref="x",
+        y=1,
+        yref="y domain",
+        xanchor="right",
+        yanchor="top",  # inside the plot, clear of the legend above it
+        xshift=-4,
+        showarrow=False,
+        font={"size": 11, "color": "#555"},
+    )
 
 
 def empty_figure(*, title: str, context: ChartContext, message: str) -> go.Figure:
@@ -225,19 +288,26 @@ def _is_quarters(values: object) -> bool:
 
 
 def _for_readers(fig: go.Figure) -> None:
-    """Numbers, quarters and units written the reader's way (1 234,5 and T3 2025 in French)."""
+    """Numbers, quarters and units written the reader's way (Q3 2025; 1 234,5 and T3 2025 in
+    French)."""
     fig.update_layout(separators=plotly_separators())
-    if current_language() == "en":
-        return
     for trace in fig.data:
         for axis in ("x", "y"):
             if _is_quarters(getattr(trace, axis, None)):
                 trace[axis] = [quarter_label(q) for q in trace[axis]]
-        if getattr(trace, "hovertemplate", None):  # our own labels: French spaces its colons
-            trace.hovertemplate = trace.hovertemplate.replace(": ", "\u202f: ")
     for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
         if _is_quarters(axis.categoryarray):
             axis.categoryarray = [quarter_label(q) for q in axis.categoryarray]
+    if current_language() != "en":
+        _in_french(fig)
+
+
+def _in_french(fig: go.Figure) -> None:
+    """French spacing before colons and percent signs, the currency after the amount."""
+    for trace in fig.data:
+        if getattr(trace, "hovertemplate", None):  # our own labels: French spaces its colons
+            trace.hovertemplate = trace.hovertemplate.replace(": ", "\u202f: ")
+    for axis in [*fig.select_xaxes(), *fig.select_yaxes()]:
         if axis.tickprefix == "$":  # French puts the currency after the amount
             axis.update(tickprefix="", ticksuffix="\u00a0$")
         if axis.ticksuffix == "%":

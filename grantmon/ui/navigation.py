@@ -114,3 +114,13 @@ def navigation(actor: Actor, menu: Any) -> Any:
                 st.caption(section)
             st.page_link(page, label=screen.title, icon=f":material/{screen.icon}:")
     return nav
+
+
+def screen_link(name: str) -> None:
+    """A link to another screen, named by its title ("See Budget")."""
+    title = next(screen.title for screen in screens() if screen.name == name)
+    st.page_link(
+        str(PAGES / f"{name}.py"),
+        label=t("See {screen}", screen=title),
+        icon=":material/arrow_forward:",
+    )

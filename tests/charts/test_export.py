@@ -36,14 +36,18 @@ def test_png_is_slide_size_16_9():
 def test_svg_and_pdf_carry_title_filters_and_source():
     fig = burn_figure()
     svg = figure_bytes(fig, "svg").decode("utf-8")
-    for text in ("Budget burn beside results", "2024Q1–2025Q4 · all regions", "Source: test."):
+    for text in (
+        "Spending against time, and results",
+        "2024Q1–2025Q4 · all regions",
+        "Source: test.",
+    ):
         assert text in svg
     assert figure_bytes(fig, "pdf").startswith(b"%PDF")
 
 
 def test_html_works_offline():
     page = figure_bytes(burn_figure(), "html").decode("utf-8")
-    assert "<html" in page and "Budget burn beside results" in page
+    assert "<html" in page and "Spending against time, and results" in page
     assert '<script src="http' not in page  # plotly.js is inlined, not fetched
     assert len(page) > 1_000_000
 
@@ -57,8 +61,9 @@ def test_chart_without_data_exports_its_message():
 
 def test_screen_figure_is_left_as_it_was():
     fig = burn_figure()
+    height = fig.layout.height
     figure_bytes(fig, "png")
-    assert fig.layout.width is None and fig.layout.height == 440
+    assert fig.layout.width is None and fig.layout.height == height == 520
 
 
 def test_unknown_format_is_refused():
@@ -77,7 +82,7 @@ def test_one_warm_browser_draws_each_figure_as_if_it_were_the_first():
     first = figure_bytes(burn, "png")
     between = [figure_bytes(empty, "png"), figure_bytes(empty, "svg")]
     assert figure_bytes(burn, "png") == first
-    assert between[0] != first and "Budget burn" not in between[1].decode("utf-8")
+    assert between[0] != first and "Spending against" not in between[1].decode("utf-8")
 
 
 def test_sessions_drawing_at_once_each_get_their_own_image():

@@ -34,7 +34,7 @@ def test_quarters_stay_in_calendar_order_whatever_the_status():
         cumulative=True,
         context=CONTEXT,
     )
-    assert list(fig.layout.xaxis.categoryarray) == ["2024Q1", "2024Q2", "2024Q3"]
+    assert list(fig.layout.xaxis.categoryarray) == ["Q1 2024", "Q2 2024", "Q3 2024"]
     names = [trace.name for trace in fig.data]
     assert "actual ▼ worse than target" in names and "target" in names
     assert "hatched: not yet approved" in names

@@ -4,6 +4,7 @@ import io
 import json
 import shutil
 from collections import Counter
+from datetime import date
 from itertools import pairwise
 
 import pandas as pd
@@ -31,6 +32,8 @@ from grantmon.services.regions.reads import (
     region_metrics,
     region_victims,
 )
+
+TODAY = date(2026, 12, 7)  # the demo's today
 
 CONTEXT = ChartContext(filters_text="test filters", source_text="Source: test.")
 VIEWER = Actor(email="viewer@example.org", role="viewer")
@@ -62,8 +65,8 @@ def test_boundaries_are_twelve_small_valid_regions_keyed_by_iso_code():
 
 def frames(engine, actor: Actor, filters: Filters):
     with Session(engine) as session:
-        regions = region_metrics(session=session, actor=actor, filters=filters)
-        centres = centre_points(session=session, actor=actor, filters=filters)
+        regions = region_metrics(session=session, actor=actor, filters=filters, today=TODAY)
+        centres = centre_points(session=session, actor=actor, filters=filters, today=TODAY)
     return regions, centres
 
 
@@ -148,10 +151,10 @@ def test_occupancy_not_yet_approved_is_drawn_open_for_staff_and_absent_for_donor
         rabat = next(t for t in fig.data if t.name == "Rabat reception centre")
         drawn[actor.role] = (dict(zip(rabat.x, rabat.marker.symbol, strict=True)), fig)
     symbols, fig = drawn["viewer"]
-    assert symbols == {"2026Q2": "circle", "2026Q3": "circle-open"}
+    assert symbols == {"Q2 2026": "circle", "Q3 2026": "circle-open"}
     assert "not yet approved" in {t.name for t in fig.data}
     symbols, fig = drawn["donor"]
-    assert symbols == {"2026Q2": "circle"}  # the submitted quarter is not the donor's
+    assert symbols == {"Q2 2026": "circle"}  # the submitted quarter is not the donor's
     assert "not yet approved" not in {t.name for t in fig.data}
 
 

@@ -18,6 +18,8 @@ def test_the_header_shows_amount_period_and_partners_without_opening_anything(
     tab.goto(dashboard_url)
     wait_for_screen(tab, "Overview")
     main = tab.get_by_test_id("stMain")
+    # The verdict first, then what the grant is (local mode reads as the administrator).
+    expect(main.get_by_text("▼ Behind", exact=True)).to_be_visible(timeout=20_000)
     for text in ("US$2,500,000", "1 Jan 2024 – 31 Dec 2026", "Award period (assumed)"):
         expect(main.get_by_text(text, exact=True)).to_be_visible(timeout=20_000)
     expect(main.get_by_text("IOM (recipient) · UNODC · ILO")).to_be_visible()

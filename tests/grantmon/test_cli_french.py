@@ -61,7 +61,7 @@ def test_a_french_briefing_pack_as_pdf_and_powerpoint(url, tmp_path):
     assert "Chiffres clés" in titles and "Tableau de suivi des indicateurs" in titles
     notes = "\n".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides)
     # The chart images were drawn in French: their titles and legends are in the notes.
-    assert "Taux d'exécution budgétaire et résultats" in notes
+    assert "Dépenses face au temps écoulé, et résultats" in notes
     assert "Budget dépensé" in notes and "Budget spent" not in notes
 
 

@@ -28,7 +28,7 @@ def test_english_figures_are_unchanged():
         assert money(250_000_000) == "US$2,500,000"
         assert percent(0.8) == "80%"
         assert long_date(date(2026, 11, 29)) == "29 Nov 2026"
-        assert quarter_label("2026Q3") == "2026Q3"
+        assert quarter_label("2026Q3") == "Q3 2026"  # as people write it; files keep 2026Q3
         assert signed(-3) == "-3" and signed(1234) == "+1,234"
 
 

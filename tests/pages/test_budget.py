@@ -43,7 +43,10 @@ def test_donor_sees_approved_spending_and_every_chart(app_database):
     budget = sql_total(app_database, "SELECT SUM(amount_cents) FROM budgetline")
     assert shown["Budget"] == money(budget) == "US$2,500,000"
     approved = spent(app_database, "AND e.status = 'approved'")
-    assert shown["Spent to end of 2026Q3"] == money(approved)
+    # Compared at the end of the latest approved quarter, not at the end of the period chosen.
+    assert shown["Spent to 30 Jun 2026"] == money(approved)
+    assert shown["Award period elapsed at 30 Jun 2026"] == "83%"
+    assert any("As of 30 Jun 2026, the end of Q2 2026" in m.value for m in app.markdown)
     titles = [chart["layout"]["title"]["text"] for chart in plotly_charts(app)]
     for title in CHART_TITLES:
         assert any(text.startswith(title) for text in titles), title
@@ -60,7 +63,7 @@ def test_region_filter_does_not_apply_and_the_page_says_so(app_database):
 
 def test_viewer_sees_the_amount_not_yet_approved(app_database):
     app = run_page(PAGE, view_as="viewer@example.org", to="2026Q3")
-    assert metrics(app)["Spent to end of 2026Q3"] == money(spent(app_database))
+    assert metrics(app)["Spent to 30 Sep 2026"] == money(spent(app_database)) + " *"
     pending = spent(app_database, "AND e.status <> 'approved'")
     assert f"Includes {money(pending)} of expenditure not yet approved" in captions(app)
     off_plan = app.dataframe[0].value
@@ -78,7 +81,7 @@ def test_partner_filter_from_the_link_narrows_the_budget(app_database):
     shown = metrics(app)
     assert shown["Budget"] == "US$430,000"
     ilo_spent = spent(app_database, "AND e.quarter <= '2025Q4'", partner="ILO")
-    assert shown["Spent to end of 2025Q4"] == money(ilo_spent)
+    assert shown["Spent to 31 Dec 2025"] == money(ilo_spent)
 
 
 def test_page_says_the_budget_lines_are_assumptions(app_database):

@@ -74,5 +74,5 @@ def test_the_occupancy_history_says_which_quarters_are_not_yet_approved(app_data
     review = {
         as_read(q): as_read(r) for q, r in zip(history["Quarter"], history["Review"], strict=True)
     }
-    assert review["2026Q3"] == "▨ submitted"
-    assert review["2026Q2"] == "approved"
+    assert review["Q3 2026"] == "▨ submitted"
+    assert review["Q2 2026"] == "approved"

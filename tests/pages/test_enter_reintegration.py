@@ -45,7 +45,7 @@ def test_a_manager_enters_counts_for_a_region(app_database):
     fill_and_save(app, "MA-04", "2026Q4", edits)
     assert not app.exception
     assert identified(app_database, "MA-04", "2026Q4") == 6
-    assert any("Saved 2026Q4, MA-04" in as_read(s.value) for s in app.success)
+    assert any("Saved Q4 2026, MA-04" in as_read(s.value) for s in app.success)
 
 
 def test_a_stage_above_the_one_before_is_refused_naming_the_cell(app_database):

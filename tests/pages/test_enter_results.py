@@ -53,7 +53,7 @@ def test_a_manager_enters_a_quarter_with_its_breakdown(app_database):
     fill_and_save(app, app_database, "1.1.a", "2026Q4", [60, 31, 29])
     assert not app.exception
     assert total_of(app_database, "1.1.a", "2026Q4") == 60.0
-    assert any("Saved 1.1.a 2026Q4" in as_read(s.value) for s in app.success)
+    assert any("Saved 1.1.a Q4 2026" in as_read(s.value) for s in app.success)
     with Session(app_database) as session:
         audit = session.exec(select(AuditEntry)).one()
     assert audit.actor == "manager.iom@example.org"

@@ -74,7 +74,7 @@ def test_spending_added_to_a_submitted_quarter_says_the_quarter_went_back(app_da
     fill(app, "99,999.00", justification="Late invoice")
     assert not app.exception
     assert any(
-        "ILO 2026Q3 had been submitted for review: your change took it back" in as_read(w.value)
+        "ILO Q3 2026 had been submitted for review: your change took it back" in as_read(w.value)
         for w in app.warning
     )
     with app_database.connect() as connection:

@@ -107,7 +107,7 @@ def test_breakdown_chart_for_a_disaggregated_indicator(app_database):
     charts = plotly_charts(app)
     assert len(charts) == 2
     breakdown = charts[1]
-    assert "to 2025Q4" in breakdown["layout"]["title"]["text"]
+    assert "to Q4 2025" in breakdown["layout"]["title"]["text"]
     female = scalar(
         app_database,
         "SELECT SUM(r.value) FROM indicatorresult r JOIN indicator i ON i.id = r.indicator_id "
@@ -136,6 +136,8 @@ def test_donor_sees_a_small_indicator_figure_suppressed(app_database):
     plans = indicator_rows(app)["2.2.a"]
     assert plans["Actual to date"] == "■ suppressed"
     assert plans["% achieved"] == "—" and "worse" not in plans["Status"]
-    quarters = [t.value for t in app.dataframe if "2024Q1" in t.value.columns]
-    cells = [row["2024Q1"] for row in quarters[0].to_dict("records") if "2.2.a" in row["Indicator"]]
+    quarters = [t.value for t in app.dataframe if "Q1 2024" in t.value.columns]
+    cells = [
+        row["Q1 2024"] for row in quarters[0].to_dict("records") if "2.2.a" in row["Indicator"]
+    ]
     assert cells == ["■ suppressed / 4"]

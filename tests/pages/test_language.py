@@ -34,7 +34,7 @@ def test_the_sidebar_switch_turns_every_screen_french_at_once_and_back(app_datab
     assert app.title[0].value == "Vue d'ensemble"
     assert app.query_params["lang"] == "fr"  # a shared link keeps the language
     assert "Alertes" in [h.value for h in app.subheader]
-    assert chart_titles(app) == ["Taux d'exécution budgétaire et résultats"]
+    assert chart_titles(app) == ["Dépenses face au temps écoulé, et résultats"]
     with use_language("fr"):
         app.switch_page("pages/budget.py").run()  # the next screen follows
     assert app.title[0].value == "Budget" and "Lignes budgétaires hors plan" in [
@@ -60,8 +60,8 @@ def test_french_and_english_sessions_at_once_each_get_their_own_charts(app_datab
     with use_language("fr"):
         french = run_page(lang="fr")
     again = run_page()
-    assert chart_titles(english) == chart_titles(again) == ["Budget burn beside results"]
-    assert chart_titles(french) == ["Taux d'exécution budgétaire et résultats"]
+    assert chart_titles(english) == chart_titles(again) == ["Spending against time, and results"]
+    assert chart_titles(french) == ["Dépenses face au temps écoulé, et résultats"]
     assert "T3 2026" in json.dumps(plotly_charts(french)[0]["data"][0]["x"])
 
 

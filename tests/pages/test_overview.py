@@ -17,15 +17,28 @@ def sql_total(engine, statement: str) -> int:
         return int(connection.execute(sa.text(statement)).scalar_one() or 0)
 
 
-def test_funds_spent_equals_the_sum_of_expenditures(app_database):
+def test_funds_spent_equals_the_sum_of_expenditures_marked_when_not_all_approved(app_database):
     spent = sql_total(app_database, "SELECT SUM(amount_cents) FROM expenditure")
     budget = sql_total(app_database, "SELECT SUM(amount_cents) FROM budgetline")
-    assert metrics(run_page())["Funds spent"] == f"{spent / budget * 100:.0f}%"
+    shown = metrics(run_page())
+    assert shown["Funds spent to 30 Sep 2026"] == f"{spent / budget * 100:.0f}% *"
+    assert shown["Award period elapsed at 30 Sep 2026"] == "92%"
 
 
 def test_victims_assisted_equals_the_sum_of_reintegration_figures(app_database):
     assisted = sql_total(app_database, "SELECT SUM(assisted) FROM reintegrationfigure")
-    assert metrics(run_page())["Victims assisted"] == f"{assisted:,}"
+    assert metrics(run_page())["Victims assisted"] == f"{assisted:,} *"
+
+
+def test_a_donor_reads_the_verdict_at_the_latest_approved_quarter(app_database):
+    app = run_page(view_as="donor@example.org")
+    assert app.markdown[0].value.startswith("### :red[**▼ Behind**]")
+    text = " ".join(e.value for e in [*app.markdown, *app.caption])
+    assert "72% spent at 30 Jun 2026 against 83% of the award period elapsed" in text
+    assert "As of 30 Jun 2026, the end of Q2 2026, the latest approved quarter" in text
+    assert "The end of the award: 24 days left" in [h.value for h in app.subheader]
+    assert metrics(app)["Projected to stay unspent"] == "US$326,150"
+    assert metrics(app)["Funds spent to 30 Jun 2026"] == "72%"  # approved only: no mark
 
 
 def test_a_donor_sees_approved_figures_only(app_database):
@@ -44,7 +57,7 @@ def test_late_milestones_count_and_alerts_agree_with_the_database(app_database):
         "AND status NOT IN ('completed', 'cancelled')",
     )
     app = run_page()
-    assert metrics(app)["Milestones late"] == str(late)
+    assert metrics(app)["Milestones late today"] == str(late)
     alerts = " ".join(item.value for item in app.markdown)
     assert "days late" in alerts and "worse than target" in alerts
 
@@ -55,14 +68,22 @@ def test_filters_change_the_figures(app_database):
         app_database, "SELECT SUM(assisted) FROM reintegrationfigure WHERE region_code = 'MA-02'"
     )
     in_oriental = metrics(run_page(region="MA-02"))["Victims assisted"]
-    assert in_oriental == f"{oujda:,}" != everywhere
+    assert in_oriental == f"{oujda:,} *" != everywhere
 
 
-def test_budget_burn_is_drawn_beside_results(app_database):
+def test_spending_against_time_is_drawn_beside_results_one_measure_per_axis(app_database):
     (chart,) = plotly_charts(run_page())
     names = [trace["name"] for trace in chart["data"]]
-    assert names == ["Budget spent", "Life-of-award targets reached (mean)", "Award period elapsed"]
-    assert "Budget burn beside results" in chart["layout"]["title"]["text"]
+    assert names == ["Budget spent", "Award period elapsed", "Life-of-award targets reached (mean)"]
+    assert [trace.get("yaxis", "y") for trace in chart["data"]] == ["y", "y", "y2"]
+    assert chart["layout"]["yaxis"]["title"]["text"] == "% of the award"
+    assert chart["layout"]["yaxis2"]["title"]["text"] == "% of targets"
+    assert "Spending against time, and results" in chart["layout"]["title"]["text"]
+    notes = " ".join(a["text"] for a in chart["layout"]["annotations"])
+    assert "INTERNAL, NOT FOR THE DONOR" in notes and "as of 30 Sep 2026" in notes
+    spent = chart["data"][0]
+    symbols = dict(zip(spent["x"], spent["marker"]["symbol"], strict=True))
+    assert symbols["Q3 2026"] == "circle-open" and symbols["Q2 2026"] == "circle"  # unapproved
 
 
 def test_award_facts_keep_their_source_and_caveats(app_database):

@@ -59,10 +59,10 @@ def test_an_me_officer_sees_the_statuses_and_approves_the_waiting_quarter(app_da
     app = run_page(PAGE, view_as="me.officer@example.org")
     table = app.dataframe[0].value
     statuses = dict(zip(table["Quarter"] + " " + table["Partner"], table["Status"], strict=True))
-    assert statuses["2026Q3 IOM"] == "➜ submitted"
-    assert statuses["2026Q3 UNODC"] == "↩ returned"
-    assert statuses["2026Q2 ILO"] == "✔ approved"
-    assert picker(app).value == "2026Q3 · IOM"  # the newest quarter waiting for review
+    assert statuses["Q3 2026 IOM"] == "➜ submitted"
+    assert statuses["Q3 2026 UNODC"] == "↩ returned"
+    assert statuses["Q2 2026 ILO"] == "✔ approved"
+    assert picker(app).value == "Q3 2026 · IOM"  # the newest quarter waiting for review
     assert not any(b.label == "Submit for review" for b in app.button)
     click(app, "Approve")
     assert not app.exception
@@ -99,7 +99,7 @@ def test_a_manager_resubmits_their_returned_quarter_and_cannot_approve(app_datab
     return_behind_the_page(app_database, ILO, "2026Q3")
     app = run_page(PAGE, view_as="manager.ilo@example.org")
     assert all(label.endswith("· ILO") for label in picker(app).options)
-    assert picker(app).value == "2026Q3 · ILO"
+    assert picker(app).value == "Q3 2026 · ILO"
     assert not any(b.label in ("Approve", "Reopen the quarter") for b in app.button)
     click(app, "Submit for review")
     assert stored_status(app_database, ILO, "2026Q3") == "submitted"
@@ -108,7 +108,7 @@ def test_a_manager_resubmits_their_returned_quarter_and_cannot_approve(app_datab
 
 def test_an_administrator_reopens_an_approved_quarter_only_with_a_reason(app_database):
     app = run_page(PAGE, view_as="admin@example.org")
-    picker(app).set_value("2026Q2 · IOM").run()
+    picker(app).set_value("Q2 2026 · IOM").run()
     click(app, "Reopen the quarter")
     assert "Give the reason for reopening an approved quarter." in [
         as_read(e.value) for e in app.error

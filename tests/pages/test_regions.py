@@ -89,10 +89,11 @@ def test_centre_figures_and_map_choices(app_database):
         app_database, "SELECT COUNT(*), SUM(capacity) FROM centre WHERE status = 'open'"
     )[0]
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Centres open at the end of 2026Q3"] == str(open_now[0])
-    assert metrics["Beds in open centres"] == f"≥ {open_now[1]}"  # the Fès capacity is not public
+    assert metrics["Centres open at 30 Sep 2026"] == str(open_now[0])  # the as-of date
+    # the Fès capacity is not public
+    assert metrics["Beds in open centres at 30 Sep 2026"] == f"≥ {open_now[1]}"
     app.selectbox(key="regions_metric").set_value("centres_open").run()
-    figure = chart(app, "Centres open at the end of the period by region")
+    figure = chart(app, "Centres open at the as-of date by region")
     values = dict(zip(figure["data"][0]["locations"], figure["data"][0]["z"], strict=True))
     assert sum(values.values()) == open_now[0]
     app.toggle(key="regions_tiles").set_value(True).run()
