@@ -1,6 +1,7 @@
 """Tables, engine and migrations of the grant monitor."""
 
 from data_model.access import (
+    ApiToken,
     AuditEntry,
     DataVersion,
     ImportBatch,
@@ -27,6 +28,7 @@ __all__ = [
     "CATEGORY_LABELS",
     "Activity",
     "ActivityRegion",
+    "ApiToken",
     "AuditEntry",
     "Award",
     "AwardPartner",

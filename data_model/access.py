@@ -31,6 +31,8 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utc_now)
     language: str | None = Field(default=None, max_length=5)  # chosen in the dashboard: en, fr
+    # The identity provider ([auth] or [auth.NAME]) that alone may sign this person in.
+    provider: str | None = Field(default=None, max_length=40)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -80,3 +82,19 @@ class SignInSession(SQLModel, table=True):
     last_seen_at: datetime = Field(default_factory=utc_now)
     ended_at: datetime | None = None
     end_reason: str | None = Field(default=None, max_length=20)
+
+
+class ApiToken(SQLModel, table=True):
+    """A key to the read API for one user: it acts as that user, until it expires or is revoked."""
+
+    # Only a digest of the secret is kept: the token itself is shown once, when it is issued.
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    secret_sha256: str = Field(max_length=64, unique=True)
+    label: str = Field(default="", max_length=100)
+    created_by: str = Field(max_length=254)
+    created_at: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    revoked_by: str | None = Field(default=None, max_length=254)

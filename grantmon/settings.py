@@ -65,6 +65,9 @@ class Settings(BaseSettings):
             )
         return self
 
+    # Calls one API token may make in a minute on one server (a burst may use them at once).
+    api_requests_per_minute: int = Field(default=120, ge=1, le=100_000)
+
     @property
     def session_idle(self) -> timedelta:
         """How long a sign-in may go unused."""

@@ -10,6 +10,10 @@ from grantmon.i18n import N_, t
 INTERNAL = N_("INTERNAL, NOT FOR THE DONOR")
 
 WORDS = {
+    # API tokens
+    "active": N_("active"),
+    "expired": N_("expired"),
+    "revoked": N_("revoked"),
     # Milestones (recorded status, and the state the screens derive from the dates)
     "not started": N_("not started"),
     "in progress": N_("in progress"),

@@ -1,7 +1,8 @@
 """The layers of the house, read from the source: every import runs downhill.
 
 dashboard.py, pages/    screens (and grantmon/server/, the server entry around dashboard.py)
-grantmon/ui/            Streamlit pieces shared by the screens     grantmon/cli/, seed/ beside it
+grantmon/ui/            Streamlit pieces shared by the screens     grantmon/cli/, grantmon/api/,
+                                                                   seed/ beside it
 grantmon/services/      reads and commands by what they serve, over their core; never Streamlit
 grantmon/charts/        one Plotly function per chart
 data_model/             tables, engine, migrations
@@ -18,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 GROUND = "ground"
 # Each layer and the layers it may import besides itself and the ground floor.
 MAY_IMPORT: dict[str, set[str]] = {
-    "pages": {"ui", "services", "core", "charts", "data_model"},
+    "pages": {"ui", "api", "services", "core", "charts", "data_model"},
     "ui": {"services", "core", "charts", "data_model"},
     "cli": {"services", "core", "charts", "data_model", "seed"},
+    "api": {"services", "core", "data_model"},  # token -> actor, then the same service reads
     "seed": {"services", "core", "data_model"},
     "services": {"core", "charts", "data_model"},  # a group may use another group
     "core": {"data_model"},  # access, audit, commands, privacy...: under every group
@@ -32,6 +34,7 @@ MAY_IMPORT: dict[str, set[str]] = {
 PREFIXES = [
     ("grantmon.ui", "ui"),
     ("grantmon.cli", "cli"),
+    ("grantmon.api", "api"),
     ("grantmon.server", "pages"),  # the server entry around dashboard.py: the top of the house
     ("grantmon.services.core", "core"),
     ("grantmon.services", "services"),
@@ -42,7 +45,7 @@ PREFIXES = [
     ("pages", "pages"),
     ("dashboard", "pages"),
 ]
-WITHOUT_STREAMLIT = {"services", "core", "charts", "data_model", "seed", GROUND}
+WITHOUT_STREAMLIT = {"services", "core", "charts", "data_model", "seed", "api", GROUND}
 WITHOUT_SQL = {"pages"}
 SQL_PACKAGES = ("sqlmodel", "sqlalchemy")
 SOURCE_FOLDERS = ("pages", "grantmon", "data_model", "seed")
@@ -145,6 +148,11 @@ def test_every_source_folder_is_in_a_layer():
         ("grantmon/services/budget/x.py", "from ..core import access", None),
         ("grantmon/services/core/x.py", "from ..workflow import reads", "core may not"),
         ("grantmon/charts/x.py", "from ..ui import charts", "charts may not"),
+        ("grantmon/api/x.py", "from grantmon.ui.runtime import load", "api may not"),
+        ("grantmon/api/x.py", "from grantmon.cli.users import CONSOLE", "api may not"),
+        ("grantmon/api/x.py", "import streamlit", "use Streamlit"),
+        ("grantmon/cli/x.py", "from grantmon.api.app import api_app", "cli may not"),
+        ("grantmon/api/x.py", "from grantmon.services.core import tokens", None),
     ],
 )
 def test_an_uphill_import_is_found(path, source, complaint):

@@ -1,5 +1,5 @@
-"""`grantmon bench`: time every screen, on the server and in a browser, optionally on freshly
-generated data (seed/scale.py)."""
+"""`grantmon bench`: time every screen, on the server and in a browser, and the read API,
+optionally on freshly generated data (seed/scale.py)."""
 
 import argparse
 import json
@@ -27,11 +27,21 @@ def cmd_bench(args: argparse.Namespace, engine: Engine) -> int:
     result = run_bench(engine, runs=args.runs, briefing=not args.no_briefing)
     result["scale"] = args.scale
     print(table(result))
+    result["api"] = None if args.no_api else api_part(engine, args.runs)
     result["browser"] = None if args.no_browser else browser_part(engine, args.browser_runs)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         print(f"Wrote {args.json}")
     return 0
+
+
+def api_part(engine: Engine, runs: int) -> dict[str, Any]:
+    """Time the read API through a real server, print its lines."""
+    from grantmon.cli.bench_api import api_lines, run_api_bench
+
+    result = run_api_bench(engine, runs=runs)
+    print("\n".join(api_lines(result)))
+    return result
 
 
 def browser_part(engine: Engine, runs: int) -> dict[str, Any] | None:
@@ -64,6 +74,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     bench.add_argument(
         "--no-browser", action="store_true", help="skip the page loads in headless Chromium"
     )
+    bench.add_argument("--no-api", action="store_true", help="skip the read API's timings")
     bench.add_argument(
         "--browser-runs",
         type=whole_number(100, least=1),

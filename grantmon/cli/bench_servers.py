@@ -111,19 +111,25 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 120) -> 
     raise RuntimeError(f"the server of {url} did not answer its health check")
 
 
+SERVER_PIDS: dict[str, int] = {}  # the process serving each address, to read its memory
+
+
 @contextmanager
-def serving(script: Path, folder: Path, database_url: str) -> Iterator[str]:
+def serving(
+    script: Path, folder: Path, database_url: str, environment: dict[str, str] | None = None
+) -> Iterator[str]:
     """`streamlit run script` from `folder` on a free loopback port until the block ends."""
     port = free_port()
     log = (folder / f"{script.stem}-{port}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)],
         cwd=folder,
-        env={**os.environ, "DATABASE_URL": database_url},
+        env={**os.environ, "DATABASE_URL": database_url, **(environment or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://localhost:{port}"
+    SERVER_PIDS[url] = process.pid
     try:
         _wait_healthy(url, process)
         yield url

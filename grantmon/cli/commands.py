@@ -1,5 +1,5 @@
 """The `grantmon` command's parser and handlers: database upgrade, seeding, serving, users,
-exports, benchmarks.
+API tokens, exports, benchmarks.
 
 It stands beside grantmon.ui: it calls services and seed, never the user interface.
 """
@@ -19,6 +19,7 @@ from grantmon.cli import backup as cli_backup
 from grantmon.cli import bench as cli_bench
 from grantmon.cli import data as cli_data
 from grantmon.cli import export as cli_export
+from grantmon.cli import tokens as cli_tokens
 from grantmon.cli import users as cli_users
 from grantmon.cli.arguments import SCALE, SEED, add_database_option, whole_number
 from grantmon.i18n import default_language, use_language
@@ -63,6 +64,16 @@ def cmd_run(args: argparse.Namespace, engine: Engine) -> int:
         )
         return 2
     upgrade(engine)
+    unbound = cli_users.unbound_beside_open_providers(engine)
+    if unbound:
+        print(
+            "grantmon: refusing to serve: several identity providers are configured and one "
+            "names no allowed_domains, so it could vouch for any address. Give each provider "
+            "allowed_domains, or bind each person to their provider (grantmon users bind "
+            f"EMAIL --provider NAME). Not bound: {', '.join(unbound)}.",
+            file=sys.stderr,
+        )
+        return 2
     with Session(engine) as session:
         empty = row_counts(session)["award"] == 0
     if empty:
@@ -119,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--address", default=settings.server_address)
     run.set_defaults(handler=cmd_run)
     cli_users.register(commands)
+    cli_tokens.register(commands)
     cli_data.register_export(cli_export.register(commands))
     cli_data.register(commands)
     cli_bench.register(commands)

@@ -3,10 +3,12 @@
     grantmon export briefing --format pdf|pptx [--period 2025Q3] [--role donor] [--lang fr]
         --out FILE
     grantmon export iptt [--period 2025Q3] [--role donor] [--lang fr] --out FILE.xlsx|FILE.csv
+    grantmon export iati --out FILE.xml
 
 Both are the donor's view unless another role is asked for with --role; a file for another role
 holds figures the donor does not see and is marked "internal, not for the donor" (every page and
-slide of a pack, every row of the table).
+slide of a pack, every row of the table). The IATI file is always the donor's view, checked
+against the IATI 2.03 activity schema before it is written (a file that fails is never written).
 
 Bad input (unknown period, format or role, an output path that cannot be written) ends in one
 clear line on stderr and exit code 2, before any work is done.
@@ -82,17 +84,20 @@ def save_file(path: Path, data: bytes) -> None:
 
 def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
     """Build the briefing pack (default charts) and write it as PDF or PowerPoint."""
-    from grantmon.charts.images import image_browser
+    from grantmon.charts.images import image_browser, stop_image_browser
 
     try:
         path, kind = writable_path(args.out, BRIEFING_FORMATS, args.format)
         actor = _actor(args.role)
-        image_browser()  # starts now, in the background, while the pack's modules load
+        with Session(engine) as session:
+            filters = _filters(session, actor, args.period)
+        # Started only once the input holds, so that a refusal never leaves a browser
+        # half-started; it starts in the background while the pack's modules load.
+        image_browser()
         from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, default_audience
         from grantmon.services.briefing.pack import collect_briefing
 
         with Session(engine) as session:
-            filters = _filters(session, actor, args.period)
             pack = collect_briefing(
                 session=session,
                 actor=actor,
@@ -102,6 +107,7 @@ def cmd_export_briefing(args: argparse.Namespace, engine: Engine) -> int:
             )
         save_file(path, briefing_pdf(pack) if kind == "pdf" else briefing_pptx(pack))
     except BadInput as error:
+        stop_image_browser()  # before exit removes its profile folder under it
         return _refuse(error)
     print(f"Briefing pack written to {path} ({len(pack.charts)} charts){_marked(actor)}.")
     return 0
@@ -129,6 +135,27 @@ def cmd_export_iptt(args: argparse.Namespace, engine: Engine) -> int:
     except BadInput as error:
         return _refuse(error)
     print(f"Indicator tracking table written to {path} ({len(table)} rows){_marked(actor)}.")
+    return 0
+
+
+def cmd_export_iati(args: argparse.Namespace, engine: Engine) -> int:
+    """Write the award as one IATI 2.03 activity file, validated against the schema."""
+    from grantmon.services.publication.iati import InvalidIati, iati_activities
+
+    try:
+        path, _ = writable_path(args.out, ("xml",))
+        with Session(engine) as session:
+            document = iati_activities(session=session, actor=_actor("donor"))
+        save_file(path, document)
+    except InvalidIati as error:
+        print(
+            f"grantmon export: the file does not validate, nothing written: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    except BadInput as error:
+        return _refuse(error)
+    print(f"IATI activity file (2.03, validated) written to {path}.")
     return 0
 
 
@@ -168,4 +195,7 @@ def register(commands: Any) -> Any:
     iptt = kinds.add_parser("iptt", help="indicator tracking table as .xlsx or .csv")
     _common(iptt)
     iptt.set_defaults(handler=cmd_export_iptt)
+    iati = kinds.add_parser("iati", help="the award as an IATI 2.03 activity file (.xml)")
+    iati.add_argument("--out", required=True, help="the .xml file to write")
+    iati.set_defaults(handler=cmd_export_iati)
     return kinds

@@ -11,10 +11,34 @@ from sqlmodel import Session
 from data_model import Role
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError
-from grantmon.services.core.users import UserCreate, active_users, add_user, remove_user
+from grantmon.services.core.providers import auth_in_file, needs_binding, providers_in
+from grantmon.services.core.users import (
+    UserCreate,
+    active_users,
+    add_user,
+    bind_user,
+    remove_user,
+    unbound_users,
+)
+from grantmon.settings import PROJECT_ROOT
 
 # The command line is run by whoever administers the server.
 CONSOLE = Actor(email="grantmon command line", role=Role.ADMIN)
+SECRETS = PROJECT_ROOT / ".streamlit" / "secrets.toml"  # what `grantmon run` serves with
+
+
+def configured_providers() -> list[str]:
+    """The names of the identity providers of the server's secrets (none in local mode)."""
+    return [provider.name for provider in providers_in(auth_in_file(SECRETS))]
+
+
+def unbound_beside_open_providers(engine: Engine) -> list[str]:
+    """People bound to no provider while several are configured and one vouches for any
+    address (the server then refuses to start); empty when all is well."""
+    if not needs_binding(providers_in(auth_in_file(SECRETS))):
+        return []
+    with Session(engine) as session:
+        return unbound_users(session=session, actor=CONSOLE)
 
 
 def cmd_add(args: argparse.Namespace, engine: Engine) -> int:
@@ -26,9 +50,10 @@ def cmd_add(args: argparse.Namespace, engine: Engine) -> int:
             partner=args.partner,
             region=args.region,
             all_partners=args.all_partners,
+            provider=args.provider,
         )
         with Session(engine) as session:
-            add_user(session=session, actor=CONSOLE, user=user)
+            add_user(session=session, actor=CONSOLE, user=user, providers=configured_providers())
     except ValidationError as error:
         print(
             f"grantmon: {error.errors()[0]['msg'].removeprefix('Value error, ')}", file=sys.stderr
@@ -41,13 +66,32 @@ def cmd_add(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def cmd_bind(args: argparse.Namespace, engine: Engine) -> int:
+    """Bind a person to the one provider that may sign them in."""
+    try:
+        with Session(engine) as session:
+            bind_user(
+                session=session,
+                actor=CONSOLE,
+                email=args.email,
+                provider=args.provider,
+                providers=configured_providers(),
+            )
+    except CommandError as error:
+        print(f"grantmon: {error.message}", file=sys.stderr)
+        return 2
+    print(f"{args.email} now signs in through {args.provider} only.")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace, engine: Engine) -> int:
-    """Print every active user with role and scope."""
+    """Print every active user with role and scope (and provider, when bound)."""
     with Session(engine) as session:
         users = active_users(session=session, actor=CONSOLE)
     for row in users.itertuples():
         scope = " ".join(v for v in (_partner_scope(row), row.region_code) if isinstance(v, str))
-        print(f"{row.email}\t{row.role}\t{scope}".rstrip())
+        bound = f"\tvia {row.provider}" if isinstance(row.provider, str) else ""
+        print(f"{row.email}\t{row.role}\t{scope}".rstrip() + bound)
     return 0
 
 
@@ -85,7 +129,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="a programme manager of every partner (instead of --partner)",
     )
+    add.add_argument(
+        "--provider",
+        help="the identity provider ([auth.NAME]) that alone may sign them in (default: the "
+        "only one; required when several are configured)",
+    )
     add.set_defaults(handler=cmd_add)
+    bind = users.add_parser("bind", help="bind a person to the provider that may sign them in")
+    bind.add_argument("email")
+    bind.add_argument("--provider", required=True)
+    bind.set_defaults(handler=cmd_bind)
     users.add_parser("list", help="list who may sign in").set_defaults(handler=cmd_list)
     remove = users.add_parser("remove", help="withdraw access")
     remove.add_argument("email")

@@ -1,7 +1,6 @@
 """Sign-in with the organisation's OpenID Connect provider (st.login), and who may come in."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -10,9 +9,17 @@ from streamlit.logger import get_logger
 
 from grantmon.i18n import t
 from grantmon.services.core.access import LOCAL_ACTOR, Actor
+from grantmon.services.core.providers import (
+    DEFAULT,
+    Provider,
+    needs_binding,
+    provider_refusal,
+    providers_in,
+)
 from grantmon.services.core.sessions import (
     EXPIRED,
     IDLE,
+    MISMATCH,
     SIGNED_OUT,
     WITHDRAWN,
     check_sign_in,
@@ -20,30 +27,13 @@ from grantmon.services.core.sessions import (
     issued_at,
     sign_in_key,
 )
-from grantmon.services.core.users import actor_for_email
+from grantmon.services.core.users import actor_for_email, provider_of, unbound_users
 from grantmon.ui.runtime import load, write
 from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
 LOG = get_logger("grantmon.auth")
 UNSAFE_SECRETS = ("change", "placeholder", "example", "secret", "xxx")
-DEFAULT = "default"  # Streamlit's name for the provider set directly under [auth]
-VERIFIED = "email_verified"  # the OpenID Connect claim that the address was verified
-
-
-@dataclass(frozen=True)
-class Provider:
-    """One identity provider of the secrets: [auth] itself, or an [auth.NAME] section."""
-
-    name: str  # DEFAULT for the provider set directly under [auth]
-    label: str
-    allowed_domains: tuple[str, ...]
-    verified_claim: str
-
-    @property
-    def login_args(self) -> tuple[str, ...]:
-        """What st.login takes to start this provider's sign-in."""
-        return () if self.name == DEFAULT else (self.name,)
 
 
 def auth_settings() -> Mapping:
@@ -51,26 +41,9 @@ def auth_settings() -> Mapping:
     return st.secrets["auth"]
 
 
-def _provider(name: str, section: Mapping) -> Provider:
-    domains = section.get("allowed_domains", [])
-    domains = [domains] if isinstance(domains, str) else domains  # one domain written bare
-    return Provider(
-        name=name,
-        label=str(section.get("label") or (name.capitalize() if name != DEFAULT else "")),
-        allowed_domains=tuple(str(d).strip().lower().lstrip("@") for d in domains),
-        verified_claim=str(section.get("verified_email_claim") or VERIFIED),
-    )
-
-
 def providers() -> list[Provider]:
     """The provider set directly under [auth] and every [auth.NAME] section that is one."""
-    settings = auth_settings()
-    found = [_provider(DEFAULT, settings)] if "client_id" in settings else []
-    # A table without a client_id (client_kwargs, for one) belongs to a provider, it is none.
-    for name, value in settings.items():
-        if isinstance(value, Mapping) and "client_id" in value:
-            found.append(_provider(str(name), value))
-    return found
+    return providers_in(auth_settings())
 
 
 def configuration_problem() -> str | None:
@@ -95,7 +68,25 @@ def configuration_problem() -> str | None:
                 name=provider.name,
                 fixed=provider.name.replace("_", ""),
             )
-    return None
+    return binding_problem(found)
+
+
+def binding_problem(found: list[Provider]) -> str | None:
+    """With several providers, one that names no allowed_domains may only sign in the people
+    bound to it: serving is refused while anyone with access is bound to none."""
+    if not needs_binding(found):
+        return None
+    unbound = load(unbound_users, LOCAL_ACTOR)
+    if not unbound:
+        return None
+    return t(
+        "Several identity providers are configured and {open} names no allowed_domains, so "
+        "it could vouch for any address: give each provider allowed_domains, or bind every "
+        "person to the provider that may sign them in (grantmon users bind EMAIL --provider "
+        "NAME). Not bound yet: {people}.",
+        open=", ".join(p.shown_name for p in found if not p.allowed_domains),
+        people=", ".join(unbound[:5]) + (" …" if len(unbound) > 5 else ""),
+    )
 
 
 def _redirect_origin() -> str:
@@ -196,6 +187,10 @@ def ended_screen(reason: str) -> None:
         WITHDRAWN: t("An administrator withdrew or changed your access."),
         IDLE: t("Your session ended after a long time without use."),
         EXPIRED: t("Your session reached its maximum length."),
+        MISMATCH: t(
+            "This sign-in was refused: the address your browser presented is not the one "
+            "this sign-in was recorded for. The refusal is in the audit log; sign in again."
+        ),
     }
     st.title(t("Please sign in again"))
     st.info(messages.get(reason, messages[EXPIRED]), icon=":material/logout:")
@@ -230,6 +225,15 @@ def identity_problem(user: Mapping[str, Any]) -> str | None:
     return None
 
 
+def wrong_provider(email: str, used: str) -> str | None:
+    """Why the provider that signed this person in may not, if it may not."""
+    found = providers()
+    provider = next((p for p in found if p.name == used), None)
+    if provider is None:
+        return t("The identity provider did not say who you are (no e-mail address).")
+    return provider_refusal(email, provider, load(provider_of, LOCAL_ACTOR, email=email), found)
+
+
 def stop_unless_configured() -> None:
     """A deployer's mistake in [auth] is named on the page instead of a broken button."""
     problem = configuration_problem()
@@ -255,8 +259,13 @@ def signed_in_actor() -> Actor:
     if actor is None:
         no_access_screen(email)
         st.stop()
-    key = sign_in_key(user)
     provider = str(user.get("provider") or DEFAULT)
+    refusal = wrong_provider(email, provider)
+    if refusal:
+        LOG.warning("Sign-in refused for %s through %s: not its provider", email, provider)
+        refused_screen(t("Sign-in refused"), refusal)
+        st.stop()
+    key = sign_in_key(user)
     ended = write(check_sign_in, actor, key=key, provider=provider, issued=issued_at(user))
     if ended:
         ended_screen(ended)

@@ -1,6 +1,8 @@
-"""What the web server adds around Streamlit: security headers on every response, and the
-screen a person opened before signing in, which they land on after it."""
+"""What the web server adds around Streamlit: security headers on every response, the screen a
+person opened before signing in, which they land on after it, and a clear page when the
+organisation's sign-in service cannot be reached."""
 
+import html
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -8,6 +10,7 @@ from urllib.parse import quote, unquote, urlsplit
 from starlette.requests import Request
 from streamlit import config
 
+from grantmon.i18n import browser_language, default_language, t, use_language
 from grantmon.ui.navigation import screens
 
 Scope = MutableMapping[str, Any]
@@ -134,3 +137,71 @@ class ReturnAfterSignIn:
             await send(message)
 
         await self.app(scope, receive, send_redirected)
+
+
+UNREACHABLE_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;
+line-height:1.5;color:#1f2937}}a{{color:#1d4ed8}}</style></head>
+<body><h1>{title}</h1><p>{message}</p><p><a href="{back}">{link}</a></p></body></html>
+"""
+
+
+def unreachable_page(accept_language: str, base: str) -> bytes:
+    """The page a person sees when the sign-in service does not answer, in their language."""
+    language = browser_language(accept_language) or default_language()
+    with use_language(language):
+        page = UNREACHABLE_PAGE.format(
+            lang=language,
+            title=html.escape(t("Sign-in is not available right now")),
+            message=html.escape(
+                t(
+                    "Your organisation's sign-in service cannot be reached, so you cannot sign "
+                    "in at the moment. Nothing is wrong with your account: try again in a few "
+                    "minutes."
+                )
+            ),
+            back=html.escape(f"{base}/"),
+            link=html.escape(t("Back to the grant monitor")),
+        )
+    return page.encode("utf-8")
+
+
+class ProviderUnreachable:
+    """A sign-in that cannot reach the identity provider gets a page saying so, with a way
+    back, instead of Streamlit's bare "Authentication error"."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass every request on; replace the login's failure (HTTP 400) with the page."""
+        base = _base_path()
+        if scope["type"] != "http" or scope["path"] != f"{base}/auth/login":
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def send_explained(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and message["status"] == 400:
+                replaced = True
+                language = Request(scope).headers.get("accept-language", "")
+                body = unreachable_page(language, base)
+                await send(_start(503, len(body)))
+                await send({"type": "http.response.body", "body": body})
+            elif not replaced:
+                await send(message)
+
+        await self.app(scope, receive, send_explained)
+
+
+def _start(status: int, length: int) -> Message:
+    headers = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(length).encode()),
+        (b"retry-after", b"60"),
+        (b"cache-control", b"no-store"),
+    ]
+    return {"type": "http.response.start", "status": status, "headers": headers}

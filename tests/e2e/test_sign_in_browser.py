@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from data_model.db import make_engine
 from grantmon.services.core.audit import audit_log
+from grantmon.services.core.users import bind_user, unbound_users
 from tests.conftest import skip_or_fail
 from tests.e2e.conftest import (
     ROOT,
@@ -50,8 +51,8 @@ def claims(login: str) -> dict:
 
 @pytest.fixture(scope="module")
 def ports() -> dict[str, int]:
-    """The ports of the two dashboards, registered with the providers before they start."""
-    return {"single": free_port(), "named": free_port()}
+    """The ports of the dashboards, registered with the providers before they start."""
+    return {"single": free_port(), "named": free_port(), "down": free_port()}
 
 
 def callback(port: int) -> str:
@@ -112,13 +113,29 @@ def provider_settings(url: str, **extra: str) -> str:
 NODE_KWARGS = 'client_kwargs = { prompt = "login", scope = "openid email profile groups" }'
 
 
-def serve(folder: Path, port: int, secrets_toml: str) -> tuple[subprocess.Popen, str]:
-    """The dashboard on a seeded database with these secrets."""
+def serve(
+    folder: Path, port: int, secrets_toml: str, bindings: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """The dashboard on a seeded database with these secrets, people bound to providers."""
     (folder / ".streamlit").mkdir()
     shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
     (folder / ".streamlit" / "secrets.toml").write_text(secrets_toml)
     DATABASES[f"http://localhost:{port}"] = database = seeded_database(folder)
+    if bindings:
+        bind_everyone(database, bindings)
     return start_dashboard(database, cwd=folder, port=port)
+
+
+def bind_everyone(database: str, bindings: dict[str, str]) -> None:
+    """Bind each demo person to a provider: the one named for them, else the first one."""
+    engine = make_engine(database)
+    providers = sorted(set(bindings.values()))
+    with Session(engine) as session:
+        for email in unbound_users(session=session, actor=ADMIN):
+            provider = bindings.get(email, next(iter(bindings.values())))
+            bind_user(session=session, actor=ADMIN, email=email, provider=provider,
+                      providers=providers)  # fmt: skip
+    engine.dispose()
 
 
 DATABASES: dict[str, str] = {}  # each dashboard's database, by its address
@@ -155,7 +172,9 @@ def named_app(node_provider, mock_provider, ports, tmp_path_factory) -> Iterator
     iom = provider_settings(node_provider, kwargs=NODE_KWARGS, label='label = "IOM"')
     embassy = provider_settings(mock_provider, label='label = "Embassy"')
     toml = f"[auth]\n{shared(port)}\n\n[auth.iom]\n{iom}\n\n[auth.embassy]\n{embassy}\n"
-    process, url = serve(tmp_path_factory.mktemp("named"), port, toml)
+    # Neither provider names its domains: each person signs in through their own only.
+    bindings = {"admin@example.org": "iom", "donor@example.org": "embassy"}
+    process, url = serve(tmp_path_factory.mktemp("named"), port, toml, bindings)
     yield url
     process.terminate()
     process.wait(timeout=20)
@@ -284,3 +303,45 @@ def test_a_forged_session_cookie_leads_back_to_sign_in(browser, named_app):
     tab.goto(named_app)
     tab.get_by_role("button", name="Sign in with Embassy").wait_for(timeout=30_000)
     assert tab.get_by_test_id("stMetric").count() == 0
+
+
+def test_an_address_is_refused_through_a_provider_it_is_not_bound_to(browser, named_app):
+    tab = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    tab.goto(named_app)
+    tab.get_by_role("button", name="Sign in with Embassy").click()
+    sign_in_at_mock(tab, "admin@example.org")  # the embassy's provider vouches for it too
+    tab.get_by_role("heading", name="Sign-in refused").wait_for(timeout=30_000)
+    expect(
+        tab.get_by_text(shown_with_address("admin@example.org signs in through IOM only"))
+    ).to_be_visible()
+    assert tab.get_by_test_id("stMetric").count() == 0
+    screenshot(tab, "sign-in-refused-other-provider")
+    assert audited(named_app, "sign-in", "admin@example.org") <= 1  # only through IOM, if at all
+
+
+@pytest.fixture(scope="module")
+def app_with_provider_down(ports, tmp_path_factory) -> Iterator[str]:
+    """A dashboard whose provider does not answer (nothing listens on its port)."""
+    port = ports["down"]
+    dead = f"http://localhost:{free_port()}"
+    toml = f"[auth]\n{shared(port)}\n{provider_settings(dead)}\n"
+    process, url = serve(tmp_path_factory.mktemp("down"), port, toml)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_clear_page_and_a_way_back(
+    browser, app_with_provider_down
+):
+    tab = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR").new_page()
+    tab.goto(app_with_provider_down)
+    tab.get_by_role("button", name="Se connecter", exact=True).click()
+    tab.get_by_role("heading", name="La connexion n'est pas disponible pour le moment").wait_for(
+        timeout=30_000
+    )
+    expect(tab.get_by_text("service de connexion de votre organisation")).to_be_visible()
+    assert "Authentication error" not in tab.content()
+    screenshot(tab, "sign-in-provider-down")
+    tab.get_by_role("link", name="Retour au suivi de la subvention").click()
+    tab.get_by_role("button", name="Se connecter", exact=True).wait_for(timeout=30_000)

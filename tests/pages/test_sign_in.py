@@ -39,7 +39,7 @@ NAMED = {
         "verified_email_claim": "xms_edov",
         "client_kwargs": {"prompt": "login"},
     },
-    "embassy": {**PROVIDER, "client_kwargs": {"prompt": "login"}},
+    "embassy": {**PROVIDER, "allowed_domains": ["state.gov"], "client_kwargs": {"prompt": "login"}},
 }
 NONCES = itertools.count()
 
@@ -223,3 +223,42 @@ def test_both_forms_of_the_example_secrets_work_as_the_readme_says(database):
     ]
     entra = claims("admin@iom.int", provider="microsoft", email_verified=None, xms_edov=True)
     assert dashboard(named, entra).title[0].value == "No access yet"  # verified, no role yet
+
+
+def test_several_providers_one_of_them_open_are_refused_while_people_are_unbound(database):
+    open_embassy = {**NAMED, "embassy": {**PROVIDER}}
+    app = dashboard(open_embassy)
+    problem = as_read(app.error[0].value)
+    assert "Embassy names no allowed_domains" in problem and "admin@example.org" in problem
+    assert not app.button
+
+
+def bound(database: str, email: str, provider: str, configured: list[str]) -> None:
+    from data_model.db import make_engine
+    from grantmon.services.core.access import LOCAL_ACTOR
+    from grantmon.services.core.users import UserCreate, add_user
+
+    engine = make_engine(database)
+    with Session(engine) as session:
+        user = UserCreate(email=email, role="administrator", provider=provider)
+        add_user(session=session, actor=LOCAL_ACTOR, user=user, providers=configured)
+    engine.dispose()
+
+
+def test_a_person_bound_to_one_provider_is_refused_through_another(database):
+    bound(database, "bound.admin@example.org", "embassy", ["microsoft", "embassy"])
+    user = claims("bound.admin@example.org", provider="microsoft", xms_edov=True)
+    app = dashboard(NAMED, user)
+    assert app.title[0].value == "Sign-in refused"
+    assert "signs in through Embassy only, not through Microsoft" in as_read(app.error[0].value)
+    assert not app.metric and not app.dataframe
+
+
+def test_a_cookie_naming_another_person_than_its_sign_in_is_refused_in_words(database):
+    user = claims("viewer@example.org")
+    assert "Victims assisted" in [m.label for m in dashboard(user=user).metric]
+    refused = sign_ins(database, "refuse session")
+    app = dashboard(user={**user, "email": "admin@example.org"})
+    assert app.title[0].value == "Please sign in again"
+    assert "This sign-in was refused" in as_read(app.info[0].value)
+    assert not app.metric and sign_ins(database, "refuse session") == refused + 1

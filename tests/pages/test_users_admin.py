@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import Session
 
 from grantmon.services.core.access import LOCAL_ACTOR
+from grantmon.services.core.tokens import holder_of
 from grantmon.services.core.users import actor_for_email
 from tests.pages.apptest import run_page
 from tests.pages.visible_text import as_read
@@ -66,3 +67,32 @@ def test_a_manager_without_a_partner_is_refused_unless_all_partners_is_chosen(ap
     assert "pm@iom.int can now sign in." in [as_read(s.value) for s in app.success]
     shown = app.dataframe[0].value
     assert list(shown[shown["Email"] == "pm@iom.int"]["Partner"]) == ["All partners"]
+
+
+def test_an_administrator_issues_a_token_shown_once_then_revokes_it(app_database):
+    app = run_page(PAGE)
+    next(s for s in app.selectbox if s.key == "token-email").set_value("donor@example.org")
+    press(app, "Issue a token")
+    assert not app.exception
+    shown = [c.value for c in app.code]
+    assert len(shown) == 1 and shown[0].startswith("gmt_")
+    with Session(app_database) as session:
+        holder = holder_of(session, shown[0])
+    assert holder is not None and holder.actor.role == "donor"
+    tokens = app.dataframe[-1].value
+    assert list(tokens["Email"]) == ["donor@example.org"] and list(tokens["State"]) == ["active"]
+    app.run()
+    assert not app.code  # never shown again
+    next(s for s in app.selectbox if s.label == "Token").set_value(holder.token_id)
+    press(app, "Revoke the token")
+    assert list(app.dataframe[-1].value["State"]) == ["revoked"]
+    with Session(app_database) as session:
+        assert holder_of(session, shown[0]) is None
+
+
+def test_a_bad_token_lifetime_is_refused_in_plain_words(app_database):
+    app = run_page(PAGE)
+    next(i for i in app.text_input if i.label.startswith("Valid for")).input("5 years")
+    press(app, "Issue a token")
+    assert "'5 years' is not a token lifetime" in as_read(app.error[0].value)
+    assert not app.code and app.dataframe[-1].value.empty

@@ -2,7 +2,8 @@
 
 Hypothesis draws filter combinations (single quarters and cumulative ranges, regions, partners,
 components, indicators, breakdowns) and calls, as a donor, every service read a donor's screens
-make, then builds the donor's files (IPTT CSV and Excel, briefing PDF and PowerPoint text). It
+make and the read API over HTTP with a donor's token (its tables and its IATI file), then
+builds the donor's files (IPTT CSV and Excel, briefing PDF and PowerPoint text). It
 runs on the demo data and on a generated data set with many small cells, on SQLite and on
 PostgreSQL. Each database is built once per module and only read.
 
@@ -10,6 +11,7 @@ PostgreSQL. Each database is built once per module and only read.
 approved was deleted: a donor's reads and files must be the same on both.
 """
 
+import contextlib
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -17,12 +19,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import httpx
 import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
@@ -62,10 +66,12 @@ from grantmon.services.results.indicators import (
     indicator_tracking,
     off_track_indicators,
     quarterly_figures,
+    results_framework,
 )
 from grantmon.services.results.iptt import iptt_csv, iptt_notes, iptt_table, iptt_xlsx
 from seed.run import seed_database
 from seed.scale import seed_scale
+from tests.api.conftest import api_in_thread, issue
 from tests.conftest import fresh_postgres
 from tests.services.test_milestone_updates import manager, open_milestone, save
 
@@ -87,6 +93,7 @@ class Twins:
     options: FilterOptions
     codes: tuple[str, ...]
     victim_codes: frozenset[str]
+    api: dict[str, tuple[str, str]]  # each database's API address and a donor's token
 
 
 def _seeded(url: str, small_cells: bool, approved_only: bool) -> Engine:
@@ -104,14 +111,14 @@ def _seeded(url: str, small_cells: bool, approved_only: bool) -> Engine:
     return engine
 
 
-def _twins(full: Engine, approved: Engine) -> Twins:
+def _twins(full: Engine, approved: Engine, api: dict[str, tuple[str, str]]) -> Twins:
     with Session(full) as session:
         options = filter_options(session=session, actor=DONOR, today=TODAY)
         tracking = indicator_tracking(
             session=session, actor=DONOR, filters=options.defaults(), today=TODAY
         )
     victims = tracking[tracking["unit"].map(counts_victims)]["code"]
-    return Twins(full, approved, options, tuple(tracking["code"]), frozenset(victims))
+    return Twins(full, approved, options, tuple(tracking["code"]), frozenset(victims), api)
 
 
 def _urls(kind: str, tmp_path_factory) -> Iterator[tuple[str, str]]:
@@ -139,7 +146,16 @@ def twins(request, tmp_path_factory) -> Iterator[Twins]:
     for full_url, approved_url in _urls(kind, tmp_path_factory):
         full = _seeded(full_url, small_cells, approved_only=False)
         approved = _seeded(approved_url, small_cells, approved_only=True)
-        yield _twins(full, approved)
+        with contextlib.ExitStack() as servers:
+            api = {
+                str(engine.url): (
+                    servers.enter_context(api_in_thread(engine)),
+                    issue(engine, DONOR.email),
+                )
+                for engine in (full, approved)
+            }
+            API_SERVERS.update(api)
+            yield _twins(full, approved, api)
         full.dispose()
         approved.dispose()
 
@@ -198,6 +214,36 @@ def _regions_one_by_one(session: Session, view: View) -> pd.DataFrame:
         table = region_metrics(session=session, actor=DONOR, filters=alone, today=TODAY)
         parts.append(table[table["iso_code"] == code])
     return pd.concat(parts, ignore_index=True)
+
+
+API_SERVERS: dict[str, tuple[str, str]] = {}  # by database URL: the API's address, a token
+
+
+def _api(session: Session, path: str, view: View | None, **params: str) -> pd.DataFrame:
+    """A resource's rows as a donor's token reads them over HTTP from this database's API."""
+    url, token = API_SERVERS[str(session.get_bind().engine.url)]
+    query = {**(view.filters.to_params() if view else {}), **params, "limit": "10000"}
+    reply = httpx.get(
+        f"{url}/api/v1{path}", params=query, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert reply.status_code == 200, reply.text
+    return pd.DataFrame(reply.json()["data"])
+
+
+def _iati_victim_actuals(session: Session) -> pd.DataFrame:
+    """Every actual the IATI file gives for an indicator counting victims (dimensions too)."""
+    url, token = API_SERVERS[str(session.get_bind().engine.url)]
+    reply = httpx.get(f"{url}/api/v1/iati.xml", headers={"Authorization": f"Bearer {token}"})
+    assert reply.status_code == 200
+    framework = results_framework(session=session, actor=DONOR)
+    victims = set(framework.loc[framework["unit"].map(counts_victims), "code"])
+    values = [
+        (code, float(actual.get("value")))
+        for indicator in etree.fromstring(reply.content).iter("indicator")
+        if (code := str(indicator.findtext("title/narrative")).split(" ")[0]) in victims
+        for actual in indicator.iter("actual")
+    ]
+    return pd.DataFrame(values, columns=["code", "value"])
 
 
 Read = Callable[[Session, View], Any]
@@ -298,12 +344,35 @@ READS: dict[str, tuple[Read, tuple[str, ...]]] = {
         ),
         (),
     ),
+    "API tracking": (
+        lambda s, v: _api(s, "/indicators", v),
+        ("actual_to_date", "region_actual_to_date"),
+    ),
+    "API quarterly figures": (
+        lambda s, v: _api(s, "/indicators/quarters", v),
+        ("actual", "actual_to_date"),
+    ),
+    "API disaggregations": (
+        lambda s, v: _api(s, f"/indicators/{v.code}/disaggregations", v),
+        ("value",),
+    ),
+    "API regions": (lambda s, v: _api(s, "/regions", v), ("victims_assisted",)),
+    "API reintegration": (lambda s, v: _api(s, "/reintegration", v), ("count",)),
+    "API breakdown": (
+        lambda s, v: _api(s, "/reintegration/breakdown", v, by=v.by, stage=v.stage),
+        ("count",),
+    ),
+    "API occupancy": (
+        lambda s, v: _api(s, "/centres/occupancy", v),
+        ("people_accommodated",),
+    ),
+    "API IATI file": (lambda s, v: _iati_victim_actuals(s), ("value",)),
 }
 
 
 def _victim_rows(name: str, result: Any, view: View, twins: Twins) -> Any:
     """Only the rows that count victims, where a read mixes units (indicator tables)."""
-    if name == "disaggregations":
+    if name.endswith("disaggregations"):
         return result if view.code in twins.victim_codes else result.iloc[0:0]
     if isinstance(result, pd.DataFrame) and "unit" in result.columns:
         return result[result["unit"].map(counts_victims)]

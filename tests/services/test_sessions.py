@@ -10,6 +10,7 @@ from grantmon.services.core.access import LOCAL_ACTOR, Actor
 from grantmon.services.core.sessions import (
     EXPIRED,
     IDLE,
+    MISMATCH,
     SIGNED_OUT,
     WITHDRAWN,
     check_sign_in,
@@ -136,3 +137,17 @@ def test_a_sign_in_first_seen_long_after_it_was_issued_is_refused(engine):
     # A valid cookie the server has no record of (older than the records) starts nothing.
     assert check(engine, token("n-1"), START + timedelta(hours=1)) == EXPIRED
     assert audit_actions(engine) == []
+
+
+def test_a_cookie_naming_another_person_than_its_sign_in_is_refused_and_audited(engine):
+    claims = token("n-1")
+    assert check(engine, claims, START) is None
+    forged = {**claims, "email": "admin@example.org"}  # the same sign-in, another address
+    assert check(engine, forged, START + timedelta(minutes=2)) == MISMATCH
+    assert check(engine, claims, START + timedelta(minutes=3)) == MISMATCH  # it stays ended
+    assert audit_actions(engine) == ["sign-in", "refuse session"]
+    with Session(engine) as session:
+        row = session.exec(
+            select(AuditEntry).where(col(AuditEntry.action) == "refuse session")
+        ).one()
+    assert row.actor == "admin@example.org" and VIEWER.email in row.reason

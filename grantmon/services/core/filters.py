@@ -92,43 +92,56 @@ def filter_options(*, session: Session, actor: Actor, today: date | None = None)
     )
 
 
-def _checked(
-    value: str | None, allowed: list[str] | dict[str, str], label: str, problems: list[str]
-) -> str:
+FILTER_PARAMETERS = ("from", "to", "region", "partner", "component")
+
+
+def _checked(value: str | None, allowed: list[str] | dict[str, str]) -> str | None:
+    """The value when allowed ('all' when absent), or None when it is not one of them."""
     if value is None or value == ALL:
         return ALL
-    if value in allowed:
-        return value
-    problems.append(t("Unknown {label} in the link was ignored.", label=label))
-    return ALL
+    return value if value in allowed else None
 
 
-def _checked_period(
-    params: Mapping[str, str], options: FilterOptions, problems: list[str]
-) -> tuple[str, str]:
+def _checked_period(params: Mapping[str, str], options: FilterOptions) -> tuple[str, str, str]:
+    """The period asked for, or every quarter with the name of the parameter at fault."""
     start, end = options.quarters[0], options.quarters[-1]
     wanted_start, wanted_end = params.get("from", start), params.get("to", end)
-    valid = all(
-        QUARTER_PATTERN.match(q) and q in options.quarters for q in (wanted_start, wanted_end)
-    )
-    if not valid or wanted_start > wanted_end:
-        problems.append(t("The period in the link was not valid; showing every quarter."))
-        return start, end
-    return wanted_start, wanted_end
+    for name, quarter in (("from", wanted_start), ("to", wanted_end)):
+        if not (QUARTER_PATTERN.match(quarter) and quarter in options.quarters):
+            return start, end, name
+    if wanted_start > wanted_end:
+        return start, end, "from"
+    return wanted_start, wanted_end, ""
+
+
+def checked_filters(params: Mapping[str, str], options: FilterOptions) -> tuple[Filters, list[str]]:
+    """Filters from plain parameters, and the names of those that were not valid (each falls
+    back to its default): the one check of the screens' links and the API's queries."""
+    start, end, bad_period = _checked_period(params, options)
+    bad = [bad_period] if bad_period else []
+    chosen: dict[str, str] = {}
+    for name, allowed in (
+        ("region", options.regions),
+        ("partner", options.partners),
+        ("component", options.components),
+    ):
+        value = _checked(params.get(name), allowed)
+        if value is None:
+            bad.append(name)
+        chosen[name] = value or ALL
+    return replace(options.defaults(), start=start, end=end, **chosen), bad
 
 
 def parse_filters(params: Mapping[str, str], options: FilterOptions) -> tuple[Filters, list[str]]:
     """Filters from URL parameters; each bad value falls back to its default, with a notice."""
-    problems: list[str] = []
-    start, end = _checked_period(params, options, problems)
-    filters = replace(
-        options.defaults(),
-        start=start,
-        end=end,
-        region=_checked(params.get("region"), options.regions, t("region"), problems),
-        partner=_checked(params.get("partner"), options.partners, t("partner"), problems),
-        component=_checked(params.get("component"), options.components, t("component"), problems),
-    )
+    filters, bad = checked_filters(params, options)
+    labels = {"region": t("region"), "partner": t("partner"), "component": t("component")}
+    problems = [
+        t("The period in the link was not valid; showing every quarter.")
+        if name in ("from", "to")
+        else t("Unknown {label} in the link was ignored.", label=labels[name])
+        for name in bad
+    ]
     return filters, problems
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from data_model import SignInSession
 from data_model.common import utc_now
+from grantmon.i18n import t
 from grantmon.services.core.access import Actor, command
 from grantmon.services.core.commands import one_transaction, record_change
 from grantmon.settings import get_settings
@@ -22,6 +23,7 @@ SIGNED_OUT = "signed out"
 WITHDRAWN = "access withdrawn"
 IDLE = "idle"
 EXPIRED = "expired"
+MISMATCH = "refused"  # the browser's identity names another person than the sign-in recorded
 # The claims that make one ID token: a new sign-in gets a new nonce and time of issue, while
 # every page load, tab and reconnect of the same sign-in presents the same ones.
 IDENTITY_CLAIMS = ("iss", "aud", "sub", "iat", "nonce")
@@ -92,7 +94,8 @@ def _check(session: Session, seen: _Seen) -> str | None:
         if record.ended_at is not None:
             return record.end_reason or SIGNED_OUT
         if record.email != seen.actor.email:  # the token names another person than the record
-            return _end(session, record, seen.now, SIGNED_OUT)
+            _audit(session, seen.actor, "refuse session", seen.key, reason=record.email)
+            return _end(session, record, seen.now, MISMATCH)
         reason = _age_problem(record, seen.now)
         if reason:
             return _end(session, record, seen.now, reason)
@@ -164,7 +167,7 @@ def end_sign_ins_of(session: Session, email: str) -> int:
     return int(ended.rowcount)  # type: ignore[attr-defined]
 
 
-def _audit(session: Session, actor: Actor, action: str, key: str) -> None:
+def _audit(session: Session, actor: Actor, action: str, key: str, reason: str = "") -> None:
     # The record names the sign-in by the start of its key, never by the token itself.
     record_change(
         session,
@@ -174,6 +177,7 @@ def _audit(session: Session, actor: Actor, action: str, key: str) -> None:
         entity_id=key[:12],
         before=None,
         after=None,
+        reason=t("recorded for {email}", email=reason) if reason else "",
     )
 
 

@@ -1,6 +1,7 @@
 """People allowed into the dashboard, as actors; giving and withdrawing access."""
 
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 from pydantic import BaseModel, field_validator
@@ -13,6 +14,7 @@ from grantmon.services.core.access import ADMINISTRATORS, Actor, command, readab
 from grantmon.services.core.commands import CommandError, NotAllowed, one_transaction, record_change
 from grantmon.services.core.sessions import end_sign_ins_of
 from grantmon.services.core.sql import frame
+from grantmon.services.core.tokens import revoke_tokens_of
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -28,6 +30,7 @@ def active_users(*, session: Session, actor: Actor) -> pd.DataFrame:
             col(Partner.code).label("partner"),
             col(User.partner_id),
             col(User.region_code),
+            col(User.provider),
         )
         .outerjoin(Partner, col(Partner.id) == col(User.partner_id))
         .where(col(User.active))
@@ -67,6 +70,7 @@ class UserCreate(BaseModel):
     partner: str | None = None
     region: str | None = None
     all_partners: bool = False
+    provider: str | None = None  # the identity provider that alone may sign them in
 
     @field_validator("email")
     @classmethod
@@ -77,13 +81,44 @@ class UserCreate(BaseModel):
         return value.strip().lower()
 
 
+def bound_provider(requested: str | None, configured: Sequence[str]) -> str | None:
+    """The provider a person is bound to: the one named, else the only one configured.
+
+    Without any provider (local mode) nobody is bound; with several, one must be named.
+    """
+    if requested is not None:
+        if requested not in configured:
+            names = ", ".join(configured) or t("none (no sign-in is configured)")
+            raise CommandError(
+                t(
+                    "Unknown identity provider '{name}' (configured: {names}).",
+                    name=requested,
+                    names=names,
+                )
+            )
+        return requested
+    if len(configured) > 1:
+        raise CommandError(
+            t(
+                "Several identity providers are configured ({names}): name the one that may "
+                "sign this person in.",
+                names=", ".join(configured),
+            )
+        )
+    return configured[0] if configured else None
+
+
 @command
-def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
-    """Give a person a role (administrators only); refuses unknown partners and regions."""
+def add_user(
+    *, session: Session, actor: Actor, user: UserCreate, providers: Sequence[str] = ()
+) -> None:
+    """Give a person a role (administrators only), bound to the provider that may sign them
+    in (`providers`: those configured); refuses unknown partners, regions and providers."""
     if actor.role != Role.ADMIN:
         raise NotAllowed(t("Only administrators can give people access."))
     with one_transaction(session):
         _refuse_unclear_scope(user)
+        provider = bound_provider(user.provider, providers)
         partner_id = _partner_id(session, user.partner)
         if user.region and session.get(Region, user.region) is None:
             raise CommandError(
@@ -94,7 +129,7 @@ def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
         if row.active:
             raise CommandError(t("{email} already has access.", email=user.email))
         row.role, row.partner_id, row.region_code = user.role, partner_id, user.region
-        row.active = True
+        row.active, row.provider = True, provider
         session.add(row)
         record_change(
             session,
@@ -103,8 +138,59 @@ def add_user(*, session: Session, actor: Actor, user: UserCreate) -> None:
             entity="user",
             entity_id=user.email,
             before=None,
-            after=user.model_dump(mode="json"),
+            after=user.model_dump(mode="json") | {"provider": provider},
         )
+
+
+@command
+def bind_user(
+    *, session: Session, actor: Actor, email: str, provider: str, providers: Sequence[str]
+) -> None:
+    """Bind a person with access to the one provider that may sign them in (administrators)."""
+    if actor.role != Role.ADMIN:
+        raise NotAllowed(t("Only administrators can give people access."))
+    with one_transaction(session):
+        user = _user_with_access(session, email, N_("{email} has no access."))
+        before = user.provider
+        user.provider = bound_provider(provider, providers)
+        session.add(user)
+        end_sign_ins_of(session, user.email)  # a sign-in through another provider ends now
+        record_change(
+            session,
+            actor=actor,
+            action="bind",
+            entity="user",
+            entity_id=user.email,
+            before={"provider": before},
+            after={"provider": user.provider},
+        )
+
+
+def _user_with_access(session: Session, email: str, refusal: str) -> User:
+    user = (
+        session.execute(select(User).where(col(User.email) == email.strip().lower()))
+        .scalars()
+        .first()
+    )
+    if user is None or not user.active:
+        raise CommandError(t(refusal, email=email))
+    return user
+
+
+@readable_by(ADMINISTRATORS, N_("who has access"))
+def provider_of(*, session: Session, actor: Actor, email: str) -> str | None:
+    """The provider an active user is bound to (None: not bound, or no such user)."""
+    query = select(col(User.provider)).where(
+        col(User.email) == email.strip().lower(), col(User.active)
+    )
+    return session.execute(query).scalars().first()
+
+
+@readable_by(ADMINISTRATORS, N_("who has access"))
+def unbound_users(*, session: Session, actor: Actor) -> list[str]:
+    """Active users bound to no provider, by e-mail address."""
+    query = select(col(User.email)).where(col(User.active), col(User.provider).is_(None))
+    return list(session.execute(query.order_by(col(User.email))).scalars())
 
 
 def _refuse_unclear_scope(user: UserCreate) -> None:
@@ -126,20 +212,17 @@ def _refuse_unclear_scope(user: UserCreate) -> None:
 
 @command
 def remove_user(*, session: Session, actor: Actor, email: str) -> None:
-    """Withdraw a person's access and end their sign-ins (the row stays, for the audit trail)."""
+    """Withdraw a person's access, end their sign-ins and revoke their API tokens (the row
+    stays, for the audit trail)."""
     if actor.role != Role.ADMIN:
         raise NotAllowed(t("Only administrators can withdraw access."))
     with one_transaction(session):
-        user = (
-            session.execute(select(User).where(col(User.email) == email.strip().lower()))
-            .scalars()
-            .first()
-        )
-        if user is None or not user.active:
-            raise CommandError(t("{email} has no access to withdraw.", email=email))
+        user = _user_with_access(session, email, N_("{email} has no access to withdraw."))
         user.active = False
         session.add(user)
         end_sign_ins_of(session, user.email)  # a browser still signed in is let go at once
+        assert user.id is not None
+        revoke_tokens_of(session, actor, user.id, t("access withdrawn"))  # and every API key
         record_change(
             session,
             actor=actor,

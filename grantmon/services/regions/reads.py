@@ -498,3 +498,17 @@ def region_victims(
     table["approved"] = table["unapproved_rows"].fillna(0).astype(int).eq(0)
     columns = ["quarter", *VICTIM_SERIES, "approved", *[f"{n}_suppressed" for n in VICTIM_SERIES]]
     return table[columns].reset_index(drop=True)
+
+
+@readable_by(EVERYONE)
+def region_places(*, session: Session, actor: Actor) -> pd.DataFrame:
+    """The 12 regions' codes, names and capitals with their coordinates (public facts)."""
+    query: Executable = select(
+        col(Region.iso_code),
+        col(Region.name_fr),
+        col(Region.name_ar),
+        col(Region.capital),
+        col(Region.capital_lat),
+        col(Region.capital_lon),
+    ).order_by(col(Region.iso_code))
+    return frame(session, query)

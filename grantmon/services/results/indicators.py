@@ -154,6 +154,13 @@ def _framework(session: Session, only: int | None = None) -> pd.DataFrame:
     return frame(session, query)
 
 
+@readable_by(EVERYONE)
+def results_framework(*, session: Session, actor: Actor) -> pd.DataFrame:
+    """Outcomes > outputs > indicators, each with its standard code, unit, baseline, life-of-award
+    target, direction and disaggregations (the plan: no figure reported against it)."""
+    return _framework(session)
+
+
 def _quarterly_actuals(session: Session, actor: Actor, end: str, only: int | None) -> pd.DataFrame:
     query: Executable = (
         select(
@@ -603,7 +610,11 @@ def indicator_disaggregations(
     if found is None:
         return pd.DataFrame(columns=columns)
     only = int(found[0])
-    match = _tracking(session, actor, filters, _figures(session, actor, filters, only), only)
+    kept = _TRACKING.known(session, (actor, filters))  # the whole table, when already made
+    if kept is not None:
+        match = kept[0][kept[0]["indicator_id"] == only].reset_index(drop=True)
+    else:
+        match = _tracking(session, actor, filters, _figures(session, actor, filters, only), only)
     if match.empty or pd.isna(match["as_of_quarter"].iloc[0]):
         return pd.DataFrame(columns=columns)
     indicator = match.iloc[0]
