@@ -6,7 +6,6 @@ It stands beside grantmon.ui: it calls services and seed, never the user interfa
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 
@@ -22,6 +21,7 @@ from grantmon.cli import export as cli_export
 from grantmon.cli import tokens as cli_tokens
 from grantmon.cli import users as cli_users
 from grantmon.cli.arguments import SCALE, SEED, add_database_option, whole_number
+from grantmon.cli.serve import address_to_open, auth_secrets, serve, streamlit_command
 from grantmon.i18n import default_language, use_language
 from grantmon.services.core.database import default_engine, engine_for
 from grantmon.settings import PROJECT_ROOT, bound_address, get_settings, is_loopback
@@ -56,7 +56,7 @@ def cmd_seed(args: argparse.Namespace, engine: Engine) -> int:
 def cmd_run(args: argparse.Namespace, engine: Engine) -> int:
     """Migrate, seed the demo into an empty database, and serve the dashboard."""
     address = bound_address(args.address)  # what Streamlit binds: "" means every interface
-    if not is_loopback(address) and not secrets_have_auth():
+    if not is_loopback(address) and auth_secrets() is None:
         print(
             f"grantmon: refusing to serve on {address} without sign-in: configure "
             "[auth] in .streamlit/secrets.toml, or serve on 127.0.0.1.",
@@ -78,31 +78,15 @@ def cmd_run(args: argparse.Namespace, engine: Engine) -> int:
         empty = row_counts(session)["award"] == 0
     if empty:
         seed_database(engine, demo=True)
-    print(f"Serving the grant monitor on http://localhost:{args.port}")
-    return subprocess.call(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(SERVER),
-            "--server.address",
-            address,
-            "--server.port",
-            str(args.port),
-        ],
+    auth = auth_secrets() or {}
+    where = address_to_open(auth.get("redirect_uri"), address, args.port)
+    print(f"Serving the grant monitor on {where}", flush=True)  # before the server's own lines
+    return serve(
+        streamlit_command(SERVER, address, args.port),
         cwd=PROJECT_ROOT,
         # The server opens the database this command migrated, --database included.
         env={**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)},
     )
-
-
-def secrets_have_auth() -> bool:
-    """Whether .streamlit/secrets.toml configures sign-in."""
-    import tomllib
-
-    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
-    return path.exists() and "auth" in tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def build_parser() -> argparse.ArgumentParser:
