@@ -19,6 +19,11 @@ def quarter_of(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+def last_ended_quarter(today: date) -> str:
+    """The latest quarter that has ended on `today` (the current one has not)."""
+    return shift_quarter(quarter_of(today), -1)
+
+
 def quarter_start(quarter: str) -> date:
     """The first day of a quarter."""
     year, number = parse_quarter(quarter)

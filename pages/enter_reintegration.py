@@ -20,7 +20,7 @@ from grantmon.services.reintegration.entry import (
     reintegration_grid,
     stage_labels,
 )
-from grantmon.ui.forms import Refusals, rerun_saying, show_refusal
+from grantmon.ui.forms import Refusals, quarter_picker, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
 from grantmon.ui.tables import edit_table, show_table
@@ -101,7 +101,7 @@ def save(grid: pd.DataFrame, scope: tuple[str, str], values: dict[str, Any]) -> 
         opened=opened,
         today=date.today(),
     )
-    saved = t("Saved {quarter}, {region}.", quarter=quarter_label(scope[0]), region=scope[1])
+    saved = t("Saved {quarter}, {region}.", quarter=quarter_label(scope[0]), region=names[scope[1]])
     rerun_saying(SAVED_KEY, saved)
 
 
@@ -111,10 +111,8 @@ if regions.empty or not quarters:
     st.info(t("Your role has no region to enter reintegration figures for."))
     st.stop()
 names = dict(zip(regions["code"], regions["name"], strict=True))
-region = st.selectbox(
-    t("Region"), list(names), format_func=lambda c: f"{names[c]} ({c})", key="reint_region"
-)
-quarter = st.selectbox(t("Quarter"), quarters, key="reint_quarter", format_func=quarter_label)
+region = st.selectbox(t("Region"), list(names), format_func=names.__getitem__, key="reint_region")
+quarter = quarter_picker(quarters, key="reint_quarter")
 scope = (str(quarter), str(region))
 grid = load(reintegration_grid, page.actor, quarter=scope[0], region_code=scope[1])
 if SAVED_KEY in st.session_state:

@@ -18,7 +18,7 @@ from grantmon.services.results.entry import (
     result_indicators,
     results_quarter_locked,
 )
-from grantmon.ui.forms import Refusals, history_panel, rerun_saying
+from grantmon.ui.forms import Refusals, history_panel, quarter_picker, rerun_saying
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
 from grantmon.ui.tables import edit_table, show_table
@@ -129,7 +129,7 @@ if indicators.empty or not quarters:
 
 by_label = {f"{r['code']} · {r['title']} ({word(r['unit'])})": r for _, r in indicators.iterrows()}
 indicator = by_label[st.selectbox(t("Indicator"), list(by_label), key="results_indicator")]
-quarter = st.selectbox(t("Quarter"), quarters, key="results_quarter", format_func=quarter_label)
+quarter = quarter_picker(quarters, key="results_quarter")
 scope = (int(indicator["id"]), str(quarter))
 grid = load(result_grid, page.actor, indicator_id=scope[0], quarter=scope[1])
 if not indicator["cumulative"]:

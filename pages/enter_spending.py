@@ -10,7 +10,8 @@ from grantmon.formatting import exact_money, long_date, money, number, quarter_l
 from grantmon.i18n import t
 from grantmon.services.budget.spending import add_expenditure, line_expenditures, spending_lines
 from grantmon.services.core.commands import CommandError, StaleEdit
-from grantmon.ui.forms import Refusals, rerun_saying
+from grantmon.services.core.entry_rules import entry_quarters
+from grantmon.ui.forms import Refusals, due_day, rerun_saying
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
 from grantmon.ui.tables import show_table
@@ -36,13 +37,13 @@ def label(row: pd.Series) -> str:
     return f"{row['partner']} · {row['category_label']}"
 
 
-def spending_form(line_id: int) -> dict[str, Any] | None:
+def spending_form(line_id: int, opens_on: date) -> dict[str, Any] | None:
     """The expenditure form; returns the submitted values, or None until submitted."""
     # A new form key after each save empties the form, so a second click cannot add it twice.
     with st.form(f"spending-{line_id}-{st.session_state.get(SAVES_KEY, 0)}"):
         amount = st.text_input(t("Amount (US$, e.g. 1,234.56)"))
         REFUSALS.field_error(line_id, "amount")
-        spent_on = st.date_input(t("Date spent"), value=date.today(), format="DD/MM/YYYY")
+        spent_on = st.date_input(t("Date spent"), value=opens_on, format="DD/MM/YYYY")
         REFUSALS.field_error(line_id, "spent_on")
         REFUSALS.field_error(line_id, "quarter")
         description = st.text_input(t("Description"), max_chars=500)
@@ -133,7 +134,9 @@ if SAVED_KEY in st.session_state:
 refusal = REFUSALS.of(int(row["id"]))
 if refusal:
     show_refusal(refusal)
-submitted = spending_form(int(row["id"]))
+submitted = spending_form(
+    int(row["id"]), due_day(load(entry_quarters, page.actor, today=date.today()))
+)
 if submitted is not None:
     save(row, submitted)
 show_recent(int(row["id"]))

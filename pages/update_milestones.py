@@ -10,7 +10,12 @@ from data_model import MilestoneStatus
 from grantmon.formatting import long_date
 from grantmon.i18n import t
 from grantmon.services.core.audit import record_history
-from grantmon.services.milestones.updates import EDITABLE, editable_milestones, update_milestone
+from grantmon.services.milestones.updates import (
+    EDITABLE,
+    editable_milestones,
+    most_urgent,
+    update_milestone,
+)
 from grantmon.ui.forms import Refusals, history_panel, rerun_saying, show_refusal
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
@@ -96,6 +101,10 @@ just_saved = st.session_state.get(SAVED_KEY)
 if just_saved:
     # Saving changes the milestone's label: keep the picker on the milestone just saved.
     st.session_state[PICKER_KEY] = next(k for k in rows_by_label if k.startswith(f"{just_saved} "))
+urgent = most_urgent(milestones)
+if urgent is not None:
+    # Open on the milestone that needs attention first, not the first by code (often done).
+    st.session_state.setdefault(PICKER_KEY, list(rows_by_label)[urgent])
 row = rows_by_label[st.selectbox(t("Milestone"), list(rows_by_label), key=PICKER_KEY)]
 st.caption(
     t(

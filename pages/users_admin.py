@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from data_model import Role
 from grantmon.i18n import t
 from grantmon.services.core.commands import CommandError
+from grantmon.services.core.filters import filter_options
 from grantmon.services.core.tokens import api_tokens, issue_token, parse_lifetime, revoke_token
 from grantmon.services.core.users import UserCreate, active_users, add_user, remove_user
 from grantmon.ui.auth import providers
@@ -22,10 +23,15 @@ from grantmon.vocabulary import word
 
 NOBODY = "—"
 ALL_PARTNERS = "*"
+ALL_REGIONS = ""  # no region limit: the manager's partner decides alone
+# A new person gets the least they may need: a viewer reads without changing anything.
+LEAST_ROLE = Role.VIEWER
+ROLES = [r.value for r in Role]
 page = start_page(
     __file__, t("Users"), t("Who may sign in, and what their role lets them see and change.")
 )
 users = load(active_users, page.actor)
+regions = load(filter_options, page.actor).regions  # ISO code -> name, as the sidebar lists them
 show_table(
     pd.DataFrame(
         {
@@ -35,7 +41,7 @@ show_table(
                 p if isinstance(p, str) else t("All partners") if r == Role.MANAGER else NOBODY
                 for p, r in zip(users["partner"], users["role"], strict=True)
             ],
-            t("Region"): users["region_code"].fillna(NOBODY),
+            t("Region"): users["region_code"].map(regions).fillna(NOBODY),
         }
     ),
     hide_index=True,
@@ -65,13 +71,17 @@ if "users_done" in st.session_state:
 with st.form("add-user", clear_on_submit=True):
     st.subheader(t("Give access"))
     email = st.text_input(t("Email"))
-    role = st.selectbox(t("Role"), [r.value for r in Role], format_func=word)
+    role = st.selectbox(t("Role"), ROLES, index=ROLES.index(LEAST_ROLE), format_func=word)
     partner = st.selectbox(
         t("Partner (programme managers)"),
         [NOBODY, "IOM", "UNODC", "ILO", ALL_PARTNERS],
         format_func=lambda p: t("All partners") if p == ALL_PARTNERS else p,
     )
-    region = st.text_input(t("Region code, e.g. MA-04 (optional, programme managers)"))
+    region = st.selectbox(
+        t("Region (programme managers)"),
+        [ALL_REGIONS, *regions],
+        format_func=lambda c: f"{regions[c]} ({c})" if c else t("All regions"),
+    )
     provider = st.selectbox(t("Signs in through"), configured) if len(configured) > 1 else None
     if st.form_submit_button(t("Give access"), type="primary"):
         try:
@@ -79,7 +89,7 @@ with st.form("add-user", clear_on_submit=True):
                 email=email,
                 role=role,
                 partner=None if partner in (NOBODY, ALL_PARTNERS) else partner,
-                region=region.strip().upper() or None,
+                region=region or None,
                 all_partners=partner == ALL_PARTNERS,
                 provider=provider,
             )
@@ -91,10 +101,18 @@ with st.form("add-user", clear_on_submit=True):
 
 with st.form("remove-user"):
     st.subheader(t("Withdraw access"))
-    leaving = st.selectbox(t("Email"), list(users["email"]))
+    # Nobody is chosen at first, so one careless click cannot withdraw anyone's access.
+    leaving = st.selectbox(
+        t("Email"), list(users["email"]), index=None, placeholder=t("Choose a person")
+    )
     if st.form_submit_button(t("Withdraw access")):
-        done = t("{email} can no longer sign in; their open sessions have ended.", email=leaving)
-        run(remove_user, done, email=leaving)
+        if leaving is None:
+            st.error(t("Choose the person whose access to withdraw."))
+        else:
+            done = t(
+                "{email} can no longer sign in; their open sessions have ended.", email=leaving
+            )
+            run(remove_user, done, email=leaving)
 
 st.subheader(t("API tokens"))
 st.caption(

@@ -1,15 +1,18 @@
 """Pieces every entry form shares: refusals shown next to their fields, and a change history."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, NoReturn, TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from grantmon.formatting import date_time
+from grantmon.formatting import date_time, quarter_label
 from grantmon.i18n import t
+from grantmon.periods import quarter_end
 from grantmon.services.core.access import Actor
 from grantmon.services.core.commands import CommandError, StaleEdit
+from grantmon.services.core.entry_rules import due_quarter
 from grantmon.ui.runtime import write
 from grantmon.ui.tables import show_table
 from grantmon.ui.text import plain
@@ -88,3 +91,20 @@ def history_panel(history: pd.DataFrame, title: str) -> None:
             hide_index=True,
             width="stretch",
         )
+
+
+def quarter_picker(quarters: list[str], key: str) -> str:
+    """The Quarter picker of an entry screen, opening on the quarter that is due."""
+    due = due_quarter(quarters, date.today())
+    index = quarters.index(due) if due in quarters else 0
+    return str(
+        st.selectbox(t("Quarter"), quarters, index=index, key=key, format_func=quarter_label)
+    )
+
+
+def due_day(quarters: list[str]) -> date:
+    """The day a dated entry opens on: the last day of the quarter that is due (never after
+    today, so a form in the award's first quarter opens on today)."""
+    today = date.today()
+    due = due_quarter(quarters, today)
+    return min(today, quarter_end(due)) if due else today

@@ -3,6 +3,7 @@
 from sqlalchemy import text
 
 from tests.pages.apptest import run_page
+from tests.pages.due_quarter import due_quarter_today
 from tests.pages.visible_text import as_read
 
 PAGE = "pages/enter_reintegration.py"
@@ -45,7 +46,7 @@ def test_a_manager_enters_counts_for_a_region(app_database):
     fill_and_save(app, "MA-04", "2026Q4", edits)
     assert not app.exception
     assert identified(app_database, "MA-04", "2026Q4") == 6
-    assert any("Saved Q4 2026, MA-04" in as_read(s.value) for s in app.success)
+    assert any("Saved Q4 2026, Rabat-Salé-Kénitra." in as_read(s.value) for s in app.success)
 
 
 def test_a_stage_above_the_one_before_is_refused_naming_the_cell(app_database):
@@ -61,7 +62,15 @@ def test_a_region_scoped_manager_only_sees_their_region_and_locked_quarters_are_
 ):
     app = run_page(PAGE, view_as="manager.ilo@example.org")
     options = list(next(s for s in app.selectbox if s.label == "Region").options)
-    assert len(options) == 1 and options[0].endswith("(MA-06)")
+    assert options == ["Casablanca-Settat"]
     app = open_grid("admin@example.org", "MA-04", "2026Q2")
     assert any("approved and is locked" in as_read(w.value) for w in app.warning)
     assert not [b for b in app.button if b.label == "Save"]
+
+
+def test_the_grid_opens_on_the_quarter_due_and_names_regions_without_codes(app_database):
+    app = run_page(PAGE, view_as="admin@example.org")
+    assert next(s for s in app.selectbox if s.label == "Quarter").value == due_quarter_today()
+    regions = list(next(s for s in app.selectbox if s.label == "Region").options)
+    assert len(regions) == 12 and "Oriental" in regions
+    assert not [name for name in regions if "MA-" in name]

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 
 from data_model import AuditEntry, Indicator
 from tests.pages.apptest import run_page
+from tests.pages.due_quarter import due_quarter_today
 from tests.pages.visible_text import as_read
 
 PAGE = "pages/enter_results.py"
@@ -81,3 +82,10 @@ def test_an_approved_quarter_is_shown_locked_without_a_save_button(app_database)
     app = open_quarter(run_page(PAGE, view_as="admin@example.org"), "1.1.a", "2026Q2")
     assert any("approved and is locked" in as_read(w.value) for w in app.warning)
     assert not [b for b in app.button if b.label == "Save"]
+
+
+def test_the_form_opens_on_the_quarter_due_not_the_one_still_running(app_database):
+    app = run_page(PAGE, view_as="manager.iom@example.org")
+    quarter = next(s for s in app.selectbox if s.label == "Quarter")
+    assert quarter.value == due_quarter_today()
+    assert quarter.options[0] != quarter.value  # the quarter still running stays offered first

@@ -4,7 +4,9 @@ from datetime import date
 
 from sqlalchemy import text
 
+from grantmon.periods import quarter_end
 from tests.pages.apptest import run_page
+from tests.pages.due_quarter import due_quarter_today
 from tests.pages.visible_text import as_read
 
 PAGE = "pages/enter_spending.py"
@@ -85,3 +87,9 @@ def test_spending_added_to_a_submitted_quarter_says_the_quarter_went_back(app_da
             )
         ).scalar_one()
     assert status == "in progress"
+
+
+def test_the_date_opens_on_the_last_day_of_the_quarter_due(app_database):
+    app = run_page(PAGE, view_as="manager.ilo@example.org")
+    spent_on = next(d for d in app.date_input if d.label == "Date spent").value
+    assert spent_on == quarter_end(due_quarter_today())

@@ -1,7 +1,9 @@
 """A programme manager updates a milestone from the entry screen; readers get no such screen."""
 
+from datetime import date
+
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from data_model import AuditEntry, Milestone
 from tests.pages.apptest import run_page
@@ -73,3 +75,34 @@ def test_a_milestone_without_evidence_shows_an_empty_link_once_another_has_one(a
     picker = next(s for s in app.selectbox if s.label == "Milestone")
     picker.select_index(len(picker.options) - 1).run()
     assert next(i for i in app.text_input if i.label == "Evidence link").value == ""
+
+
+def test_the_picker_opens_on_the_most_urgent_milestone(app_database):
+    with Session(app_database) as session:
+        milestones = session.exec(select(Milestone)).all()
+    still_open = [m for m in milestones if m.status not in ("completed", "cancelled")]
+    urgent = min(still_open, key=lambda m: (m.due_date, m.code))
+    assert urgent.due_date < date.today()  # the demo has late milestones: the first late one
+    app = run_page(PAGE, view_as="admin@example.org")
+    chosen = next(s for s in app.selectbox if s.label == "Milestone").value
+    assert chosen.startswith(f"{urgent.code} · ") and chosen.endswith(urgent.status)
+
+
+def test_with_nothing_late_the_picker_opens_on_the_next_milestone_due(app_database):
+    with Session(app_database) as session:
+        for milestone in session.exec(select(Milestone)).all():
+            if milestone.due_date < date.today() and milestone.status != "cancelled":
+                milestone.status, milestone.percent_complete = "completed", 100
+                milestone.actual_completion_date = milestone.due_date
+                session.add(milestone)
+        session.commit()
+        coming = session.exec(
+            select(Milestone)
+            .where(Milestone.due_date >= date.today())
+            .where(col(Milestone.status).not_in(["completed", "cancelled"]))
+            .order_by(Milestone.due_date, Milestone.code)
+        ).first()
+    assert coming is not None
+    app = run_page(PAGE, view_as="admin@example.org")
+    chosen = next(s for s in app.selectbox if s.label == "Milestone").value
+    assert chosen.startswith(f"{coming.code} · ")

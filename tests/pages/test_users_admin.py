@@ -96,3 +96,32 @@ def test_a_bad_token_lifetime_is_refused_in_plain_words(app_database):
     press(app, "Issue a token")
     assert "'5 years' is not a token lifetime" in as_read(app.error[0].value)
     assert not app.code and app.dataframe[-1].value.empty
+
+
+def test_a_new_person_starts_as_a_viewer_limited_to_no_region(app_database):
+    app = run_page(PAGE)
+    assert next(s for s in app.selectbox if s.label == "Role").value == "viewer"
+    region = next(s for s in app.selectbox if s.label.startswith("Region"))
+    assert region.value == "" and region.options[0] == "All regions"
+    assert len(region.options) == 13 and "Casablanca-Settat (MA-06)" in region.options
+
+
+def test_a_region_is_chosen_by_its_name_and_stored_by_its_code(app_database):
+    app = run_page(PAGE)
+    next(i for i in app.text_input if i.label == "Email").input("pm@iom.int")
+    next(s for s in app.selectbox if s.label == "Role").set_value("programme manager")
+    next(s for s in app.selectbox if s.label.startswith("Partner")).set_value("IOM")
+    next(s for s in app.selectbox if s.label.startswith("Region")).set_value("MA-06")
+    press(app, "Give access")
+    with Session(app_database) as session:
+        actor = actor_for_email(session=session, actor=LOCAL_ACTOR, email="pm@iom.int")
+    assert actor is not None and actor.region_code == "MA-06"
+
+
+def test_withdrawing_access_starts_on_nobody_and_a_bare_click_withdraws_nobody(app_database):
+    app = run_page(PAGE)
+    before = list(app.dataframe[0].value["Email"])
+    assert next(s for s in app.selectbox if s.label == "Email").value is None
+    press(app, "Withdraw access")
+    assert "Choose the person whose access to withdraw." in [as_read(e.value) for e in app.error]
+    assert list(app.dataframe[0].value["Email"]) == before and not app.success

@@ -32,6 +32,7 @@ from grantmon.formatting import date_time, long_date, typed_number
 from grantmon.i18n import N_, t
 from grantmon.periods import (
     QUARTER_PATTERN,
+    last_ended_quarter,
     quarter_end,
     quarter_of,
     quarter_start,
@@ -90,6 +91,13 @@ def open_quarters(award: Award, today: date) -> list[str]:
 def entry_quarters(*, session: Session, actor: Actor, today: date) -> list[str]:
     """The quarters figures may be entered for, latest first (every entry screen offers them)."""
     return open_quarters(the_award(session), today)
+
+
+def due_quarter(quarters: Sequence[str], today: date) -> str | None:
+    """The quarter of `quarters` whose figures are due on `today`: the latest that has ended,
+    else (in the award's first quarter) the earliest offered."""
+    ended = [q for q in quarters if q <= last_ended_quarter(today)]
+    return max(ended, default=min(quarters, default=None))
 
 
 def quarter_error(quarter: str, award: Award, today: date) -> str | None:

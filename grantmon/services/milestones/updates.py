@@ -170,3 +170,13 @@ def editable_milestones(*, session: Session, actor: Actor) -> pd.DataFrame:
         for p, a in zip(milestones["partner_id"], milestones["activity_id"], strict=True)
     ]
     return milestones[allowed].reset_index(drop=True)
+
+
+def most_urgent(milestones: pd.DataFrame) -> int | None:
+    """The row of the milestone to act on first: the open one due earliest (so the first late
+    one, else the next due), then by code; None when every one is completed or cancelled."""
+    closed = [MilestoneStatus.COMPLETED.value, MilestoneStatus.CANCELLED.value]
+    still_open = milestones[~milestones["status"].isin(closed)]
+    if still_open.empty:
+        return None
+    return int(still_open.sort_values(["due_date", "code"]).index[0])

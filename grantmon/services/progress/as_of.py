@@ -27,7 +27,7 @@ from sqlmodel import Session, col
 
 from data_model import CentreOccupancy, Expenditure, IndicatorResult, ReintegrationFigure
 from data_model.results import ReportStatus
-from grantmon.periods import quarter_end, quarter_of, quarters_between, shift_quarter
+from grantmon.periods import last_ended_quarter, quarter_end, quarter_of, quarters_between
 from grantmon.services.core.access import EVERYONE, Actor, readable_by
 from grantmon.services.core.award import award_summary
 from grantmon.services.core.filters import Filters
@@ -90,11 +90,6 @@ def latest_comparable(
         return None, False
 
     return _LATEST.get(session, (first, bound, approved_only), compute)
-
-
-def last_ended_quarter(today: date) -> str:
-    """The latest quarter that has ended on `today` (the current one has not)."""
-    return shift_quarter(quarter_of(today), -1)
 
 
 @readable_by(EVERYONE)
