@@ -164,6 +164,11 @@ with st.form("revoke-token"):
         t("Token"),
         list(live["id"]),
         format_func=lambda i: f"{i}: {live.set_index('id').at[i, 'email']!s}",
+        index=None,  # as for access: one careless click revokes nothing
+        placeholder=t("Choose a token"),
     )
-    if st.form_submit_button(t("Revoke the token")) and chosen is not None:
-        run(revoke_token, t("Token {id} is revoked.", id=chosen), token_id=int(chosen))
+    if st.form_submit_button(t("Revoke the token")):
+        if chosen is None:
+            st.error(t("Choose the token to revoke."))
+        else:
+            run(revoke_token, t("Token {id} is revoked.", id=chosen), token_id=int(chosen))

@@ -83,6 +83,10 @@ def test_an_administrator_issues_a_token_shown_once_then_revokes_it(app_database
     assert list(tokens["Email"]) == ["donor@example.org"] and list(tokens["State"]) == ["active"]
     app.run()
     assert not app.code  # never shown again
+    assert next(s for s in app.selectbox if s.label == "Token").value is None
+    press(app, "Revoke the token")
+    assert "Choose the token to revoke." in [as_read(e.value) for e in app.error]
+    assert list(app.dataframe[-1].value["State"]) == ["active"]
     next(s for s in app.selectbox if s.label == "Token").set_value(holder.token_id)
     press(app, "Revoke the token")
     assert list(app.dataframe[-1].value["State"]) == ["revoked"]
