@@ -149,14 +149,15 @@ def _revoke(session: Session, row: ApiToken, actor: Actor, reason: str = "") -> 
     )
 
 
-def revoke_tokens_of(session: Session, actor: Actor, user_id: int, reason: str) -> int:
-    """Revoke every live token of one user, inside the caller's transaction; how many."""
+def revoke_tokens_of(session: Session, by: Actor, user_id: int, reason: str) -> int:
+    """Revoke every live token of one user, as a step of the caller's command (which checks
+    `by`'s role, in its transaction); how many."""
     rows = session.execute(
         select(ApiToken).where(col(ApiToken.user_id) == user_id, col(ApiToken.revoked_at).is_(None))
     ).scalars()
     revoked = 0
     for row in rows.all():
-        _revoke(session, row, actor, reason)
+        _revoke(session, row, by, reason)
         revoked += 1
     return revoked
 
