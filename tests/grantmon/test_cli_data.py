@@ -6,6 +6,8 @@ from sqlalchemy import text
 from grantmon.cli.commands import build_parser
 from grantmon.services.bulk.importer import DATA_TYPES
 from tests.grantmon.test_cli_export import grantmon
+from tests.services.test_bulk_import import counts
+from tests.services.test_damaged_workbooks import DAMAGED, damaged
 
 
 def url_of(engine) -> str:
@@ -121,3 +123,33 @@ def test_exporting_figures_as_a_donor_is_refused_in_one_line(demo_engine, tmp_pa
     assert refused.startswith("grantmon export: Your role (donor) does not let you see")
     assert len(refused.strip().splitlines()) == 1 and not out.exists()
     assert cli(demo_engine, *argv, "--as", "manager.iom@example.org") == 0 and out.exists()
+
+
+def test_a_damaged_workbook_of_every_type_is_refused_in_words_and_writes_nothing(
+    demo_engine, tmp_path, capsys
+):
+    before = counts(demo_engine)
+    for name in DATA_TYPES:
+        good = tmp_path / f"{name}.xlsx"
+        assert cli(demo_engine, *EXPORT, "--type", name, "--out", str(good)) == 0
+        for damage in ("unexpected dimension attribute", "empty worksheet part"):
+            bad = tmp_path / f"{name}-damaged.xlsx"
+            bad.write_bytes(damaged(good.read_bytes(), damage))
+            capsys.readouterr()
+            assert cli(demo_engine, "import", str(bad), "--type", name) == 1, (name, damage)
+            refused = capsys.readouterr().err
+            assert refused.startswith(f"grantmon import: {DAMAGED}"), (name, damage, refused)
+            assert len(refused.strip().splitlines()) == 1, refused
+    assert counts(demo_engine) == before
+
+
+def test_a_damaged_workbook_is_refused_by_the_command_without_a_traceback(demo_engine, tmp_path):
+    good = tmp_path / "milestones.xlsx"
+    assert cli(demo_engine, *EXPORT, "--type", "milestones", "--out", str(good)) == 0
+    bad = tmp_path / "progress.xlsx"
+    bad.write_bytes(damaged(good.read_bytes(), "unexpected dimension attribute"))
+    argv = ("import", str(bad), "--type", "milestones", "--as", "admin@example.org")
+    result = grantmon(*argv, database_url=url_of(demo_engine))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"grantmon import: {DAMAGED}"), result.stderr
+    assert "Traceback" not in result.stderr

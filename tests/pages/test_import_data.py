@@ -1,6 +1,12 @@
-"""The import screen offers templates and current figures per data type; Import waits for a file."""
+"""The import screen offers templates and current figures per type, and refuses a damaged file."""
 
+import pytest
+
+from grantmon.i18n import t, use_language
 from tests.pages.apptest import run_page
+from tests.pages.visible_text import as_read
+from tests.services.test_bulk_import import counts, exported
+from tests.services.test_damaged_workbooks import damaged
 
 PAGE = "pages/import_data.py"
 
@@ -26,3 +32,22 @@ def test_a_manager_sees_every_data_type_with_templates_and_downloads(app_databas
     ]
     importer = next(b for b in app.button if b.label == "Import")
     assert importer.disabled
+
+
+@pytest.mark.parametrize(
+    ("lang", "refusal"),
+    [("en", "This workbook is damaged"), ("fr", "Ce classeur est endommagé")],
+)
+def test_a_damaged_workbook_is_refused_in_words_and_nothing_is_imported(
+    app_database, lang, refusal
+):
+    before = counts(app_database)
+    workbook = damaged(exported(app_database, "milestones", "xlsx"), "empty worksheet part")
+    with use_language(lang):  # what the screen is sent back is in its language
+        app = run_page(PAGE, view_as="admin@example.org", lang=lang)
+        app.file_uploader(key="import_file_milestones").upload("progress.xlsx", workbook).run()
+        next(b for b in app.button if b.label == t("Import")).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [refusal in as_read(e.value) for e in app.error] == [True]
+    assert not app.success
+    assert counts(app_database) == before

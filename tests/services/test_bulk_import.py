@@ -132,7 +132,7 @@ def test_the_same_file_twice_is_refused_unless_forced(demo_engine: Engine):
         (b"   \n", "f.csv", "The file is empty."),
         (b"x" * (6 * 1024 * 1024), "f.csv", "the limit is 5 MB"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "f.csv", "not a CSV text file"),
-        (b"PK\x03\x04 not really a workbook", "f.xlsx", "not an Excel .xlsx workbook"),
+        (b"PK\x03\x04 not really a workbook", "f.xlsx", "damaged or is not an Excel .xlsx file"),
         ("milestone_code\nA1\n".encode("utf-16-le"), "f.csv", "UTF-16 text without"),
         (b"PK\x03\x04 a workbook named .csv", "f.csv", "rename it to .xlsx"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 an old workbook", "f.xlsx", "old Excel .xls"),

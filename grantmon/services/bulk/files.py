@@ -3,7 +3,8 @@
 import codecs
 import csv
 import io
-import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,10 @@ UTF16_NO_MARK = N_("The file is UTF-16 text without the mark that tells its byte
 BINARY = N_("This is not a CSV text file (it looks like a picture, a PDF or another binary file).")
 SAVE_AS = N_("Save it from your spreadsheet as 'CSV UTF-8' or as Excel (.xlsx).")
 NOT_UTF8 = N_("The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'.")
+DAMAGED = N_(
+    "This workbook is damaged or is not an Excel .xlsx file: open it in a spreadsheet and "
+    "save it again as Excel (.xlsx)."
+)
 OLD_EXCEL = N_("This is an old Excel .xls workbook: save it as Excel (.xlsx) or as 'CSV UTF-8'.")
 EXTRA_CSV = N_(
     "A value holding a {separator} needs quotes around it, or the header row lacks a column."
@@ -158,20 +163,38 @@ def _xlsx_rows(content: bytes) -> tuple[str, list[list[str]]]:
     """The name and rows of the workbook's first sheet holding data (a Guide sheet is skipped)."""
     if content.startswith(OLD_EXCEL_START):
         raise CommandError(t(OLD_EXCEL))
-    try:
+    with _damaged_refused():
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise CommandError(
-            t("This is not an Excel .xlsx workbook: open it in a spreadsheet and save it again.")
-        ) from error
     try:
+        if not book.sheetnames:  # a workbook always has a sheet: none read, its part is missing
+            raise CommandError(t(DAMAGED))
         for sheet in book.worksheets:
-            rows = [[_xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            with _damaged_refused():
+                values = _sheet_values(sheet)
+            rows = [[_xlsx_text(v) for v in row] for row in values]
             if sheet.title != t("Guide") and any(c.strip() for row in rows for c in row):
                 return sheet.title, rows
     finally:
         book.close()
     raise CommandError(t("There is no data: every sheet of the workbook is empty."))
+
+
+def _sheet_values(sheet: Any) -> list[tuple[Any, ...]]:
+    """The sheet's cell values as its rows hold them."""
+    # The size a sheet declares is only a hint: trusted, a wrong one pads rows with blank columns.
+    sheet.reset_dimensions()
+    return list(sheet.iter_rows(values_only=True))
+
+
+@contextmanager
+def _damaged_refused() -> Iterator[None]:
+    """Whatever reading a damaged workbook raises becomes a refusal in the user's terms."""
+    try:
+        yield
+    # A damaged part trips openpyxl, zipfile, zlib or the XML parser on whatever it holds
+    # (BadZipFile, ParseError, TypeError, KeyError...): none is a fault of ours.
+    except Exception as error:
+        raise CommandError(t(DAMAGED)) from error
 
 
 def _xlsx_text(value: Any) -> str:
