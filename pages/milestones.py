@@ -36,6 +36,7 @@ from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
 from grantmon.ui.tables import show_table
 from grantmon.ui.text import evidence_link, plain
+from grantmon.ui.timeline import LIST, activity_list, show_activity_list, timeline_view
 from grantmon.vocabulary import word
 
 page = start_page(
@@ -51,8 +52,16 @@ GROUP_LABELS = {"component": t("Component"), "partner": t("Partner")}
 def controls() -> tuple[tuple[str, ...], str]:
     """The status filter of this page and how to group the timeline's rows."""
     left, right = st.columns([3, 2])
-    chosen = left.multiselect(
-        t("Status"), list(STATES), default=list(STATES), format_func=status_label, key="ms_states"
+    # Pills that wrap onto a second row: chips in a box, or a row scrolled sideways, would cut
+    # the last states off (in French above all).
+    chosen = left.pills(
+        t("Status"),
+        list(STATES),
+        selection_mode="multi",
+        default=list(STATES),
+        format_func=status_label,
+        key="ms_states",
+        wrap=True,
     )
     group_by = right.radio(
         t("Group rows by"),
@@ -128,6 +137,20 @@ def gantt(
     return figure_of(milestone_gantt, shown, context=ctx, today=today, group_by=group_by, part=part)
 
 
+def listed(
+    *,
+    actor: Actor,
+    filters: Filters,
+    today: date,
+    states: tuple[str, ...],
+    group_by: str,
+    page: int,
+) -> list[tuple[str, str]]:
+    """The same page of the timeline as a list (built once per data version and inputs)."""
+    milestones = load(milestone_timeline, actor, filters=filters, today=today, states=states)
+    return activity_list(page_of_timeline(milestones, group_by, page), group_by)
+
+
 def timeline_size(*, actor: Actor, filters: Filters, today: date, states: tuple[str, ...]) -> int:
     """How many activities the timeline shows in all."""
     milestones = load(milestone_timeline, actor, filters=filters, today=today, states=states)
@@ -165,12 +188,13 @@ def timeline_page(states: tuple[str, ...]) -> int:
 
 
 def timeline(states: tuple[str, ...], group_by: str) -> None:
-    """The Gantt chart of activities and their milestones."""
+    """The activities and their milestones, as a Gantt chart or as a list."""
     page = timeline_page(states)
-    chart = kept(
-        gantt, actor, filters=filters, today=today, states=states, group_by=group_by, page=page
-    )
-    show(chart, key="ms_gantt")
+    inputs = {"filters": filters, "today": today, "states": states, "group_by": group_by}
+    if timeline_view() == LIST:
+        show_activity_list(kept(listed, actor, page=page, **inputs))
+        return
+    show(kept(gantt, actor, page=page, **inputs), key="ms_gantt")
     st.caption(
         t(
             "Bars: the planned span of each activity. Markers: milestone due dates, by status; "

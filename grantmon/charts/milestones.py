@@ -1,5 +1,7 @@
 """Charts of activities and milestones: the Gantt timeline."""
 
+import re
+import textwrap
 from datetime import date
 
 import pandas as pd
@@ -20,6 +22,7 @@ from grantmon.charts.style import (
 )
 from grantmon.formatting import long_date, percent_sign
 from grantmon.i18n import t
+from grantmon.vocabulary import word
 
 # Bars avoid the status colours (green, vermilion, grey) so milestone markers stand out on them.
 BAR_COLOURS = [SKY, ORANGE, PURPLE, YELLOW, BLUE]
@@ -34,21 +37,41 @@ STATE_SYMBOLS = {
 GROUPINGS = ("component", "partner")
 # Text people typed or imported: drawn as typed, never as chart markup.
 TYPED_COLUMNS = ("activity", "title", "component", "partner")
-ROW_HEIGHT = 30
+ROW_HEIGHT = 40  # two lines of an activity's name
 # A timeline taller than this many activities is shown a page at a time: one chart of a thousand
 # rows would be metres tall and slow to send on every rerun.
 ACTIVITIES_PER_PAGE = 40
 HEADER = "\u00a7 "  # marks a group's header row among the row keys
+DIGITS = re.compile(r"(\d+)")
+# An activity's name on the axis: two lines at most, so a row stays one row high.
+NAME_WIDTH, NAME_LINES = 34, 2
+LEGEND_ROW = 20  # px of one legend entry when a narrow chart stacks them one a line
+LEGEND_TOP = 64  # px from the top of the chart to the legend: below the title and filters
+LEGEND_GAP = 24  # px at least between the legend and the plot: room for the "Today" label
+
+
+def natural_key(code: str) -> tuple:
+    """A sort key that reads the numbers in a code as numbers: A9 before A10, A5.1 before A5.2."""
+    # re.split with a group alternates text and digits, so keys of any two codes compare.
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in DIGITS.split(code))
+
+
+def activity_rows(frame: pd.DataFrame, group_by: str) -> pd.DataFrame:
+    """One row per activity in reading order: by code, numbers as numbers, each group together
+    (groups in the order of their first activity, so A1.1 comes first)."""
+    activities = frame.drop_duplicates("activity_code")
+    activities = activities.sort_values("activity_code", key=lambda codes: codes.map(natural_key))
+    first_seen = {group: n for n, group in enumerate(activities[group_by].drop_duplicates())}
+    return activities.sort_values(group_by, key=lambda g: g.map(first_seen), kind="stable")
 
 
 def _rows(frame: pd.DataFrame, group_by: str) -> pd.DataFrame:
-    """One row per activity, sorted so rows of the same group sit together."""
-    other = "partner" if group_by == "component" else "component"
-    activities = frame.drop_duplicates("activity_code").copy()
+    """The activities in reading order, with their row key and planned span as timestamps."""
+    activities = activity_rows(frame, group_by).copy()
     activities["row"] = _row_key(activities)
     activities["planned_start"] = pd.to_datetime(activities["planned_start"])
     activities["planned_end"] = pd.to_datetime(activities["planned_end"])
-    return activities.sort_values([group_by, other, "activity_code"])
+    return activities
 
 
 def activity_count(frame: pd.DataFrame) -> int:
@@ -58,7 +81,7 @@ def activity_count(frame: pd.DataFrame) -> int:
 
 def page_of_timeline(frame: pd.DataFrame, group_by: str, page: int) -> pd.DataFrame:
     """The milestones of the activities on one page of the timeline (pages count from 0)."""
-    codes = _rows(frame, group_by)["activity_code"]
+    codes = activity_rows(frame, group_by)["activity_code"]
     shown = codes.iloc[page * ACTIVITIES_PER_PAGE : (page + 1) * ACTIVITIES_PER_PAGE]
     return frame[frame["activity_code"].isin(shown)]
 
@@ -88,15 +111,11 @@ def _activity_bars(activities: pd.DataFrame, group_by: str, order: list[str]) ->
                 y=rows["row"],
                 orientation="h",
                 name=str(group),
-                text=rows["activity"],
                 customdata=rows[["activity", "component", "partner"]]
                 .assign(span=_spans(rows["planned_start"], rows["planned_end"]))
                 .to_numpy(),
                 marker={"color": BAR_COLOURS[number % len(BAR_COLOURS)], "opacity": 0.45},
                 showlegend=False,
-                textposition="inside",
-                insidetextanchor="start",
-                textfont={"color": "#222"},
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>%{customdata[1]} · %{customdata[2]}<br>"
                     + t("Planned")
@@ -117,13 +136,14 @@ def _spans(starts: pd.Series, ends: pd.Series) -> list[str]:
     return [f"{long_date(s)} – {long_date(e)}" for s, e in zip(starts, ends, strict=True)]
 
 
-def _group_headers(fig: go.Figure, order: list[str], anchor: pd.Timestamp) -> None:
-    """Name each group on its own row (instead of a colour legend), readable on a phone too."""
+def _axis_labels(fig: go.Figure, activities: pd.DataFrame, order: list[str]) -> None:
+    """Name every row on the axis, outside the plot, so no bar or marker ever covers a name:
+    each group in bold on its own row, then its activities (code, name, partner)."""
     headers = [row for row in order if row.startswith(HEADER)]
     # An invisible point per header row makes the axis keep that row.
     fig.add_trace(
         go.Scatter(
-            x=[anchor] * len(headers),
+            x=[activities["planned_start"].min()] * len(headers),
             y=headers,
             mode="markers",
             marker={"opacity": 0},
@@ -131,19 +151,22 @@ def _group_headers(fig: go.Figure, order: list[str], anchor: pd.Timestamp) -> No
             showlegend=False,
         )
     )
-    for header in headers:
-        fig.add_annotation(
-            x=0,
-            xref="paper",
-            y=header,
-            yref="y",
-            xanchor="left",
-            text=f"<b>{header.removeprefix(HEADER)}</b>",
-            showarrow=False,
-            font={"size": 13, "color": "#222"},
-        )
-    labels = ["" if row.startswith(HEADER) else row for row in order]
-    fig.update_yaxes(tickmode="array", tickvals=order, ticktext=labels)
+    names = dict(zip(activities["row"], _activity_labels(activities), strict=True))
+    labels = [
+        f"<b>{row.removeprefix(HEADER)}</b>" if row in headers else names[row] for row in order
+    ]
+    fig.update_yaxes(
+        tickmode="array", tickvals=order, ticktext=labels, automargin=True, tickfont_color="#222"
+    )
+
+
+def _activity_labels(activities: pd.DataFrame) -> list[str]:
+    """Each activity as its axis label: code, name (two lines at most) and partner."""
+    labels = []
+    for code, name, partner in activities[["activity_code", "activity", "partner"]].to_numpy():
+        lines = textwrap.wrap(f"{code} {name}", NAME_WIDTH, max_lines=NAME_LINES, placeholder=" …")
+        labels.append("<br>".join(lines) + f" · {partner}")
+    return labels
 
 
 def _span_legend_entry(fig: go.Figure) -> None:
@@ -173,7 +196,8 @@ def _milestone_markers(fig: go.Figure, frame: pd.DataFrame) -> None:
                 x=pd.to_datetime(part["due_date"]),
                 y=rows[chosen],
                 mode="markers+text" if late else "markers",
-                name=status_label(state),
+                # The legend draws the marker's own shape: the name adds no second symbol.
+                name=word(state),
                 text=["⚠"] * len(part) if late else None,
                 textposition="top center",
                 textfont={"color": status_colour(state), "size": 14},
@@ -244,18 +268,19 @@ def milestone_gantt(
     activities = _rows(frame, group_by)
     order = _row_order(activities, group_by)
     fig = _activity_bars(activities, group_by, order)
-    _group_headers(fig, order, activities["planned_start"].min())
+    _axis_labels(fig, activities, order)
     _span_legend_entry(fig)
     _milestone_markers(fig, frame)
     _today_line(fig, today)
-    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
-    return finish(
-        fig,
-        title=title,
-        context=context,
-        x_title=t("Date"),
-        y_title=t("Activity · partner"),
-        height=260 + ROW_HEIGHT * len(order),
-        top=150,  # the legend takes up to three rows on a phone
-        legend_gap=24,  # clear of the "Today" label above the plot
-    )
+    height = 260 + ROW_HEIGHT * len(order)
+    finish(fig, title=title, context=context, x_title=t("Date"), height=height, top=_top(fig))
+    # The legend sits right under the title, so the room a phone needs to stack its entries is
+    # left between the legend and the plot, never between the title and a one-line legend.
+    fig.update_layout(legend={"yref": "container", "y": 1 - LEGEND_TOP / height, "yanchor": "top"})
+    return fig
+
+
+def _top(fig: go.Figure) -> int:
+    """Room above the plot for the title and the legend as a phone stacks it, one entry a line."""
+    entries = sum(trace.showlegend is not False for trace in fig.data)
+    return LEGEND_TOP + LEGEND_ROW * entries + LEGEND_GAP

@@ -70,7 +70,8 @@ def english_left(texts: list[str], typed: list[str]) -> list[str]:
     """The pieces of text that still hold an English word once typed data is set aside."""
     left = []
     for text in texts:
-        ours = as_read(text)  # typed text is shown with Markdown escaped
+        # Typed text is shown with Markdown escaped; a chart label may break a name over lines.
+        ours = as_read(text).replace("<br>", " ")
         for data in typed:
             ours = ours.replace(data, " ")
         if not NOT_TEXT.fullmatch(ours.strip()) and ENGLISH_WORD.search(ours):

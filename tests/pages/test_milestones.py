@@ -3,15 +3,19 @@
 import json
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from data_model import AuditEntry
+from grantmon.i18n import t, use_language
 from grantmon.periods import quarter_end, quarter_of, quarter_start
 from grantmon.services.core.database import bump_data_version
+from grantmon.vocabulary import word
 from seed.scale import seed_scale
 from tests.pages.apptest import plotly_charts, run_page
-from tests.pages.visible_text import visible_texts
+from tests.pages.test_french import english_left, typed_texts
+from tests.pages.visible_text import as_read, visible_texts
 
 PAGE = "pages/milestones.py"
 JOINER = "\u2060"  # what breaks an address typed in text into no link
@@ -46,13 +50,18 @@ def test_donor_sees_the_timeline_with_the_late_milestones_of_a_region(app_databa
     charts = plotly_charts(app)
     assert len(charts) == 1
     assert charts[0]["layout"]["title"]["text"].startswith("Activities and milestones")
-    late_trace = [tr for tr in charts[0]["data"] if tr.get("name") == "⚠ late"]
+    late_trace = [tr for tr in charts[0]["data"] if tr.get("name") == "late"]
     assert expected and len(late_trace[0]["x"]) == len(expected)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["⚠ late"] == str(len(expected))
     late_table = app.dataframe[0].value
     assert list(late_table["Code"]) == expected
     assert (late_table["Days late"] > 0).all()
+
+
+def button_group(app, key: str):
+    """A row of pills or a segmented control on the screen, by its key."""
+    return next(group for group in app.button_group if group.key == key)
 
 
 def test_region_filter_changes_what_is_shown(app_database):
@@ -65,13 +74,13 @@ def test_region_filter_changes_what_is_shown(app_database):
 
 def test_status_filter_keeps_only_late_milestones(app_database):
     app = run_page(PAGE, view_as="viewer@example.org")
-    app.multiselect(key="ms_states").set_value(["late"]).run()
+    button_group(app, "ms_states").set_value(["late"]).run()
     assert not app.exception
     table = app.dataframe[1].value
     assert set(table["Status"]) == {"⚠ late"}
     assert sorted(table["Code"]) == sorted(late_codes(app_database))
     names = {trace.get("name") for trace in plotly_charts(app)[0]["data"]}
-    assert "✔ completed" not in names
+    assert "completed" not in names
 
 
 def history_of_most_late(engine, reason: str) -> int:
@@ -218,3 +227,39 @@ def test_the_milestone_table_follows_a_write_made_elsewhere(app_database):
         session.commit()
     after = run_page(PAGE, view_as="viewer@example.org").dataframe[1].value
     assert after.set_index("Code").loc[late, "Status"] == "✔ completed"
+
+
+def activities_and_milestones(engine) -> dict[str, list[str]]:
+    """Each activity ('code title') with its milestones' codes, from the database."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT a.code || ' ' || a.title, m.code FROM activity a "
+                "JOIN milestone m ON m.activity_id = a.id"
+            )
+        ).all()
+    found: dict[str, list[str]] = {}
+    for activity, milestone in rows:
+        found.setdefault(activity, []).append(milestone)
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_list_view_names_every_activity_with_its_milestones_state_and_due_date(
+    app_database, language
+):
+    with use_language(language):  # AppTest formats widget options in the test's own thread
+        app = run_page(PAGE, view_as="viewer@example.org", lang=language, to="2026Q4")
+        button_group(app, "ms_view").set_value("list").run()
+        late, due = word("late"), t("due {day}", day="")
+    assert not app.exception and not plotly_charts(app)  # the list instead of the chart
+    shown = "\n".join(as_read(markdown.value) for markdown in app.markdown)
+    for activity, milestones in activities_and_milestones(app_database).items():
+        assert f"**{activity}**" in shown
+        assert all(f" {milestone} " in shown for milestone in milestones)
+    assert f"⚠ {late} · {due}" in shown
+    if language == "fr":  # nothing of the list is left in English
+        typed = typed_texts(app_database.url.render_as_string(hide_password=False))
+        # A milestone is listed under its activity without repeating the activity's name.
+        typed += [text.split(": ", 1)[1] for text in typed if ": " in text]
+        assert english_left(visible_texts(app), typed) == []
