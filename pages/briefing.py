@@ -1,14 +1,17 @@
 """Briefing pack and exports: pick charts, build a PDF / PowerPoint pack, download the IPTT."""
 
 from datetime import date
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from grantmon.formatting import labelled
+from grantmon.charts.indicators import status_display
+from grantmon.formatting import labelled, quarter_label
 from grantmon.i18n import current_language, in_current_language, t
 from grantmon.services.briefing.files import briefing_pdf, briefing_pptx, default_audience
 from grantmon.services.briefing.pack import chart_catalogue, collect_briefing
-from grantmon.services.results.indicators import indicator_tracking
+from grantmon.services.results.indicators import indicator_tracking, quarterly_figures
 from grantmon.services.results.iptt import (
     iptt_csv,
     iptt_for_file,
@@ -18,8 +21,14 @@ from grantmon.services.results.iptt import (
 )
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load, write
-from grantmon.ui.tables import show_table
-from grantmon.vocabulary import INTERNAL
+from grantmon.ui.tables import (
+    figures,
+    hidden_from,
+    percent_column,
+    show_table,
+    suppression_marks,
+)
+from grantmon.vocabulary import INTERNAL, word
 
 PACK_KEY = "briefing_pack_files"
 
@@ -143,7 +152,50 @@ def iptt_section() -> None:
         on_click="ignore",
         key="bp_iptt_csv",
     )
-    show_table(table, hide_index=True, width="stretch")
+    st.caption(
+        t(
+            "A readable part of the table: the downloads hold every column, with the "
+            "framework, baselines and disaggregations."
+        )
+    )
+    preview = iptt_preview(load(quarterly_figures, actor, filters=filters, today=today))
+    show_table(
+        preview,
+        hide_index=True,
+        width="stretch",
+        column_config={t("% achieved"): percent_column()},
+    )
+
+
+def _preview_notes(row: Any) -> str:
+    marks = suppression_marks([row["hidden"]], [row["to_date_hidden"]])[0]
+    pending = t("not yet approved") if row["unapproved"] and actor.may_see_unapproved else ""
+    return " · ".join(filter(None, [marks, pending]))
+
+
+def _row_names(rows: pd.DataFrame) -> pd.Series:
+    """Code and quarter first, so a narrow screen still shows which row it is."""
+    return rows["code"] + " · " + rows["quarter"].map(quarter_label) + " · " + rows["title"]
+
+
+def iptt_preview(rows: pd.DataFrame) -> pd.DataFrame:
+    """The IPTT's figures a reader looks for first, as numbers; a suppressed one is empty."""
+    hidden = hidden_from(actor, rows["to_date_hidden"])
+    notes = rows.assign(hidden=hidden | hidden_from(actor, rows["actual_hidden"]))
+    status = (
+        rows["status"].map(status_display).where(~hidden, suppression_marks([True], [False])[0])
+    )
+    return pd.DataFrame(
+        {
+            t("Indicator"): _row_names(rows),
+            t("Actual to date"): figures(rows["actual_to_date"], hidden),
+            t("Status"): status,
+            t("Target to date"): figures(rows["target_to_date"]),
+            t("% achieved"): figures(rows["percent_achieved"], hidden),
+            t("Notes"): [_preview_notes(row) for row in notes.to_dict("records")],
+            t("Unit"): rows["unit"].map(word),
+        }
+    )
 
 
 pack_section()

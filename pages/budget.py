@@ -1,6 +1,7 @@
 """Budget: is spending keeping pace with time, where will it land, and which lines are off plan?"""
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -18,7 +19,6 @@ from grantmon.formatting import (
     money,
     number,
     percent,
-    percent_sign,
     quarter_label,
     signed,
 )
@@ -39,7 +39,7 @@ from grantmon.services.progress.as_of import as_of
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
-from grantmon.ui.tables import show_table
+from grantmon.ui.tables import dollar_column, figures, percent_column, show_table
 from grantmon.ui.verdicts import as_of_line
 
 page = start_page(
@@ -167,24 +167,35 @@ def projection_note(summary: BudgetSummary) -> None:
         st.caption(message)
 
 
+def dollars(cents: pd.Series) -> Any:
+    """Amounts in whole dollars, as numbers."""
+    return figures(cents / 100).round()
+
+
+def line_columns() -> dict[str, Any]:
+    """The budget tables' figures: signed percentages and dollars."""
+    money_columns = (t("Spent to date"), t("Plan to date"), t("Budget"), t("Not yet approved"))
+    return {t("Off plan by"): percent_column(signed=True)} | {
+        name: dollar_column() for name in money_columns
+    }
+
+
 def lines_table(lines: pd.DataFrame) -> pd.DataFrame:
     """Budget lines with readable names and whole-dollar amounts."""
     shown = pd.DataFrame(
         {
-            t("Partner"): lines["partner"],
+            # The line, its gap and its status first: what a phone shows without scrolling.
             t("Cost category"): lines["category"],
+            t("Off plan by"): figures(lines["deviation"] * 100).round(),
             t("Status"): lines["status"].map(plan_label),
-            t("Off plan by"): [
-                "—" if pd.isna(d) else signed(round(d * 100)) + percent_sign()
-                for d in lines["deviation"]
-            ],
-            t("Spent to date"): lines["spent_cents"].map(money),
-            t("Plan to date"): lines["plan_cents"].map(money),
-            t("Budget"): lines["budget_cents"].map(money),
+            t("Partner"): lines["partner"],
+            t("Spent to date"): dollars(lines["spent_cents"]),
+            t("Plan to date"): dollars(lines["plan_cents"]),
+            t("Budget"): dollars(lines["budget_cents"]),
         }
     )
     if SHOW_UNAPPROVED:
-        shown[t("Not yet approved")] = lines["unapproved_cents"].map(money)
+        shown[t("Not yet approved")] = dollars(lines["unapproved_cents"])
     shown[t("Assumed")] = lines["is_assumed"].map({True: t("yes"), False: t("no")})
     return shown
 
@@ -215,7 +226,7 @@ def off_plan_section(summary: BudgetSummary) -> None:
             t("No budget line is more than {tolerance} off plan.", tolerance=percent(TOLERANCE))
         )
         return
-    show_table(flagged, hide_index=True, width="stretch")
+    show_table(flagged, hide_index=True, width="stretch", column_config=line_columns())
 
 
 def breakdowns(ctx: ChartContext) -> None:
@@ -246,7 +257,7 @@ def all_lines_section() -> None:
     """Every budget line, for those who want the detail."""
     with st.expander(t("All budget lines")):
         every_line = kept(line_rows, actor, filters=filters, today=today, off_plan_only=False)
-        show_table(every_line, hide_index=True, width="stretch")
+        show_table(every_line, hide_index=True, width="stretch", column_config=line_columns())
 
 
 def main() -> None:

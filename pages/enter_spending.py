@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from grantmon.formatting import exact_money, long_date, money, number, quarter_label
+from grantmon.formatting import exact_money, long_date, money, quarter_label
 from grantmon.i18n import t
 from grantmon.services.budget.spending import add_expenditure, line_expenditures, spending_lines
 from grantmon.services.core.commands import CommandError, StaleEdit
@@ -14,7 +14,7 @@ from grantmon.services.core.entry_rules import entry_quarters
 from grantmon.ui.forms import Refusals, due_day, rerun_saying
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import load
-from grantmon.ui.tables import show_table
+from grantmon.ui.tables import figures, number_column, show_table
 from grantmon.ui.text import plain
 from grantmon.vocabulary import word
 
@@ -103,7 +103,7 @@ def show_recent(line_id: int) -> None:
             {
                 t("Date"): recent["spent_on"].map(long_date),
                 t("Quarter"): recent["quarter"].map(quarter_label),
-                t("Amount (US$)"): (recent["amount_cents"] / 100).map(lambda a: number(a, 2)),
+                t("Amount (US$)"): figures(recent["amount_cents"] / 100),
                 t("Description"): recent["description"].astype(str),
                 t("Justification"): recent["justification"].astype(str),
                 t("Status"): recent["status"].map(word),
@@ -112,6 +112,7 @@ def show_recent(line_id: int) -> None:
         ),
         hide_index=True,
         width="stretch",
+        column_config={t("Amount (US$)"): number_column(step=0.01)},  # cents always shown
     )
 
 

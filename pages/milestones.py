@@ -236,13 +236,14 @@ def milestone_rows(
     milestones = load(milestone_timeline, actor, filters=filters, today=today, states=states)
     table = pd.DataFrame(
         {
-            t("Code"): milestones["code"],
-            t("Status"): milestones["state"].map(status_label),
-            t("Due"): milestones["due_date"].map(long_date),
+            # The name, its figure and its status first: what a phone shows without scrolling.
             t("Milestone"): milestones["title"],
+            t("Complete (%)"): milestones["percent_complete"],
+            t("Status"): milestones["state"].map(status_label),
+            t("Code"): milestones["code"],
+            t("Due"): milestones["due_date"].map(long_date),
             t("Partner"): milestones["partner"],
             t("Component"): milestones["component"],
-            t("Complete (%)"): milestones["percent_complete"],
             t("Completed on"): milestones["actual_completion_date"].map(_maybe_date),
         }
     )
@@ -258,7 +259,13 @@ def milestone_table(shown: pa.Table) -> None:
         max_value=100,
         format="%d" + percent_sign().replace("%", "%%"),
     )
-    show_table(shown, hide_index=True, width="stretch", column_config={t("Complete (%)"): progress})
+    show_table(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height="content",  # every milestone in view, no scrolling inside the page
+        column_config={t("Complete (%)"): progress},
+    )
 
 
 def _maybe_date(value: object) -> str:

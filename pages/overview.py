@@ -35,7 +35,7 @@ from grantmon.ui.folds import folded
 from grantmon.ui.navigation import screen_link
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
-from grantmon.ui.tables import show_table
+from grantmon.ui.tables import dollar_column, figures, show_table
 from grantmon.ui.text import plain
 from grantmon.ui.verdicts import verdict_panel
 from grantmon.vocabulary import word
@@ -284,7 +284,8 @@ def award_facts() -> None:
         if award.period_is_assumed:
             st.caption(t("Assumption: {note}", note=award.period_note))
         partners = kept(partners_table, actor, code=award.code)
-        show_table(partners, hide_index=True, width="stretch")
+        amount = dollar_column(help=t("Blank: not public."))
+        show_table(partners, hide_index=True, width="stretch", column_config={t("Amount"): amount})
         st.markdown(t("**Reported context (not results of this grant)**"))
         show_table(context_table(), hide_index=True, width="stretch")
 
@@ -297,9 +298,7 @@ def partners_table(*, actor: Actor, code: str) -> pd.DataFrame:
             t("Partner"): frame["partner"],
             t("Role"): frame["role"].map(word),
             t("Component"): frame["component"],
-            t("Amount"): [
-                money(c) if pd.notna(c) else t("not public") for c in frame["amount_cents"]
-            ],
+            t("Amount"): figures(frame["amount_cents"] / 100),
             t("Period"): [
                 f"{long_date(s)} – {long_date(e)}" if pd.notna(s) else t("not public")
                 for s, e in zip(frame["start_date"], frame["end_date"], strict=True)
@@ -315,7 +314,8 @@ def context_table() -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("Figure"): frame["label"],
-            t("Value"): frame["value"].map(number) + " " + frame["unit"].map(word),
+            t("Value"): figures(frame["value"]),
+            t("Unit"): frame["unit"].map(word),
             t("Period"): frame["period"],
             t("Caveat"): frame["caveat"],
             t("Source"): frame["publisher"] + ": " + frame["source"],

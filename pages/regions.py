@@ -37,7 +37,7 @@ from grantmon.settings import get_settings
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
-from grantmon.ui.tables import show_table
+from grantmon.ui.tables import figures, number_column, show_table
 from grantmon.ui.text import plain
 from grantmon.ui.verdicts import as_of_line
 from grantmon.vocabulary import word
@@ -82,13 +82,6 @@ centres = load(centre_points, actor, filters=filters, today=today)
 def as_of_day(filters: Filters, today: date) -> date:
     """The day this view's centres and victims are measured at."""
     return load(as_of, actor, filters=filters, today=today).day
-
-
-def count_text(value: Any, suppressed: bool = False) -> str:
-    """A count as shown in tables: suppressed and not-counted cells say so."""
-    if suppressed:
-        return SUPPRESSED
-    return NOT_COUNTED if pd.isna(value) else number(int(value))
 
 
 def beds_text(known: Any, unknown: Any) -> str:
@@ -200,39 +193,45 @@ def figure_notes() -> None:
     st.caption(" ".join(notes))
 
 
-def region_rows(*, actor: Actor, filters: Filters, today: date) -> pd.DataFrame:
-    """The map's figures with readable cells, one row per region."""
-    regions = load(region_metrics, actor, filters=filters, today=today)
+def _region_notes(regions: pd.DataFrame) -> list[str]:
+    """Why a region's victim figures are empty, and where its beds are a lower bound."""
     suppressed = regions["victims_suppressed"].astype(bool)
     unreported = ~regions["victims_reported"].astype(bool) & regions["in_filter"].astype(bool)
-    rate = [
-        SUPPRESSED if hidden else (NOT_COUNTED if pd.isna(v) else number(v, 2))
-        for v, hidden in zip(regions["victims_per_100k"], suppressed, strict=True)
-    ]
-    assisted = [
-        count_text(v, s) for v, s in zip(regions["victims_assisted"], suppressed, strict=True)
-    ]
-    for index in np.flatnonzero(unreported):
-        assisted[index] = rate[index] = NO_FIGURES
+    unknown = regions["centres_capacity_unknown"].fillna(0).astype(int) > 0
+    notes = np.where(suppressed, SUPPRESSED, np.where(unreported, NO_FIGURES, ""))
+    beds = np.where(unknown, t("beds: capacity of some centres not public"), "")
+    return [" · ".join(filter(None, pair)) for pair in zip(notes, beds, strict=True)]
+
+
+def region_rows(*, actor: Actor, filters: Filters, today: date) -> pd.DataFrame:
+    """The map's figures, one row per region: the victim figures and their notes first."""
+    regions = load(region_metrics, actor, filters=filters, today=today)
+    # No figure reported is no figure, not zero victims: the cell stays empty, its note says so.
+    hidden = regions["victims_suppressed"].astype(bool) | ~regions["victims_reported"].astype(bool)
     table = {
         t("Region"): named(regions),
-        t("Population (2024)"): regions["population"].map(number),
-        t("Victims assisted"): assisted,
-        t("Per 100,000 inhabitants"): rate,
+        t("Victims assisted"): figures(regions["victims_assisted"], hidden),
+        t("Notes"): _region_notes(regions),
+        t("Per 100,000"): figures(regions["victims_per_100k"], hidden).round(2),
     }
     if shows_unapproved(actor):
-        table[t("of which not yet approved")] = regions["unapproved_assisted"].map(count_text)
-    table |= {
-        t("Centres open"): regions["centres_open"].map(count_text),
-        t("Beds (open centres)"): [
-            beds_text(k, u)
-            for k, u in zip(regions["beds_known"], regions["centres_capacity_unknown"], strict=True)
-        ],
-        t("Milestones due"): regions["milestones_due"].map(count_text),
-        t("completed"): regions["milestones_completed"].map(count_text),
-        t("late"): regions["milestones_late"].map(count_text),
-    }
-    return pd.DataFrame(table)
+        table[t("Not yet approved")] = figures(regions["unapproved_assisted"])
+    return pd.DataFrame(
+        table
+        | {
+            t("Centres open"): figures(regions["centres_open"]),
+            t("Beds"): figures(regions["beds_known"]),
+            t("Milestones due"): figures(regions["milestones_due"]),
+            t("completed"): figures(regions["milestones_completed"]),
+            t("late"): figures(regions["milestones_late"]),
+        }
+    )
+
+
+REGION_COLUMNS = {
+    t("Per 100,000"): number_column(help=t("Victims assisted per 100,000 inhabitants")),
+    t("Beds"): number_column(help=t("Beds (open centres)")),
+}
 
 
 def named(regions: pd.DataFrame) -> list[str]:
@@ -244,9 +243,11 @@ def region_table() -> None:
     """The map's figures as a table, one row per region."""
     st.subheader(t("Figures by region"))
     table = kept(region_rows, actor, filters=filters, today=today)
-    show_table(table, hide_index=True, width="stretch", height="content")
+    show_table(
+        table, hide_index=True, width="stretch", height="content", column_config=REGION_COLUMNS
+    )
     if filters.region != ALL:
-        st.caption(t("Regions outside the region filter show —."))
+        st.caption(t("Regions outside the region filter are left blank."))
 
 
 def pick_region() -> str:
@@ -280,13 +281,14 @@ def centre_rows(*, actor: Actor, filters: Filters, today: date, code: str) -> pa
             t("Status at {day}", day=long_date(as_of_day(filters, today))): here[
                 "status_at_end"
             ].map(word),
-            t("Capacity (beds)"): [
-                t("not public") if pd.isna(c) else number(int(c)) for c in here["capacity"]
-            ],
+            t("Capacity (beds)"): figures(here["capacity"]),
             t("Opened"): here["opened_on"].map(lambda d: long_date(d) if pd.notna(d) else "—"),
         }
     )
     return ready_to_send(table)
+
+
+DRILL_COLUMNS = {t("Capacity (beds)"): number_column(help=t("Blank: capacity not public."))}
 
 
 def titled_table(heading: str, table: pa.Table, nothing: str) -> bool:
@@ -295,7 +297,7 @@ def titled_table(heading: str, table: pa.Table, nothing: str) -> bool:
     if table.num_rows == 0:
         st.info(nothing)
         return False
-    show_table(table, hide_index=True, width="stretch")
+    show_table(table, hide_index=True, width="stretch", column_config=DRILL_COLUMNS)
     return True
 
 
@@ -371,9 +373,11 @@ def victim_rows(*, actor: Actor, filters: Filters, code: str) -> pa.Table:
     """The region's victim figures per quarter as readable cells (suppressed ones marked)."""
     victims = load(region_victims, actor, filters=filters, region=code)
     table: dict[str, Any] = {t("Quarter"): victims["quarter"].map(quarter_label)}
+    flags = {c: victims[f"{c}_suppressed"].astype(bool) for c in VICTIM_LABELS}
     for column, label in VICTIM_LABELS.items():
-        flags = victims[f"{column}_suppressed"].astype(bool)
-        table[label] = [count_text(v, s) for v, s in zip(victims[column], flags, strict=True)]
+        table[label] = figures(victims[column], flags[column])
+    hidden = pd.concat(flags.values(), axis=1).any(axis=1)
+    table[t("Notes")] = np.where(hidden, SUPPRESSED, "")
     if shows_unapproved(actor):
         table[t("Review")] = victims["approved"].map(
             {True: word("approved"), False: "▨ " + t("not yet approved")}

@@ -1,18 +1,19 @@
 """Reintegration outcomes: from identification to completed plans, with privacy-safe figures."""
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from grantmon.charts.reintegration import breakdown_chart, funnel_chart, score_chart, trend_chart
-from grantmon.formatting import number
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters
-from grantmon.services.core.privacy import cell_text, privacy_notice
+from grantmon.services.core.privacy import privacy_notice
 from grantmon.services.progress.as_of import as_of
 from grantmon.services.reintegration.reads import (
+    TOTAL,
     ReintegrationTotals,
     breakdown,
     funnel,
@@ -28,7 +29,7 @@ from grantmon.ui import folds
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load
-from grantmon.ui.tables import show_table
+from grantmon.ui.tables import figures, show_table, suppression_marks
 from grantmon.ui.verdicts import as_of_line
 
 page = start_page(
@@ -71,19 +72,10 @@ def notices(totals: ReintegrationTotals) -> None:
     )
 
 
-def text_cells(rows: pd.DataFrame, value: str = "count", digits: int = 0) -> list[str]:
-    """Table cells: a number, '■ suppressed', '—' for no data; ■ marks donor-hidden figures."""
-    if digits == 0:
-        return [
-            cell_text(v, hidden=h, donor_hidden=d)
-            for v, h, d in zip(rows[value], rows["hidden"], rows["donor_hidden"], strict=True)
-        ]
-    return [
-        cell_text(0, hidden=True, donor_hidden=True)
-        if h
-        else ("—" if pd.isna(v) else number(v, digits) + (" ■" if d else ""))
-        for v, h, d in zip(rows[value], rows["hidden"], rows["donor_hidden"], strict=True)
-    ]
+def row_marks(rows: pd.DataFrame, by: str, order: list[Any]) -> list[str]:
+    """Each row's marker: whether any of its figures is suppressed (or, for IOM, for donors)."""
+    flags = rows.groupby(by)[["hidden", "donor_hidden"]].any().reindex(order, fill_value=False)
+    return suppression_marks(flags["hidden"], flags["donor_hidden"])
 
 
 def tall_table(table: pd.DataFrame) -> None:
@@ -97,13 +89,16 @@ def breakdown_rows(
 ) -> pd.DataFrame:
     """The breakdown as a table: categories down, sex across, totals included."""
     data = load(breakdown, actor, filters=filters, by=by, stage=stage)
-    data = data.assign(text=text_cells(data))
-    wide = data.pivot(index="category", columns="sex", values="text")
+    data = data.assign(shown=figures(data["count"], data["hidden"]))
+    wide = data.pivot(index="category", columns="sex", values="shown")
     labels = data.drop_duplicates("category").set_index("category")["label"]
     order = list(labels.index)
-    wide = wide.reindex(index=order, columns=list(sex_labels()))
+    # The total first, then its marker: what a phone shows beside the category.
+    sexes = [TOTAL, *(s for s in sex_labels() if s != TOTAL)]
+    wide = wide.reindex(index=order, columns=sexes)
     wide.columns = [sex_labels()[c] for c in wide.columns]
     wide.insert(0, category_title, labels.reindex(order).to_numpy())
+    wide.insert(2, t("Notes"), row_marks(data, "category", order))
     return wide
 
 
@@ -176,15 +171,14 @@ def score_rows(*, actor: Actor, filters: Filters) -> pd.DataFrame:
     by_region = load(sustainability_scores, actor, filters=filters, by="region")
     if by_region.empty:
         return by_region
-    by_region = by_region.assign(text=text_cells(by_region, "score", digits=2))
-    wide = by_region.pivot(index="group", columns="dimension_label", values="text")
-    wide = wide[list(dict.fromkeys(by_region["dimension_label"]))]  # economic ... composite
+    by_region = by_region.assign(shown=figures(by_region["score"], by_region["hidden"]).round(2))
+    wide = by_region.pivot(index="group", columns="dimension_label", values="shown")
+    dimensions = list(dict.fromkeys(by_region["dimension_label"]))  # economic ... composite
+    wide = wide[[dimensions[-1], *dimensions[:-1]]]  # the composite score first
     people = by_region.drop_duplicates("group").set_index("group").reindex(wide.index)
-    wide[t("People with a score")] = [
-        cell_text(n, hidden=h, donor_hidden=False)
-        for n, h in zip(people["people"], people["people_hidden"], strict=True)
-    ]
+    wide[t("People with a score")] = figures(people["people"], people["people_hidden"])
     wide.insert(0, t("Region"), people["label"].to_numpy())
+    wide.insert(2, t("Notes"), row_marks(by_region, "group", list(wide.index)))
     return wide
 
 

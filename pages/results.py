@@ -20,11 +20,15 @@ from grantmon.charts.indicators import (
     target_vs_actual,
 )
 from grantmon.charts.style import ChartContext
-from grantmon.formatting import colon, labelled, number, percent, percent_sign, quarter_label
+from grantmon.formatting import colon, labelled, number, percent_sign, quarter_label
 from grantmon.i18n import t
 from grantmon.services.core.access import Actor
 from grantmon.services.core.filters import Filters, filter_options
-from grantmon.services.core.privacy import SUPPRESSED_MARK, cell_text, privacy_notice
+from grantmon.services.core.privacy import (
+    SUPPRESSED_MARK,
+    cell_text,
+    privacy_notice,
+)
 from grantmon.services.progress.as_of import as_of
 from grantmon.services.results.indicators import (
     indicator_disaggregations,
@@ -35,7 +39,13 @@ from grantmon.services.results.indicators import (
 from grantmon.ui.charts import chart_context, figure_of, show
 from grantmon.ui.page import start_page
 from grantmon.ui.runtime import kept, load, ready_to_send
-from grantmon.ui.tables import show_table
+from grantmon.ui.tables import (
+    figures,
+    hidden_from,
+    percent_column,
+    show_table,
+    suppression_marks,
+)
 from grantmon.ui.text import plain
 from grantmon.ui.verdicts import as_of_line
 from grantmon.vocabulary import word
@@ -156,29 +166,35 @@ def _approval_mark(count: int) -> str:
 
 
 def _status_cell(row: Any) -> str:
+    """The status in words, then what marks its figure (suppressed, not yet approved)."""
+    if row["status"] == "suppressed":
+        return SUPPRESSED_MARK + " " + t("suppressed")
     text = status_display(str(row["status"]))
-    return labelled(text, word(row["note"])) if row["note"] else text
+    text = labelled(text, word(row["note"])) if row["note"] else text
+    if row["to_date_hidden"]:  # IOM staff see the true figure a donor sees suppressed
+        text += " · " + suppression_marks([False], [True])[0]
+    return text + _approval_mark(int(row["unapproved"]))
 
 
-def _baseline_cell(row: Any) -> str:
-    if pd.isna(row["baseline"]):
-        return t("not set")
-    value = format_value(row["baseline"], row["unit"])
-    return f"{value} ({t(row['baseline_note'])})" if row["baseline_note"] else value
-
-
-def _region_cell(row: Any) -> str:
+def _region_note(row: Any) -> str:
     if "region" not in str(row["disaggregations"]).split(","):
         return t("not reported by region")
     if row["region_suppressed"]:
         return SUPPRESSED_MARK + " " + t("suppressed")
-    value = format_value(row["region_actual_to_date"], row["unit"])
-    return value + _approval_mark(int(row["region_unapproved"]))
+    return _approval_mark(int(row["region_unapproved"])).strip()
 
 
-def _percent_cell(row: Any) -> str:
-    achieved = row["percent_achieved"]
-    return "—" if pd.isna(achieved) else number(achieved) + percent_sign()
+def _notes_cell(row: Any) -> str:
+    """What the figures alone do not say: standard code, direction, baseline source, region."""
+    code = row["standard_code"] if isinstance(row["standard_code"], str) else ""
+    notes = [labelled(t("Standard code"), code)] if code else []
+    if row["direction"] == "decrease":
+        notes.append(t("Lower is better"))
+    if row["baseline_note"]:
+        notes.append(labelled(t("Baseline"), t(row["baseline_note"])))
+    if filters.region != ALL and _region_note(row):
+        notes.append(labelled(t("In {region}", region=region_name()), _region_note(row)))
+    return " · ".join(notes)
 
 
 def each_row(rows: pd.DataFrame, cell: Callable[[Any], str], *columns: str) -> list[str]:
@@ -186,60 +202,56 @@ def each_row(rows: pd.DataFrame, cell: Callable[[Any], str], *columns: str) -> l
     return [cell(row) for row in rows[list(columns)].to_dict("records")]
 
 
-def _figures(rows: pd.DataFrame, column: str) -> list[str]:
-    return [format_value(v, u) for v, u in zip(rows[column], rows["unit"], strict=True)]
+def hidden_here(flags: pd.Series) -> Any:
+    """Where this page's reader sees a figure suppressed."""
+    return hidden_from(actor, flags)
+
+
+def _region_figures(rows: pd.DataFrame) -> Any:
+    reported = rows["disaggregations"].astype(str).str.split(",").map(lambda d: "region" in d)
+    hidden = ~reported | hidden_here(rows["region_suppressed"])
+    return figures(rows["region_actual_to_date"], hidden)
 
 
 def tracking_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The tracking rows with readable columns, the figures a reader looks for first."""
-    actual = [
-        cell_text(value, hidden=True, donor_hidden=True) if pd.isna(value) and hidden else text
-        for text, value, hidden in zip(
-            _figures(rows, "actual_to_date"),
-            rows["actual_to_date"],
-            rows["to_date_hidden"],
-            strict=True,
-        )
-    ]
+    """The tracking rows, the indicator, its figure and its status first (all a phone shows)."""
+    hidden = hidden_here(rows["to_date_hidden"])
     shown = pd.DataFrame(
         {
-            # Status first: on a phone it stays in view beside the start of the indicator.
-            t("Status"): each_row(rows, _status_cell, "status", "note"),
             t("Indicator"): rows["code"] + " " + rows["title"],
-            t("% achieved"): each_row(rows, _percent_cell, "percent_achieved"),
-            t("Actual to date"): [
-                a + _approval_mark(n) for a, n in zip(actual, rows["unapproved"], strict=True)
-            ],
-            t("Target to date"): _figures(rows, "target_to_date"),
-            t("As of"): rows["as_of_quarter"].map(quarter_label),
-            t("Life-of-award target"): _figures(rows, "life_target"),
-            t("Baseline"): each_row(rows, _baseline_cell, "baseline", "unit", "baseline_note"),
+            t("Actual to date"): figures(rows["actual_to_date"], hidden),
+            t("Status"): each_row(
+                rows, _status_cell, "status", "note", "to_date_hidden", "unapproved"
+            ),
+            t("Target to date"): figures(rows["target_to_date"]),
+            t("% achieved"): figures(rows["percent_achieved"], hidden),
             t("Unit"): rows["unit"].map(word),
-            t("Lower is better"): rows["direction"].eq("decrease").map({True: t("yes"), False: ""}),
-            t("Standard code"): rows["standard_code"].fillna("—"),
+            t("As of"): rows["as_of_quarter"].map(quarter_label),
+            t("Life-of-award target"): figures(rows["life_target"]),
+            t("Baseline"): figures(rows["baseline"]),
+            t("Notes"): each_row(
+                rows,
+                _notes_cell,
+                "standard_code",
+                "direction",
+                "baseline_note",
+                "disaggregations",
+                "region_suppressed",
+                "region_unapproved",
+            ),
         }
     )
     if filters.region != ALL:
-        shown.insert(
-            4,
-            t("In {region}", region=region_name()),
-            each_row(
-                rows,
-                _region_cell,
-                "disaggregations",
-                "region_suppressed",
-                "region_actual_to_date",
-                "unit",
-                "region_unapproved",
-            ),
-        )
+        shown.insert(2, t("In {region}", region=region_name()), _region_figures(rows))
     return shown
 
 
-TABLE_COLUMNS = {
-    t("Status"): st.column_config.TextColumn(width=160),
-    t("Indicator"): st.column_config.TextColumn(width=320),
-}
+def _percent_cell(row: Any) -> str:
+    achieved = row["percent_achieved"]
+    return "—" if pd.isna(achieved) else number(achieved) + percent_sign()
+
+
+TABLE_COLUMNS = {t("% achieved"): percent_column()}
 
 
 OutputTables = list[tuple[str, list[tuple[str, pa.Table]]]]
@@ -304,9 +316,8 @@ def quarterly_table() -> None:
     """Per-quarter actual / target for every indicator in the period."""
     st.subheader(t("Targets and actuals by quarter"))
     st.caption(t("Each cell: actual / target for that quarter alone (also for counts)."))
-    indicator_column = {t("Indicator"): st.column_config.TextColumn(width=220)}
     wide = kept(quarter_rows, actor, filters=filters, today=today)
-    show_table(wide, hide_index=True, width="stretch", column_config=indicator_column)
+    show_table(wide, hide_index=True, width="stretch")
 
 
 def national_context() -> ChartContext:
@@ -355,22 +366,23 @@ def indicator_figure(*, actor: Actor, filters: Filters, today: date, code: str) 
     )
 
 
-def _breakdown_cell(value: float, row: pd.Series, unit: str) -> str:
-    if row["suppressed"]:
-        return SUPPRESSED_MARK + " " + t("suppressed")
-    text = format_value(value, unit) + _approval_mark(int(row["unapproved"]))
-    # IOM staff see true figures, marked where a donor sees "suppressed".
-    return f"{text} {SUPPRESSED_MARK}" if row["donor_hidden"] else text
+def _breakdown_note(row: Any) -> str:
+    marks = suppression_marks([row["suppressed"]], [row["donor_hidden"]])[0]
+    return (marks + _approval_mark(int(row["unapproved"]))).strip()
 
 
-def breakdown_table(cells: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """The breakdown with readable columns; suppressed cells say so."""
+def breakdown_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """The breakdown, its figures as numbers; a suppressed one is empty and says so."""
+    hidden = hidden_here(cells["suppressed"])
     return pd.DataFrame(
         {
-            t("Breakdown"): [dimension_name(d) for d in cells["dimension"]],
             t("Group"): [word(label) for label in cells["label"]],
-            t("Actual"): [_breakdown_cell(row["value"], row, unit) for _, row in cells.iterrows()],
-            t("Share of total"): [percent(v) for v in cells["share"]],
+            t("Actual"): figures(cells["value"], hidden),
+            t("Share of total"): figures(cells["share"] * 100, hidden),
+            t("Notes"): each_row(
+                cells, _breakdown_note, "suppressed", "donor_hidden", "unapproved"
+            ),
+            t("Breakdown"): [dimension_name(d) for d in cells["dimension"]],
         }
     )
 
@@ -393,7 +405,12 @@ def breakdown(indicator: dict[str, Any]) -> None:
     show(fig, key=f"results_breakdown_{code}")
     if (cells["suppressed"] | cells["donor_hidden"]).any():
         st.caption(privacy_notice(actor=actor))
-    show_table(breakdown_table(cells, unit), hide_index=True, width="stretch")
+    show_table(
+        breakdown_table(cells),
+        hide_index=True,
+        width="stretch",
+        column_config={t("Share of total"): percent_column()},
+    )
 
 
 def indicator_detail(facts: Digest) -> None:

@@ -1,5 +1,8 @@
 """The Briefing page: builds a pack with the user's role, offers PDF, PowerPoint, Excel, CSV."""
 
+import pandas as pd
+from pandas.api.types import is_float_dtype
+
 from tests.pages.apptest import run_page
 
 
@@ -21,12 +24,13 @@ def test_donor_builds_a_pack_and_gets_the_files(app_database):
     assert "Download PDF" in labels and "Download PowerPoint" in labels
 
 
-def test_iptt_table_shown_without_draft_column_for_donor(app_database):
+def test_iptt_preview_marks_unapproved_figures_for_staff_only(app_database):
     app = run_page("pages/briefing.py", view_as="donor@example.org")
-    columns = list(app.dataframe[0].value.columns)
-    assert "Actual to date" in columns and "Figures not yet approved" not in columns
+    donor = app.dataframe[0].value
+    assert "Actual to date" in donor.columns
+    assert not donor["Notes"].str.contains("not yet approved").any()
     viewer = run_page("pages/briefing.py", view_as="viewer@example.org")
-    assert "Figures not yet approved" in list(viewer.dataframe[0].value.columns)
+    assert viewer.dataframe[0].value["Notes"].str.contains("not yet approved").any()
 
 
 def test_a_staff_pack_is_said_to_be_internal_before_it_is_built(app_database):
@@ -36,3 +40,16 @@ def test_a_staff_pack_is_said_to_be_internal_before_it_is_built(app_database):
     viewer = run_page("pages/briefing.py", view_as="viewer@example.org")
     assert any("INTERNAL, NOT FOR THE DONOR" in w.value for w in viewer.warning)
     assert viewer.text_input(key="bp_for").value == "IOM staff (internal)"
+
+
+def test_iptt_preview_keeps_figures_numeric_and_a_suppressed_one_empty(app_database):
+    # 2.2.a: 2 plans completed in 2024Q1, a count a donor sees suppressed.
+    app = run_page("pages/briefing.py", view_as="donor@example.org", **{"from": "2024Q1"})
+    preview = app.dataframe[0].value
+    for column in ("Actual to date", "Target to date", "% achieved"):
+        assert is_float_dtype(preview[column]), column
+    plans = preview[preview["Indicator"].str.startswith("2.2.a")].iloc[0]
+    assert pd.isna(plans["Actual to date"]) and pd.isna(plans["% achieved"])
+    assert plans["Notes"] == "■ suppressed"
+    caption = " ".join(c.value for c in app.caption)
+    assert "the downloads hold every column" in caption

@@ -1,5 +1,7 @@
 """The Regions page: offline map with its disclaimer, the same figures as a table, a drill-down."""
 
+import pandas as pd
+from pandas.api.types import is_float_dtype
 from sqlalchemy import Engine, text
 
 from grantmon.charts.maps import DISCLAIMER
@@ -36,9 +38,9 @@ def test_donor_on_one_region_sees_its_approved_figures_map_and_drill_down(app_da
         "WHERE region_code = 'MA-04' AND status = 'approved'",
     )[0][0]
     table = region_table(app)
-    assert table.loc["Rabat-Salé-Kénitra", "Victims assisted"] == f"{approved:,}"
-    assert (table.drop(index="Rabat-Salé-Kénitra")["Victims assisted"] == "—").all()
-    assert "of which not yet approved" not in table.columns
+    assert table.loc["Rabat-Salé-Kénitra", "Victims assisted"] == approved
+    assert table.drop(index="Rabat-Salé-Kénitra")["Victims assisted"].isna().all()
+    assert "Not yet approved" not in table.columns
     figure = chart(app, "Victims assisted per 100,000 inhabitants by region")
     layers = {layer.get("name"): layer for layer in figure["data"]}
     assert figure["layout"]["map"]["style"] == "white-bg"
@@ -60,9 +62,12 @@ def test_viewer_sees_sql_totals_per_region_and_unapproved_figures_marked(app_dat
     )
     table = region_table(app)
     for name, assisted, pending in rows:
-        shown = "none reported" if assisted is None else f"{assisted:,}"
-        assert table.loc[name, "Victims assisted"] == shown
-        assert table.loc[name, "of which not yet approved"] == f"{pending or 0:,}"
+        if assisted is None:
+            assert pd.isna(table.loc[name, "Victims assisted"])
+            assert table.loc[name, "Notes"] == "none reported"
+        else:
+            assert table.loc[name, "Victims assisted"] == assisted
+        assert table.loc[name, "Not yet approved"] == (pending or 0)
     total_pending = sum(pending or 0 for _, _, pending in rows)
     assert f"Includes {total_pending} victims assisted from figures not yet approved" in captions(
         app
@@ -73,14 +78,22 @@ def test_viewer_sees_sql_totals_per_region_and_unapproved_figures_marked(app_dat
 def test_donor_sees_small_cells_suppressed_in_table_map_and_drill_down(app_database):
     app = run_page(PAGE, view_as="donor@example.org", **{"from": "2026Q2", "to": "2026Q2"})
     table = region_table(app)
-    assert (table["Victims assisted"] == "■ suppressed").any()
+    marked = table["Notes"].str.startswith("■ suppressed")
+    assert marked.any()
+    # A suppressed figure is an empty number, its rate too: the column stays numeric.
+    assert table.loc[marked, ["Victims assisted", "Per 100,000"]].isna().all().all()
+    assert is_float_dtype(table["Victims assisted"]) and is_float_dtype(table["Per 100,000"])
     layers = {
         layer.get("name"): layer for layer in chart(app, "Victims assisted per 100,000")["data"]
     }
     suppressed = layers["suppressed (too few to show)"]["locations"]
-    assert len(suppressed) == (table["Victims assisted"] == "■ suppressed").sum()
+    assert len(suppressed) == marked.sum()
     quarters = next(f.value for f in app.dataframe if "Quarter" in f.value.columns)
-    assert "■ suppressed" in set(quarters.stack())
+    hidden = quarters["Notes"] == "■ suppressed"
+    assert hidden.any()
+    counts = quarters[["Identified", "Assisted", "Plan completed"]]
+    assert all(is_float_dtype(counts[c]) for c in counts)
+    assert counts[hidden].isna().any(axis=1).all()
 
 
 def test_centre_figures_and_map_choices(app_database):
