@@ -94,7 +94,9 @@ def pack_section() -> None:
             ),
             icon=":material/lock:",
         )
-    prepared_for = st.text_input(t("Prepared for"), value=default_audience(actor), key="bp_for")
+    # Keyed by the reader's view, so that "View as" another role brings that role's audience.
+    audience_key = f"bp_for-{'donor' if actor.is_donor else 'staff'}"
+    prepared_for = st.text_input(t("Prepared for"), value=default_audience(actor), key=audience_key)
     if st.button(t("Build the briefing pack"), type="primary", key="bp_build"):
         build(charts, prepared_for)
     files = st.session_state.get(PACK_KEY)

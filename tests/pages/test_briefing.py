@@ -36,10 +36,21 @@ def test_iptt_preview_marks_unapproved_figures_for_staff_only(app_database):
 def test_a_staff_pack_is_said_to_be_internal_before_it_is_built(app_database):
     donor = run_page("pages/briefing.py", view_as="donor@example.org")
     assert not any("INTERNAL" in w.value for w in donor.warning)  # the demo banner only
-    assert donor.text_input(key="bp_for").value == "U.S. Embassy Rabat and J/TIP"
+    assert donor.text_input(key="bp_for-donor").value == "U.S. Embassy Rabat and J/TIP"
     viewer = run_page("pages/briefing.py", view_as="viewer@example.org")
     assert any("INTERNAL, NOT FOR THE DONOR" in w.value for w in viewer.warning)
-    assert viewer.text_input(key="bp_for").value == "IOM staff (internal)"
+    assert viewer.text_input(key="bp_for-staff").value == "IOM staff (internal)"
+
+
+def test_viewing_as_another_role_brings_that_roles_audience(app_database):
+    app = run_page("pages/briefing.py", view_as="viewer@example.org")
+    assert [i.value for i in app.text_input if i.label == "Prepared for"] == [
+        "IOM staff (internal)"
+    ]
+    app.session_state["view_as"] = "donor@example.org"
+    app.run()
+    shown = [i.value for i in app.text_input if i.label == "Prepared for"]
+    assert shown == ["U.S. Embassy Rabat and J/TIP"]
 
 
 def test_iptt_preview_keeps_figures_numeric_and_a_suppressed_one_empty(app_database):
