@@ -232,3 +232,21 @@ def test_small_counts_are_hidden_with_one_more_when_a_total_would_reveal_them():
     assert shown.iloc[0] == 0  # a true zero is not a small cell
     shown, hidden = suppress_small_counts(pd.Series([2, 4, 40]), threshold=5)
     assert list(hidden) == [True, True, False]  # two hidden cells already protect each other
+
+
+def test_a_donor_reads_occupancy_with_a_small_count_suppressed(demo_engine):
+    # Every quarter holds a count, so the column reads as whole numbers; one small count must
+    # still come back empty, not fail the read (it did at 100x).
+    with demo_engine.begin() as connection:
+        connection.execute(text("UPDATE centreoccupancy SET status = 'approved'"))
+        first = connection.execute(text("SELECT MIN(id) FROM centreoccupancy")).scalar_one()
+        connection.execute(
+            text("UPDATE centreoccupancy SET people_accommodated = 3 WHERE id = :id"), {"id": first}
+        )
+    with Session(demo_engine) as session:
+        shown = centre_occupancy(session=session, actor=DONOR, filters=EVERYTHING)
+    threshold = get_settings().suppression_threshold
+    assert shown["people_suppressed"].any()
+    assert shown.loc[shown["people_suppressed"], "people_accommodated"].isna().all()
+    visible = shown.loc[~shown["people_suppressed"], "people_accommodated"].dropna()
+    assert not visible.between(1, threshold).any()

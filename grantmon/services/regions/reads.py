@@ -387,13 +387,15 @@ def centre_occupancy(
     table["capacity"] = table["capacity"].astype("Int64")
     table["approved"] = table["approved"].astype(bool)
     table["people_suppressed"] = False
+    # Nullable before suppression: a column with no empty cell reads as int64, which cannot
+    # take the empty cells suppression leaves.
+    table["people_accommodated"] = table["people_accommodated"].astype("Int64")
     if not sees_true_figures(actor) and not table.empty:
         threshold = get_settings().suppression_threshold
         for _, rows in table.groupby("centre"):
             shown, hidden = suppress_small_counts(rows["people_accommodated"], threshold)
             table.loc[rows.index, "people_accommodated"] = shown
             table.loc[rows.index, "people_suppressed"] = hidden
-    table["people_accommodated"] = table["people_accommodated"].astype("Int64")
     return table
 
 
